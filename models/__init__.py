@@ -1,0 +1,39 @@
+"""Pydantic data models of the commissioning problem. They know nothing of Pyomo, so a
+notebook or a web page can use them alone."""
+
+from models.instance import (
+    TABLES,
+    Budget,
+    Capacity0,
+    Caseload0,
+    Cohort,
+    ContractDesign,
+    Demand,
+    Destination,
+    Indicator,
+    Instance,
+    Leave,
+    Locality,
+    Move,
+    OutcomePrice,
+    Pathway,
+    PathwayOutcome,
+    Role,
+    Row,
+    Service,
+    Settings,
+    Stage,
+    Staffing,
+    Target,
+    Workforce,
+)
+from models.references import Problem, ReferenceErrors
+from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
+
+__all__ = [
+    "TABLES", "Amount", "Budget", "Capacity0", "Caseload0", "Cohort", "ContractDesign",
+    "Demand", "Destination", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
+    "Move", "OutcomePrice", "Pathway", "PathwayOutcome", "Problem", "ReferenceErrors", "Role",
+    "Row", "Service", "Settings", "Share", "Sourced", "Stage", "Staffing", "Target", "Weeks",
+    "Workforce", "cited_lines",
+]

@@ -1,0 +1,245 @@
+"""Checks across an instance's tables: names that must exist, keys that must be unique,
+rows that must be present. Each problem names the table, the row, the field, what was found
+and what was expected, so a person can find it in their spreadsheet."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.instance import Instance
+
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_SHARE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an instance."""
+
+    table: str
+    """The table (or 'settings', 'years') the problem is in."""
+    row: int | None
+    """Zero-based row within the table, where the problem is in one row."""
+    field: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.table if self.row is None else f"{self.table}[{self.row}]"
+        return f"{where}.{self.field}: found {self.found}; expected {self.expected}"
+
+
+class ReferenceErrors(ValueError):
+    """The problems found across an instance's tables."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _listing(names: Iterable[str]) -> str:
+    names = sorted(names)
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"one of: {shown}" if names else "a name defined first (the table is empty)"
+
+
+class _Checker:
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.problems: list[Problem] = []
+
+    def add(self, table: str, row: int | None, field: str, found: object, expected: str):
+        self.problems.append(Problem(table, row, field, repr(found), expected))
+
+    def names(self, table: str) -> set[str]:
+        return {row.name for row in self.instance.table(table)}
+
+    def unique(self, table: str, *key: str) -> None:
+        rows = self.instance.table(table)
+        counts = Counter(tuple(getattr(r, k) for k in key) for r in rows)
+        for i, row in enumerate(rows):
+            value = tuple(getattr(row, k) for k in key)
+            if counts[value] > 1:
+                shown = value[0] if len(value) == 1 else value
+                self.add(table, i, "/".join(key), shown,
+                         f"each {' and '.join(key)} once in {table} (this one is repeated)")
+                counts[value] = 0  # report each repeat once
+
+    def refers(self, table: str, field: str, target: str, allowed: set[str] | None = None):
+        allowed = self.names(target) if allowed is None else allowed
+        for i, row in enumerate(self.instance.table(table)):
+            value = getattr(row, field)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None and item not in allowed:
+                    self.add(table, i, field, item, f"{_listing(allowed)} (from {target})")
+
+
+def _services_of_kind(instance: Instance, kind: str) -> set[str]:
+    return {s.name for s in instance.services if s.kind == kind}
+
+
+def check_references(instance: Instance) -> None:
+    """Raise :class:`ReferenceErrors` listing every cross-table problem in the instance."""
+    c = _Checker(instance)
+    _check_years(c)
+    for table in ("localities", "cohorts", "services", "roles", "indicators", "pathways",
+                  "targets", "contract_designs"):
+        c.unique(table, "name")
+    for table, key in (
+        ("demand", ("locality", "cohort")), ("capacity0", ("locality", "service")),
+        ("caseload0", ("locality", "cohort", "service")), ("leave", ("cohort", "service")),
+        ("staffing", ("service", "role")), ("workforce", ("locality", "role")),
+        ("destinations", ("pathway", "service")), ("pathway_outcomes", ("pathway", "indicator")),
+        ("outcome_prices", ("service", "indicator", "design")),
+        ("moves", ("cohort", "from_service", "to_service")), ("budget", ("year",)),
+    ):
+        c.unique(table, *key)
+
+    short, long = _services_of_kind(instance, "short_term"), _services_of_kind(instance, "long_term")
+    for table in ("demand", "capacity0", "caseload0", "workforce"):
+        c.refers(table, "locality", "localities")
+    for table in ("demand", "caseload0", "leave", "pathways", "moves"):
+        c.refers(table, "cohort", "cohorts")
+    for table in ("capacity0", "staffing", "outcome_prices", "contract_designs"):
+        c.refers(table, "service", "services")
+    c.refers("caseload0", "service", "long-term services", long)
+    c.refers("leave", "service", "long-term services", long)
+    c.refers("stages", "service", "short-term services", short)
+    c.refers("destinations", "service", "long-term services", long)
+    c.refers("moves", "from_service", "long-term services", long)
+    c.refers("moves", "to_service", "long-term services", long)
+    c.refers("indicators", "services", "long-term services", long)
+    for table in ("staffing", "workforce"):
+        c.refers(table, "role", "roles")
+    for table in ("stages", "destinations", "pathway_outcomes"):
+        c.refers(table, "pathway", "pathways")
+    typed = {k.name for k in instance.indicators if k.derived == "none"}
+    c.refers("pathway_outcomes", "indicator", "indicators typed per pathway (derived: none)",
+             typed)
+    for table in ("outcome_prices", "targets"):
+        c.refers(table, "indicator", "indicators")
+    c.refers("outcome_prices", "design", "contract_designs")
+    c.refers("targets", "cohorts", "cohorts")
+    c.refers("targets", "localities", "localities")
+    c.refers("targets", "years", "years", set(instance.years))
+    c.refers("budget", "year", "years", set(instance.years))
+
+    _check_settings(c)
+    _check_coverage(c)
+    _check_packages(c)
+    _check_pathway_shares(c)
+    _check_indicators(c)
+    if c.problems:
+        raise ReferenceErrors(c.problems)
+
+
+def _check_years(c: _Checker) -> None:
+    years = c.instance.years
+    for i, year in enumerate(years):
+        if years.index(year) != i:
+            c.add("years", i, "year", year, "each planning year once")
+    parsed = [_YEAR.match(y) for y in years]
+    if all(parsed):
+        starts = [int(m.group(1)) for m in parsed if m]
+        for i in range(1, len(years)):
+            start, end = starts[i], int(parsed[i].group(2))  # type: ignore[union-attr]
+            if start != starts[i - 1] + 1:
+                c.add("years", i, "year", years[i],
+                      f"{starts[i - 1] + 1}/{(starts[i - 1] + 2) % 100:02d} (years consecutive "
+                      "and in order)")
+            elif end != (start + 1) % 100:
+                c.add("years", i, "year", years[i], f"{start}/{(start + 1) % 100:02d}")
+
+
+def _check_settings(c: _Checker) -> None:
+    inst = c.instance
+    designs = {d.name: d for d in inst.contract_designs}
+    seen: dict[str, str] = {}
+    for name in inst.settings.designs:
+        if name not in designs:
+            c.add("settings", None, "designs", name, _listing(designs) + " (from contract_designs)")
+        elif designs[name].service in seen:
+            c.add("settings", None, "designs", name,
+                  f"one design per service; {seen[designs[name].service]!r} already applies to "
+                  f"{designs[name].service!r}")
+        else:
+            seen[designs[name].service] = name
+    if inst.settings.objective == "max_outcome":
+        if inst.settings.objective_indicator not in c.names("indicators"):
+            c.add("settings", None, "objective_indicator", inst.settings.objective_indicator,
+                  "an indicator to maximise, " + _listing(c.names("indicators")))
+        if not inst.budget:
+            c.add("budget", None, "year", "no rows",
+                  "a budget for each year when maximising an outcome within a budget")
+
+
+def _check_coverage(c: _Checker) -> None:
+    """Rows that must exist for every combination: demand and workforce."""
+    inst = c.instance
+    demand = {(d.locality, d.cohort) for d in inst.demand}
+    for loc in inst.localities:
+        for cohort in inst.cohorts:
+            if (loc.name, cohort.name) not in demand:
+                c.add("demand", None, "people", "no row",
+                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r}")
+    staffed = {(w.locality, w.role) for w in inst.workforce}
+    for loc in inst.localities:
+        for role in inst.roles:
+            if (loc.name, role.name) not in staffed:
+                c.add("workforce", None, "staff0", "no row",
+                      f"a workforce row for locality {loc.name!r} and role {role.name!r}")
+    routed = {s.pathway for s in inst.stages} | {d.pathway for d in inst.destinations}
+    for i, p in enumerate(inst.pathways):
+        if p.name not in routed:
+            c.add("pathways", i, "name", p.name,
+                  "at least one stage or destination for the pathway")
+
+
+def _check_packages(c: _Checker) -> None:
+    """Package sizes: given where the setting's package varies, consistent where it is fixed."""
+    fixed = {s.name: s.package for s in c.instance.services if s.kind == "long_term"}
+
+    def need(table: str, i: int, service: str, package: object, what: str) -> None:
+        if service not in fixed:
+            return
+        if fixed[service] is None and package is None:
+            c.add(table, i, "package", None,
+                  f"{what} package in {service!r}'s units per person (the service has no "
+                  "fixed package)")
+        if fixed[service] is not None and package is not None \
+                and package.value != fixed[service].value:  # type: ignore[union-attr]
+            c.add(table, i, "package", package.value,  # type: ignore[attr-defined]
+                  f"empty or {fixed[service].value} (the service's fixed package)")
+
+    for i, d in enumerate(c.instance.destinations):
+        need("destinations", i, d.service, d.package, "the")
+    for i, row in enumerate(c.instance.caseload0):
+        need("caseload0", i, row.service, row.package, "the average")
+    for i, m in enumerate(c.instance.moves):
+        need("moves", i, m.to_service, m.package, "the new")
+        if m.from_service in fixed and fixed[m.from_service] is None:
+            c.add("moves", i, "from_service", m.from_service,
+                  "a setting with a fixed package (beds, places), so a move frees known capacity")
+        if m.from_service == m.to_service:
+            c.add("moves", i, "to_service", m.to_service, "a setting other than from_service")
+
+
+def _check_pathway_shares(c: _Checker) -> None:
+    totals: Counter[str] = Counter()
+    for d in c.instance.destinations:
+        totals[d.pathway] += d.share.value
+    for i, p in enumerate(c.instance.pathways):
+        if totals[p.name] > 1 + _SHARE_TOLERANCE:
+            c.add("destinations", None, "share", round(totals[p.name], 6),
+                  f"destination shares of pathway {p.name!r} adding up to at most 1")
+
+
+def _check_indicators(c: _Checker) -> None:
+    for i, k in enumerate(c.instance.indicators):
+        if k.derived == "enters" and not k.services:
+            c.add("indicators", i, "services", [], "the long-term settings the indicator counts")
