@@ -1,0 +1,1 @@
+"""Commissioning optimiser: the Pyomo model, solving with HiGHS, results, reports and CLI."""

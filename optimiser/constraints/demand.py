@@ -1,0 +1,98 @@
+"""MODEL.md constraints 1 and 2: new need is routed or reported; caseloads carry over;
+pathways and moves stay within what is suitable."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+
+def demand_met(m, locality, cohort, year):
+    r"""\sum_p x_{l,p,t} + unmet_{l,g,t} = demand_{l,g,t}.
+
+    Everyone with a new need is either routed along a care pathway or counted as unmet."""
+    routed = sum(m.x[locality, p, year] for p in m.data.pathways_of[cohort])
+    return routed + m.unmet[locality, cohort, year] == m.demand[locality, cohort, year]
+
+
+def _previous_caseload(m, variable, start, locality, cohort, setting, year):
+    before = m.data.previous[year]
+    if before is None:
+        return start.get((locality, cohort, setting), 0.0)
+    return variable[locality, cohort, setting, before]
+
+
+def _entering(m, locality, cohort, setting, year, per_person):
+    """People (or their capacity units) entering a setting this year from new need and moves."""
+    d = m.data
+    new = sum(
+        d.enters[p, setting] * per_person(p) * m.x[locality, p, year]
+        for p in d.pathways_of[cohort] if (p, setting) in d.enters
+    )
+    return new
+
+
+def caseload_balance(m, locality, cohort, setting, year):
+    r"""caseload_t = (1 - leave) caseload_{t-1} + \sum_p enters_{p,s} x_p + moves in - moves out.
+
+    People stay in a long-term setting for years: next year's beds depend on this year's
+    admissions, less those who leave."""
+    d = m.data
+    stay = 1.0 - d.leave.get((cohort, setting), 0.0)
+    before = _previous_caseload(m, m.caseload, d.caseload0, locality, cohort, setting, year)
+    moved_in = sum(m.move[locality, a.name, year] for a in d.moves_into[cohort, setting])
+    moved_out = sum(m.move[locality, a.name, year] for a in d.moves_out_of[cohort, setting])
+    return m.caseload[locality, cohort, setting, year] == (
+        stay * before + _entering(m, locality, cohort, setting, year, lambda p: 1.0)
+        + moved_in - moved_out
+    )
+
+
+def caseload_units_balance(m, locality, cohort, setting, year):
+    r"""units_t = (1 - leave) units_{t-1} + \sum_p enters_{p,s} package_{p,s} x_p + moves.
+
+    The care a caseload needs (hours a week, beds) carries over too, so a smaller package
+    after reablement keeps saving money in later years."""
+    d = m.data
+    stay = 1.0 - d.leave.get((cohort, setting), 0.0)
+    before = _previous_caseload(m, m.care_units, d.units0, locality, cohort, setting, year)
+    moved_in = sum(a.package_to * m.move[locality, a.name, year]
+                   for a in d.moves_into[cohort, setting])
+    moved_out = sum(a.package_from * m.move[locality, a.name, year]
+                    for a in d.moves_out_of[cohort, setting])
+    entering = _entering(m, locality, cohort, setting, year, lambda p: d.package[p, setting])
+    return m.care_units[locality, cohort, setting, year] == (
+        stay * before + entering + moved_in - moved_out
+    )
+
+
+def pathway_suitable(m, locality, pathway, year):
+    r"""x_{l,p,t} \le suitable_p \cdot demand_{l,g,t}.
+
+    A pathway is offered only to the share of people for whom it is clinically appropriate."""
+    d = m.data
+    cohort = d.pathway_cohort[pathway]
+    limit = d.suitable[pathway] * m.demand[locality, cohort, year]
+    if d.suitable[pathway] >= 1.0:
+        return pyo.Constraint.Skip
+    return m.x[locality, pathway, year] <= limit
+
+
+def move_suitable(m, locality, move, year):
+    r"""move_{l,a,t} \le suitable_a \cdot caseload_{l,g,from,t-1}.
+
+    Only people for whom a more independent setting is suitable are supported to move."""
+    d = m.data
+    arc = d.move_arcs[move]
+    before = _previous_caseload(m, m.caseload, d.caseload0, locality, arc.cohort,
+                                arc.from_service, year)
+    return m.move[locality, move, year] <= arc.suitable * before
+
+
+def move_limit(m, locality, move, year):
+    r"""move_{l,a,t} \le max\_per\_year_a.
+
+    Moving someone well takes reviews, matching and a new home: only so many a year."""
+    limit = m.data.move_arcs[move].max_per_year
+    if limit is None:
+        return pyo.Constraint.Skip
+    return m.move[locality, move, year] <= limit

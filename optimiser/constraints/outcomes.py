@@ -1,0 +1,32 @@
+"""MODEL.md constraint 6: the independence outcomes the council has committed to."""
+
+from __future__ import annotations
+
+
+def achieved(m, indicator, localities, cohorts, year):
+    """People achieving an indicator among the given localities and cohorts in a year."""
+    d = m.data
+    return sum(
+        d.outcome[p, indicator] * m.x[locality, p, year]
+        for locality in localities
+        for cohort in cohorts
+        for p in d.pathways_of[cohort]
+        if (p, indicator) in d.outcome
+    )
+
+
+def outcome_target(m, name, group, year):
+    r"""\sum outcome_{p,k} x_{l,p,t} \ge share \cdot \sum demand_{l,g,t} (or \le, or a rate).
+
+    The plan must deliver the independence the council has promised: e.g. at least 80% of
+    people leaving hospital still at home, or no more than N care-home admissions per 100,000."""
+    target = m.data.target_rows[name, group, year]
+    count = achieved(m, target.indicator, target.localities, target.cohorts, year)
+    if target.basis == "population":
+        bound = m.target_level[name, group, year] * target.population / 100_000
+    else:
+        bound = m.target_level[name, group, year] * sum(
+            m.demand[locality, cohort, year]
+            for locality in target.localities for cohort in target.cohorts
+        )
+    return count >= bound if target.sense == "at_least" else count <= bound

@@ -1,0 +1,30 @@
+"""MODEL.md constraint 5: the capacity commissioned must be staffed by a workforce that can
+actually be recruited and kept."""
+
+from __future__ import annotations
+
+
+def staff_cover_capacity(m, locality, role, year):
+    r"""\sum_s staff\_per\_unit_{s,w} cap_{l,s,t} \le staff_{l,w,t}.
+
+    Every place, hour and bed commissioned needs care workers, therapists or nurses to run it."""
+    d = m.data
+    needed = sum(d.staff_per_unit[s, role] * m.cap[locality, s, year] for s in d.services_needing[role])
+    return needed <= m.staff[locality, role, year]
+
+
+def staff_retention(m, locality, role, year):
+    r"""staff_{l,w,t} \le (1 - turnover_w) staff_{l,w,t-1} + hire_{l,w,t}.
+
+    About a third of care workers leave each year; they must be replaced before any growth."""
+    d = m.data
+    before = d.previous[year]
+    prior = d.staff0.get((locality, role), 0.0) if before is None else m.staff[locality, role, before]
+    return m.staff[locality, role, year] <= (1 - d.turnover[role]) * prior + m.hire[locality, role, year]
+
+
+def hiring_limit(m, locality, role, year):
+    r"""hire_{l,w,t} \le hire\_max_{l,w,t}.
+
+    The local labour market supplies only so many recruits a year."""
+    return m.hire[locality, role, year] <= m.hire_max[locality, role]

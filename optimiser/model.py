@@ -1,0 +1,139 @@
+"""The one place the commissioning model is declared: every set, parameter, variable,
+constraint and the objective, in the order MODEL.md gives them. The rules that form each
+row live in :mod:`optimiser.constraints` and :mod:`optimiser.objective`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import SimpleNamespace
+
+import pyomo.environ as pyo
+
+from optimiser import objective
+from optimiser.constraints import budget, capacity, demand, outcomes, workforce
+from optimiser.prepare import Prepared
+
+CONSTRAINTS: tuple[str, ...] = (
+    "demand_met", "caseload_balance", "caseload_units_balance", "pathway_suitable",
+    "move_suitable", "move_limit", "capacity_covers_use", "market_growth_limit",
+    "market_shrink_limit", "staff_cover_capacity", "staff_retention", "hiring_limit",
+    "outcome_target", "budget_limit",
+)
+"""Every constraint family, by its MODEL.md name."""
+
+
+def _lookups(data: Prepared) -> SimpleNamespace:
+    """The prepared data plus the reverse indexes the rules need, computed once."""
+    pathways_of: dict[str, list[str]] = defaultdict(list)
+    for p, g in data.pathway_cohort.items():
+        pathways_of[g].append(p)
+    pathways_using: dict[str, list[str]] = defaultdict(list)
+    for p, services in data.pathway_services.items():
+        for s in services:
+            pathways_using[s].append(p)
+    cohorts_in: dict[str, set[str]] = defaultdict(set)
+    for _, g, s in data.caseload_keys:
+        cohorts_in[s].add(g)
+    moves_into: dict[tuple[str, str], list] = defaultdict(list)
+    moves_out_of: dict[tuple[str, str], list] = defaultdict(list)
+    for arc in data.moves:
+        moves_into[arc.cohort, arc.to_service].append(arc)
+        moves_out_of[arc.cohort, arc.from_service].append(arc)
+    services_needing: dict[str, list[str]] = defaultdict(list)
+    for s, w in data.staff_per_unit:
+        services_needing[w].append(s)
+    return SimpleNamespace(
+        **vars(data),
+        pathways_of=pathways_of,
+        pathways_using=pathways_using,
+        cohorts_in={s: sorted(g) for s, g in cohorts_in.items()},
+        moves_into=moves_into,
+        moves_out_of=moves_out_of,
+        move_arcs={a.name: a for a in data.moves},
+        services_needing=services_needing,
+        short_term_set=set(data.short_term),
+        target_rows={t.key: t for t in data.targets},
+        needs_in={t: [(loc, g, t) for loc in data.localities for g in data.cohorts]
+                  for t in data.years},
+    )
+
+
+def build_model(data: Prepared) -> pyo.ConcreteModel:
+    """Declare the linear programme for one prepared instance."""
+    m = pyo.ConcreteModel(name=data.name)
+    m.data = _lookups(data)
+
+    # Index sets (only valid combinations).
+    m.L = pyo.Set(initialize=data.localities, ordered=True, doc="localities")
+    m.G = pyo.Set(initialize=data.cohorts, ordered=True, doc="cohorts of people with a need")
+    m.S = pyo.Set(initialize=data.services, ordered=True, doc="services commissioned")
+    m.T = pyo.Set(initialize=data.years, ordered=True, doc="planning years")
+    m.W = pyo.Set(initialize=data.roles, ordered=True, doc="workforce roles")
+    m.P = pyo.Set(initialize=data.pathways, ordered=True, doc="care pathways")
+    m.NEED = pyo.Set(initialize=[(loc, g, t) for loc in data.localities
+                                 for g in data.cohorts for t in data.years], dimen=3)
+    m.FLOW = pyo.Set(initialize=[(loc, p, t) for loc in data.localities
+                                 for p in data.pathways for t in data.years], dimen=3)
+    m.CASELOAD = pyo.Set(initialize=[k + (t,) for k in data.caseload_keys for t in data.years],
+                         dimen=4)
+    m.MOVE = pyo.Set(initialize=[(loc, a.name, t) for loc in data.localities
+                                 for a in data.moves for t in data.years], dimen=3)
+    m.CAP = pyo.Set(initialize=[(loc, s, t) for loc in data.localities
+                                for s in data.services for t in data.years], dimen=3)
+    m.STAFF = pyo.Set(initialize=[(loc, w, t) for loc in data.localities
+                                  for w in data.roles for t in data.years], dimen=3)
+    m.TARGET = pyo.Set(initialize=[t.key for t in data.targets], dimen=3)
+    m.BUDGET_YEARS = pyo.Set(initialize=[t for t in data.years if t in data.budget])
+
+    # Parameters a scenario may change on a persistent model without rebuilding it.
+    m.demand = pyo.Param(m.NEED, initialize=data.demand, mutable=True, doc="new need, people")
+    m.price_capacity = pyo.Param(m.S, initialize=data.price_capacity, mutable=True)
+    m.price_use = pyo.Param(m.S, initialize=data.price_use, mutable=True)
+    m.hire_max = pyo.Param(m.L, m.W, initialize=data.hire_max, default=0.0, mutable=True)
+    m.target_level = pyo.Param(m.TARGET, initialize={t.key: t.level for t in data.targets},
+                               mutable=True)
+    m.budget = pyo.Param(m.BUDGET_YEARS, initialize=data.budget, mutable=True)
+
+    # Decision variables (all continuous, non-negative).
+    nonneg = pyo.NonNegativeReals
+    m.x = pyo.Var(m.FLOW, within=nonneg, doc="people routed along a pathway")
+    m.caseload = pyo.Var(m.CASELOAD, within=nonneg, doc="people in a long-term setting")
+    m.care_units = pyo.Var(m.CASELOAD, within=nonneg, doc="capacity units the caseload needs")
+    m.move = pyo.Var(m.MOVE, within=nonneg, doc="people moved to a more independent setting")
+    m.unmet = pyo.Var(m.NEED, within=nonneg, doc="people whose need is not met")
+    m.cap = pyo.Var(m.CAP, within=nonneg, doc="capacity commissioned")
+    m.staff = pyo.Var(m.STAFF, within=nonneg, doc="staff in post (FTE)")
+    m.hire = pyo.Var(m.STAFF, within=nonneg, doc="staff recruited (FTE)")
+
+    m.use = pyo.Expression(m.CAP, rule=objective.use)
+
+    # 1. Demand and caseload.
+    m.demand_met = pyo.Constraint(m.NEED, rule=demand.demand_met)
+    m.caseload_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_balance)
+    m.caseload_units_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_units_balance)
+    # 2. Suitability.
+    m.pathway_suitable = pyo.Constraint(m.FLOW, rule=demand.pathway_suitable)
+    m.move_suitable = pyo.Constraint(m.MOVE, rule=demand.move_suitable)
+    m.move_limit = pyo.Constraint(m.MOVE, rule=demand.move_limit)
+    # 3. Capacity.
+    m.capacity_covers_use = pyo.Constraint(m.CAP, rule=capacity.capacity_covers_use)
+    # 4. Market change.
+    m.market_growth_limit = pyo.Constraint(m.CAP, rule=capacity.market_growth_limit)
+    m.market_shrink_limit = pyo.Constraint(m.CAP, rule=capacity.market_shrink_limit)
+    # 5. Workforce.
+    m.staff_cover_capacity = pyo.Constraint(m.STAFF, rule=workforce.staff_cover_capacity)
+    m.staff_retention = pyo.Constraint(m.STAFF, rule=workforce.staff_retention)
+    m.hiring_limit = pyo.Constraint(m.STAFF, rule=workforce.hiring_limit)
+    # 6. Outcomes.
+    m.outcome_target = pyo.Constraint(m.TARGET, rule=outcomes.outcome_target)
+
+    # Costs, then 7. Budget and the objective.
+    m.capacity_payment = pyo.Expression(m.CAP, rule=objective.capacity_payment)
+    m.use_payment = pyo.Expression(m.CAP, rule=objective.use_payment)
+    m.outcome_payment = pyo.Expression(m.CAP, rule=objective.outcome_payment)
+    m.recruitment_cost = pyo.Expression(m.STAFF, rule=objective.recruitment_cost)
+    m.unmet_penalty = pyo.Expression(m.NEED, rule=objective.unmet_penalty)
+    m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
+    m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)
+    m.objective = objective.declare_objective(m, data.objective)
+    return m

@@ -1,0 +1,81 @@
+"""The objective: discounted cost (MODEL.md), or an outcome maximised within the budget.
+
+Cost is built from named expressions so the cost breakdown a commissioner sees is the same
+arithmetic the optimiser minimised."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimiser.constraints.outcomes import achieved
+
+
+def use(m, locality, service, year):
+    """Capacity units used: short-term episodes plus the long-term caseload's packages."""
+    d = m.data
+    if service in d.short_term_set:
+        return sum(d.usage[p, service] * m.x[locality, p, year] for p in d.pathways_using[service])
+    return sum(m.care_units[locality, g, service, year] for g in d.cohorts_in[service])
+
+
+def capacity_payment(m, locality, service, year):
+    """Block payments: £ per unit of capacity commissioned."""
+    d = m.data
+    return m.price_capacity[service] * d.cost_factor[locality] * m.cap[locality, service, year]
+
+
+def use_payment(m, locality, service, year):
+    """Spot payments: £ per unit of capacity used."""
+    d = m.data
+    return m.price_use[service] * d.cost_factor[locality] * m.use[locality, service, year]
+
+
+def outcome_payment(m, locality, service, year):
+    """Outcomes-based payments: £ per person on a pathway using the service who achieves k."""
+    d = m.data
+    return d.cost_factor[locality] * sum(
+        price * d.outcome[p, k] * m.x[locality, p, year]
+        for (s, k), price in d.price_outcome.items() if s == service
+        for p in d.pathways_using[service] if (p, k) in d.outcome
+    )
+
+
+def recruitment_cost(m, locality, role, year):
+    """£ to recruit and train the year's new staff."""
+    return m.data.hire_cost[role] * m.hire[locality, role, year]
+
+
+def unmet_penalty(m, locality, cohort, year):
+    """The objective's charge for each person whose need is left unmet (not money spent)."""
+    return m.data.penalty * m.unmet[locality, cohort, year]
+
+
+def year_spend(m, year):
+    """Money the council pays out in a year: capacity, use, outcome and recruitment payments."""
+    services = sum(
+        m.capacity_payment[loc, s, year] + m.use_payment[loc, s, year]
+        + m.outcome_payment[loc, s, year]
+        for loc in m.L for s in m.S
+    )
+    return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
+
+
+def total_cost(m):
+    """Discounted spend plus the penalty on unmet need, over the planning years."""
+    return sum(
+        m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
+        for t in m.T
+    )
+
+
+def outcome_achieved(m):
+    """People achieving the chosen indicator, over every locality, cohort and year."""
+    d = m.data
+    return sum(achieved(m, d.objective_indicator, d.localities, d.cohorts, t) for t in m.T)
+
+
+def declare_objective(m, sense: str):
+    """Minimise cost, or maximise the chosen outcome within the budget."""
+    if sense == "max_outcome":
+        return pyo.Objective(rule=outcome_achieved, sense=pyo.maximize)
+    return pyo.Objective(rule=total_cost, sense=pyo.minimize)
