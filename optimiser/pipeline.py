@@ -1,0 +1,90 @@
+"""The pipeline a solve follows, one function call an arrow:
+validated instance → prepare → build → solve → results.
+
+Data flows one way. Each step is timed, and HiGHS's own solve time is reported apart from
+the time Pyomo takes to build and hand over the model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import Instance
+from optimiser.model import build_model
+from optimiser.prepare import prepare
+from optimiser.results import extract
+from optimiser.solve import SolveOptions, SolveOutcome, solve_model
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+@dataclass
+class Solution:
+    """A solved (or unsolvable) instance: status, plan tables and timings."""
+
+    instance: str
+    status: str
+    message: str
+    objective: float | None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)
+    model: pyo.ConcreteModel | None = field(default=None, repr=False)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+    def summary(self) -> dict:
+        """Status, objective, model size and timings, for scripts (``summary.json``)."""
+        return {
+            "instance": self.instance, "status": self.status, "message": self.message,
+            "objective": self.objective, "size": self.size,
+            "seconds": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.ConcreteModel, float]:
+    """Prepare the data and build the Pyomo model; return it with the seconds it took."""
+    start = time.perf_counter()
+    progress("preparing data")
+    prepared = prepare(instance)
+    progress("building the model")
+    model = build_model(prepared)
+    return model, time.perf_counter() - start
+
+
+def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
+           timings: dict[str, float], progress: Progress = _quiet) -> Solution:
+    """Turn a solve's outcome into a solution, extracting the tables when it is optimal."""
+    solution = Solution(
+        instance=instance_name, status=outcome.status, message=outcome.message,
+        objective=outcome.objective, timings=timings, model=model,
+        size={"rows": outcome.rows, "columns": outcome.columns, "nonzeros": outcome.nonzeros},
+    )
+    if outcome.status == "optimal":
+        progress("extracting results")
+        start = time.perf_counter()
+        solution.tables = extract(model, outcome.duals)
+        solution.timings["extract"] = time.perf_counter() - start
+    return solution
+
+
+def solve(instance: Instance, options: SolveOptions = SolveOptions(),
+          progress: Progress = _quiet) -> Solution:
+    """Solve one instance from its validated data to its result tables."""
+    model, build_seconds = build(instance, progress)
+    progress("solving with HiGHS")
+    start = time.perf_counter()
+    outcome = solve_model(model, options)
+    wall = time.perf_counter() - start
+    timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
+    return finish(instance.name, model, outcome, timings, progress)

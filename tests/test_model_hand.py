@@ -1,0 +1,203 @@
+"""Tiny instances whose optimum is worked out by hand in each test's docstring."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimiser.pipeline import solve
+from tests.builders import S, build, one_locality, service, worked_example
+from tests.invariants import check_invariants
+
+HOME_CARE_HOUR_YEAR = 17.48 * 52  # £908.96 per hour-per-week for a year
+REL = 1e-7
+
+
+def _shadow(solution, family, **where):
+    prices = solution.tables["shadow_prices"]
+    rows = prices[prices["family"] == family]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def _people(solution, pathway, year=None):
+    flows = solution.tables["flows"]
+    rows = flows[flows["pathway"] == pathway]
+    if year:
+        rows = rows[rows["year"] == year]
+    return rows["people"].sum()
+
+
+def test_worked_example_of_model_md():
+    """MODEL.md: 60 through reablement (suitability limit), 40 straight to home care.
+    Reablement 60 × 6/52 = 6.923 places; home care 40 × 13 + 60 × 0.55 × 10 = 850 hours.
+    Cost 6.923 × £26,000 + 850 × £908.96 = £952,616. Shadow price of the suitability limit:
+    £11,816.48 − £7,999.28 = £3,817.20 saved per extra person who could be reabled."""
+    solution = solve(build(worked_example()))
+    check_invariants(solution)
+    assert solution.objective == pytest.approx(952_616, rel=REL)
+    assert _people(solution, "reablement_first") == pytest.approx(60)
+    assert _people(solution, "straight_to_home_care") == pytest.approx(40)
+    cap = solution.tables["capacity"].set_index("service")["capacity"]
+    assert cap["reablement"] == pytest.approx(60 * 6 / 52)
+    assert cap["home_care"] == pytest.approx(850)
+    suitable = _shadow(solution, "pathway_suitable", item="reablement_first")
+    assert suitable.shadow_price == pytest.approx(3_817.20, rel=1e-6)
+    assert suitable.binding
+
+
+def _two_year_reablement(package_after: float, share_after: float) -> dict:
+    data = worked_example()
+    data["years"] = ["2026/27", "2027/28"]
+    data["destinations"][1]["package"] = S(package_after)
+    data["destinations"][1]["share"] = S(share_after)
+    return data
+
+
+def test_reablement_wins_because_it_shrinks_the_later_package():
+    """Two years, 100 new people a year, nobody leaves home care. Reablement costs £3,000 a
+    person (6 weeks of a £26,000 place-year) and then 55% need 10 hours instead of everyone
+    needing 13. Year 1 is MODEL.md's £952,616. In year 2 last year's 850 hours carry over:
+    1,700 hours × £908.96 + £180,000 reablement = £1,725,232. Total £2,677,848. A person
+    reabled in year 1 saves £11,816.48 − £4,999.28 in each of two years less £3,000 once:
+    £10,634.40; one reabled in year 2 saves £3,817.20.
+
+    Without the smaller package (everyone needs 13 hours after reablement too) reablement
+    is pure extra cost and nobody is routed through it."""
+    solution = solve(build(_two_year_reablement(10, 0.55)))
+    check_invariants(solution)
+    assert solution.objective == pytest.approx(952_616 + 1_725_232, rel=REL)
+    assert _shadow(solution, "pathway_suitable", item="reablement_first",
+                   year="2026/27").shadow_price == pytest.approx(10_634.40, rel=1e-6)
+    assert _shadow(solution, "pathway_suitable", item="reablement_first",
+                   year="2027/28").shadow_price == pytest.approx(3_817.20, rel=1e-6)
+
+    no_shrink = solve(build(_two_year_reablement(13, 1.0)))
+    check_invariants(no_shrink)
+    assert _people(no_shrink, "reablement_first") == pytest.approx(0, abs=1e-6)
+    assert no_shrink.objective == pytest.approx(
+        HOME_CARE_HOUR_YEAR * 13 * (100 + 200), rel=REL)
+
+
+def _residential(years: list[str], admissions: float, leave: float, occupancy: float) -> dict:
+    data = one_locality(years, admissions)
+    data["services"] = [service("residential", "long_term", "bed", 650 * 52,
+                                occupancy=occupancy, package=1)]
+    data["pathways"] = [{"name": "residential_care", "cohort": "older_hospital",
+                         "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "residential_care", "service": "residential",
+                             "share": S(1.0)}]
+    data["leave"] = [{"cohort": "older_hospital", "service": "residential", "share": S(leave)}]
+    return data
+
+
+def test_caseload_carries_over_into_the_next_year():
+    """40 admissions to residential care a year; a quarter of residents leave each year.
+    Year 1 needs 40 beds; year 2 needs 40 × 0.75 + 40 = 70 beds, not only the 40 admitted
+    that year. At 95% occupancy that is 70 / 0.95 = 73.68 beds commissioned."""
+    solution = solve(build(_residential(["2026/27", "2027/28"], 40, 0.25, 0.95)))
+    check_invariants(solution)
+    caseload = solution.tables["caseload"].set_index("year")["people"]
+    assert caseload["2026/27"] == pytest.approx(40)
+    assert caseload["2027/28"] == pytest.approx(70)
+    cap = solution.tables["capacity"].set_index("year")["capacity"]
+    assert cap["2027/28"] == pytest.approx(70 / 0.95)
+    assert solution.objective == pytest.approx((40 + 70) / 0.95 * 650 * 52, rel=REL)
+
+
+def _workforce(hire_max: float) -> dict:
+    data = one_locality(["2026/27"], 100)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOME_CARE_HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care",
+                             "share": S(1.0), "package": S(13)}]
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker", "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(hire_max)}]
+    return data
+
+
+def test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it():
+    """100 people each need 13 hours of home care; an hour a week needs 0.1 FTE. No staff
+    today and at most 65 recruits: 650 hours, so 50 people are served and 50 are unmet.
+    Serving one costs 13 × £908.96 + 1.3 FTE × £2,000 = £14,416.48; the penalty is £100,000.
+    Cost 50 × £14,416.48 + 50 × £100,000 = £5,720,824. One more recruit serves 10/13 of a
+    person: it saves (£100,000 − £14,416.48) × 10/13."""
+    solution = solve(build(_workforce(65)))
+    check_invariants(solution)
+    unmet = solution.tables["unmet"].iloc[0]
+    assert unmet.unmet == pytest.approx(50)
+    assert "recruited" in unmet.why
+    assert solution.objective == pytest.approx(5_720_824, rel=REL)
+    costs = solution.tables["costs"].groupby("payment")["cost"].sum()
+    assert costs["penalty"] == pytest.approx(5_000_000)
+    assert costs["recruitment"] == pytest.approx(65 * 2000)
+    hiring = _shadow(solution, "hiring_limit", item="care_worker")
+    assert hiring.binding
+    assert hiring.shadow_price == pytest.approx((100_000 - 14_416.48) * 10 / 13, rel=1e-6)
+
+
+def _target(level: float) -> dict:
+    data = one_locality(["2026/27"], 100)
+    data["services"] = [
+        service("reablement", "short_term", "place", 26_000),
+        service("home_care", "long_term", "hour per week", HOME_CARE_HOUR_YEAR),
+    ]
+    data["pathways"] = [
+        {"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)},
+        {"name": "intensive_reablement", "cohort": "older_hospital", "suitable": S(1.0)},
+    ]
+    data["stages"] = [{"pathway": "intensive_reablement", "service": "reablement",
+                       "share": S(1.0), "weeks": S(26), "intensity": S(2)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care",
+                             "share": S(1.0), "package": S(13)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
+    data["targets"] = [{"name": "independence", "indicator": "independent",
+                        "sense": "at_least", "level": S(level)}]
+    return data
+
+
+def test_outcome_target_forces_a_dearer_pathway_at_the_cost_difference():
+    """Home care costs £11,816.48 a person; intensive reablement (26 weeks, 2 places) costs
+    £26,000 and leaves everyone independent. Without a target all go to home care. A target
+    of 30% independent routes 30 people through reablement: £70 × 11,816.48 + 30 × 26,000 =
+    £1,607,153.60, and the target's shadow price is the difference, £14,183.52 a person."""
+    solution = solve(build(_target(0.3)))
+    check_invariants(solution)
+    assert _people(solution, "intensive_reablement") == pytest.approx(30)
+    assert solution.objective == pytest.approx(1_607_153.60, rel=REL)
+    target = _shadow(solution, "outcome_target", item="independence")
+    assert target.binding
+    assert target.shadow_price == pytest.approx(26_000 - 11_816.48, rel=1e-6)
+    outcome = solution.tables["outcomes"]
+    row = outcome[outcome["target"] == "independence"].iloc[0]
+    assert row.achieved_share == pytest.approx(0.3) and row.met
+
+
+def test_tightening_a_target_never_lowers_cost():
+    """Raising the independence target from 0 to 100% in steps never makes the plan cheaper."""
+    costs = [solve(build(_target(level))).objective for level in (0, 0.1, 0.3, 0.6, 1.0)]
+    assert costs == sorted(costs)
+    assert costs[0] == pytest.approx(100 * 11_816.48, rel=REL)
+    assert costs[-1] == pytest.approx(100 * 26_000, rel=REL)
+
+
+def test_maximise_an_outcome_within_a_budget():
+    """MODEL.md's example with £400,000 to spend, maximising people left independent.
+    Reablement is the only pathway that leaves anyone independent (45%) and the cheapest
+    (£7,999.28 a person), so the budget buys 400,000 / 7,999.28 = 50.004 reablement episodes
+    and 22.502 people independent; the rest of the need goes unmet."""
+    data = worked_example()
+    data["settings"]["objective"] = "max_outcome"
+    data["settings"]["objective_indicator"] = "independent"
+    data["budget"] = [{"year": "2026/27", "amount": S(400_000)}]
+    solution = solve(build(data))
+    assert solution.optimal
+    episodes = 400_000 / 7_999.28
+    assert solution.objective == pytest.approx(0.45 * episodes, rel=1e-6)
+    assert _people(solution, "reablement_first") == pytest.approx(episodes, rel=1e-6)
+    budget = _shadow(solution, "budget_limit", year="2026/27")
+    assert budget.binding
+    assert budget.shadow_price == pytest.approx(0.45 / 7_999.28, rel=1e-6)
