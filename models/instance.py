@@ -19,9 +19,10 @@ Name = str
 
 
 class Row(BaseModel):
-    """A row of an instance table: strict, immutable."""
+    """A row of an instance table: strict, immutable. Field docstrings become descriptions,
+    so a workbook's README sheet can explain each column."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Settings(Row):
@@ -261,7 +262,7 @@ TABLES: tuple[str, ...] = (
 class Instance(BaseModel):
     """A commissioning problem: an area's localities, needs, services, workforce and aims."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     name: Name
     description: str = ""
