@@ -22,8 +22,8 @@ from models.instance import (
     Row,
     Service,
     Settings,
-    Stage,
     Staffing,
+    Stage,
     Target,
     Workforce,
 )

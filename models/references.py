@@ -100,7 +100,8 @@ def check_references(instance: Instance) -> None:
     ):
         c.unique(table, *key)
 
-    short, long = _services_of_kind(instance, "short_term"), _services_of_kind(instance, "long_term")
+    short = _services_of_kind(instance, "short_term")
+    long = _services_of_kind(instance, "long_term")
     for table in ("demand", "capacity0", "caseload0", "workforce"):
         c.refers(table, "locality", "localities")
     for table in ("demand", "caseload0", "leave", "pathways", "moves"):
@@ -233,7 +234,7 @@ def _check_pathway_shares(c: _Checker) -> None:
     totals: Counter[str] = Counter()
     for d in c.instance.destinations:
         totals[d.pathway] += d.share.value
-    for i, p in enumerate(c.instance.pathways):
+    for p in c.instance.pathways:
         if totals[p.name] > 1 + _SHARE_TOLERANCE:
             c.add("destinations", None, "share", round(totals[p.name], 6),
                   f"destination shares of pathway {p.name!r} adding up to at most 1")

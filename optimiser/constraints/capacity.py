@@ -9,7 +9,8 @@ def capacity_covers_use(m, locality, service, year):
 
     Every reablement place, home-care hour and bed a person uses has been commissioned,
     allowing for capacity that cannot be filled."""
-    return m.use[locality, service, year] <= m.data.occupancy[service] * m.cap[locality, service, year]
+    usable = m.data.occupancy[service] * m.cap[locality, service, year]
+    return m.use[locality, service, year] <= usable
 
 
 def _capacity_before(m, locality, service, year):

@@ -9,7 +9,8 @@ def staff_cover_capacity(m, locality, role, year):
 
     Every place, hour and bed commissioned needs care workers, therapists or nurses to run it."""
     d = m.data
-    needed = sum(d.staff_per_unit[s, role] * m.cap[locality, s, year] for s in d.services_needing[role])
+    needed = sum(d.staff_per_unit[s, role] * m.cap[locality, s, year]
+                 for s in d.services_needing[role])
     return needed <= m.staff[locality, role, year]
 
 
@@ -19,8 +20,12 @@ def staff_retention(m, locality, role, year):
     About a third of care workers leave each year; they must be replaced before any growth."""
     d = m.data
     before = d.previous[year]
-    prior = d.staff0.get((locality, role), 0.0) if before is None else m.staff[locality, role, before]
-    return m.staff[locality, role, year] <= (1 - d.turnover[role]) * prior + m.hire[locality, role, year]
+    if before is None:
+        prior = d.staff0.get((locality, role), 0.0)
+    else:
+        prior = m.staff[locality, role, before]
+    kept = (1 - d.turnover[role]) * prior
+    return m.staff[locality, role, year] <= kept + m.hire[locality, role, year]
 
 
 def hiring_limit(m, locality, role, year):

@@ -1,0 +1,130 @@
+"""The ``optimiser`` command.
+
+Exit codes: 0 success; 1 the solver could not produce a plan, with the reason; 2 bad input,
+with a one-screen message naming the file, row and field. Never a traceback for either."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from models import Instance
+from optimiser.io import InputError, load_instance
+from optimiser.solve import SolveOptions
+
+app = typer.Typer(
+    help="Plan adult social care capacity (reablement, home care, supported living, "
+         "residential and nursing beds) by locality and year, at least cost.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+BAD_INPUT, SOLVER_FAILED = 2, 1
+
+InstancePath = Annotated[Path, typer.Argument(
+    help="The instance: a YAML file (with CSV tables beside it) or an Excel workbook.")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print a message for a person and return the exit to raise."""
+    err.print(message, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def read_instance(path: Path) -> Instance:
+    """Load and validate an instance, or exit 2 with what is wrong and where."""
+    try:
+        return load_instance(path)
+    except InputError as problem:
+        raise fail(f"[bold red]The instance cannot be used.[/]\n{problem}", BAD_INPUT) from None
+
+
+def prepare_out_dir(path: Path, force: bool) -> None:
+    """An output folder is never overwritten without ``--force``."""
+    if path.exists() and any(path.iterdir()):
+        if not force:
+            raise fail(f"The output folder {path} already holds files. Choose another folder "
+                       "or add --force to replace them.", BAD_INPUT)
+        shutil.rmtree(path)
+
+
+@contextmanager
+def progress_of(what: str):
+    """A spinner on the terminal naming the step under way."""
+    with err.status(what) as status:
+        yield lambda step: status.update(f"{what}: {step}")
+
+
+@app.command()
+def validate(instance: InstancePath) -> None:
+    """Check an instance: every table, every cross-reference, every source."""
+    data = read_instance(instance)
+    out.print(f"{instance}: valid. {len(data.localities)} localities, {len(data.cohorts)} "
+              f"cohorts, {len(data.services)} services, {len(data.pathways)} pathways, "
+              f"{len(data.years)} years.")
+
+
+@app.command()
+def solve(
+    instance: InstancePath,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the plan and report.")],
+    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    time_limit: Annotated[float | None, typer.Option(help="Seconds HiGHS may take.")] = None,
+    method: Annotated[str, typer.Option(
+        help="HiGHS method: choose, ipm (interior point) or simplex.")] = "choose",
+    maximise: Annotated[str | None, typer.Option(
+        help="Maximise this outcome indicator within the budget instead of minimising cost.",
+    )] = None,
+) -> None:
+    """Solve an instance and write the capacity plan, tables, workbook and summary."""
+    from optimiser.pipeline import solve as run
+    from optimiser.report import write_outputs
+
+    data = read_instance(instance)
+    if maximise:
+        settings = data.settings.model_copy(
+            update={"objective": "max_outcome", "objective_indicator": maximise})
+        try:
+            data = data.updated(settings=settings)
+        except ValueError as problem:
+            raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n{problem}",
+                       BAD_INPUT) from None
+    if method not in ("choose", "ipm", "simplex"):
+        raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
+    prepare_out_dir(out_dir, force)
+    with progress_of(f"Solving {data.name}") as progress:
+        solution = run(data, SolveOptions(time_limit=time_limit, method=method), progress)
+        written = write_outputs(solution, out_dir)
+    if not solution.optimal:
+        raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}\n"
+                   f"Details: {out_dir / 'summary.md'}", SOLVER_FAILED)
+    seconds = solution.timings
+    out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
+              f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
+    out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
+
+
+@app.command()
+def template(
+    out_file: Annotated[Path, typer.Option("--out", help="Workbook to write (.xlsx).")] = Path(
+        "instance-template.xlsx"),
+    from_instance: Annotated[Path | None, typer.Option(
+        "--from", help="Fill the workbook from this instance instead of leaving it empty.",
+    )] = None,
+) -> None:
+    """Write an Excel workbook to fill in: one sheet per table, with column headers."""
+    from optimiser.io.excel import write_template
+
+    data = read_instance(from_instance) if from_instance else None
+    write_template(out_file, data)
+    out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,121 @@
+"""The outputs of one solve: a CSV per table, one Excel workbook, a two-minute Markdown
+summary for a board paper, and ``summary.json`` for scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from optimiser.io.atomic import atomic_path
+from optimiser.pipeline import Solution
+
+TOP_CONSTRAINTS = 10
+
+
+def _money(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
+    if frame.empty:
+        return "_None._"
+    return frame.to_markdown(index=False, floatfmt=floatfmt)
+
+
+def _cost_by_year(solution: Solution) -> pd.DataFrame:
+    costs = solution.tables["costs"]
+    spend = costs[costs["payment"] != "penalty"]
+    table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
+                              fill_value=0.0)
+    table["total spend"] = table.sum(axis=1)
+    return table.reset_index()
+
+
+def _capacity_by_service(solution: Solution) -> pd.DataFrame:
+    cap = solution.tables["capacity"]
+    labels = solution.model.data.labels
+    table = cap.pivot_table(index=["service", "unit"], columns="year", values="capacity",
+                            aggfunc="sum").reset_index()
+    table["service"] = table["service"].map(labels)
+    return table
+
+
+def _unmet(solution: Solution) -> pd.DataFrame:
+    unmet = solution.tables["unmet"]
+    return unmet[unmet["unmet"] > 1e-6][["locality", "cohort", "year", "unmet", "why"]]
+
+
+def _targets(solution: Solution) -> pd.DataFrame:
+    out = solution.tables["outcomes"]
+    rows = out[out["target"] != ""].copy()
+    rows["achieved"] = rows["achieved_share"].map("{:.1%}".format)
+    rows["met"] = rows["met"].map({True: "yes", False: "NO"})
+    return rows[["target", "group", "year", "sense", "level", "achieved", "met"]]
+
+
+def _binding(solution: Solution) -> pd.DataFrame:
+    prices = solution.tables["shadow_prices"]
+    rows = prices[prices["binding"] & (prices["family"] != "demand_met")
+                  & (prices["shadow_price"] > 1e-6)]
+    rows = rows.sort_values(["shadow_price", "constraint"], ascending=[False, True])
+    return rows.head(TOP_CONSTRAINTS)[["constraint_label", "shadow_price", "unit"]]
+
+
+def _workforce(solution: Solution) -> pd.DataFrame:
+    work = solution.tables["workforce"]
+    if work.empty:
+        return work
+    return work.groupby(["role", "year"], as_index=False)[
+        ["staff_needed", "staff_in_post", "recruited", "recruitment_limit"]].sum()
+
+
+def markdown_summary(solution: Solution) -> str:
+    """A short plain-English summary a commissioner can read in two minutes."""
+    lines = [f"# Commissioning plan: {solution.instance}", ""]
+    if not solution.optimal:
+        return "\n".join(lines + [f"**No plan:** {solution.message}", ""])
+    unmet = solution.tables["unmet"]["unmet"].sum()
+    penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    lines += [
+        f"An optimal plan was found. Total discounted cost over the planning years: "
+        f"**{_money(solution.objective - penalty)}**"
+        + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0 else "."),
+        f"People whose new need is not met: **{unmet:,.0f}**.",
+        "",
+        "## Spending by year (£, undiscounted)", "", _table(_cost_by_year(solution), ",.0f"), "",
+        "## Capacity to commission (all localities)", "",
+        _table(_capacity_by_service(solution)), "",
+        "## Outcome targets", "", _table(_targets(solution)), "",
+        "## Workforce", "", _table(_workforce(solution)), "",
+        "## Unmet need, where and why", "", _table(_unmet(solution)), "",
+        "## What limits the plan most",
+        "",
+        "The binding limits with the largest shadow prices: what one more unit of each would "
+        "save (or cost), in discounted £.",
+        "", _table(_binding(solution), ",.2f"), "",
+        "Full tables: the CSV files and `plan.xlsx` in this folder.", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
+    """Write every output of a solve into ``out_dir``; return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in solution.tables.items():
+        with atomic_path(out_dir / f"{name}.csv") as tmp:
+            frame.to_csv(tmp, index=False)
+        written.append(out_dir / f"{name}.csv")
+    if solution.tables:
+        with atomic_path(out_dir / "plan.xlsx") as tmp:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+                for name, frame in solution.tables.items():
+                    frame.to_excel(book, sheet_name=name, index=False)
+        written.append(out_dir / "plan.xlsx")
+    with atomic_path(out_dir / "summary.md") as tmp:
+        tmp.write_text(markdown_summary(solution), encoding="utf-8")
+    with atomic_path(out_dir / "summary.json") as tmp:
+        tmp.write_text(json.dumps(solution.summary(), indent=2) + "\n", encoding="utf-8")
+    return written + [out_dir / "summary.md", out_dir / "summary.json"]
