@@ -1,0 +1,140 @@
+"""One function per shipped instance: its localities, and what the documents say about it
+that differs from the national picture."""
+
+from __future__ import annotations
+
+from common import (
+    ENGLAND_POP_NOTE,
+    HOSP_NEED,
+    INDEPENDENT_AFTER,
+    ROLES,
+    SHORT_TERM_SHARE,
+    YEARS,
+    A,
+    Dv,
+    F,
+    Options,
+    Place,
+    capacity0_rows,
+    caseload_rows,
+    cohorts,
+    demand_rows,
+    indicators,
+    ld_moves,
+    leave_rows,
+    pathways_block,
+    services,
+    staffing_rows,
+    workforce_rows,
+)
+from figures import (
+    FOSSEWAY,
+    HOSPITAL_SHARE,
+    LEICESTER_NE,
+    OLDER_GROWTH_COUNTY,
+    RUTLAND,
+    SHORT_TERM_MORE,
+    fmt,
+)
+
+SETTINGS = {
+    "discount_rate": A(0.035, "HM Treasury Green Book discount rate of 3.5% a year; the "
+                       "documents give none"),
+    "unmet_penalty": A(500_000, "set well above the cost of the dearest pathway over the "
+                       "five planning years (a residential place for an adult with learning "
+                       "disabilities, about £40,000 a year, for five years) so need is always "
+                       "met when capacity and staff allow; unmet need is reported, never "
+                       "hidden", 0),
+}
+
+
+def independence_floor() -> tuple[float, str]:
+    d2a_independent = 1 - 0.45 - 0.15 - 0.10
+    hosp = SHORT_TERM_SHARE * 0.75 * INDEPENDENT_AFTER + SHORT_TERM_SHARE * 0.25 * d2a_independent
+    comm = SHORT_TERM_SHARE * INDEPENDENT_AFTER
+    mix = HOSPITAL_SHARE.value * hosp + (1 - HOSPITAL_SHARE.value) * comm
+    text = (f"today's practice leaves {fmt(hosp)} of older adults from hospital independent "
+            f"(0.45 home reablement × 0.45 + 0.15 in short-term beds × 0.30) and {fmt(comm)} "
+            f"from the community (0.60 reablement × 0.45), weighted 35:65 by route "
+            f"({HOSPITAL_SHARE.cite}) = {fmt(mix)}; the target holds that floor (short-term "
+            f"shares from {SHORT_TERM_MORE.cite})")
+    return mix, text
+
+
+def assemble(name: str, description: str, places: list[Place], opt: Options,
+             targets: list[dict] | None = None, budget: list[dict] | None = None,
+             extra: dict | None = None) -> dict:
+    svcs = services(opt)
+    demand = demand_rows(places, opt)
+    caseload = caseload_rows(places, opt)
+    pw = pathways_block(opt)
+    cap0 = capacity0_rows(places, demand, caseload, pw["stages"], pw["pathways"], svcs)
+    inst = {
+        "name": name,
+        "description": description,
+        "years": YEARS,
+        "settings": dict(SETTINGS),
+        "localities": [
+            {"name": p.name, "label": p.label, "cost_factor": p.cost_factor,
+             "population": p.population} for p in places
+        ],
+        "cohorts": cohorts(opt),
+        "demand": demand,
+        "services": svcs,
+        "capacity0": cap0,
+        "caseload0": caseload,
+        "leave": leave_rows(),
+        "roles": ROLES,
+        "staffing": staffing_rows(),
+        "workforce": workforce_rows(places, cap0),
+        "indicators": indicators(),
+        **pw,
+        "moves": ld_moves(opt) + opt.older_moves,
+        "targets": targets or [],
+        "budget": budget or [],
+    }
+    if extra:
+        inst.update(extra)
+    return inst
+
+
+def default() -> tuple[dict, str, str]:
+    """Three LLR integrated-locality-team early-implementer sites."""
+    places = [
+        Place("rutland", "Rutland ILT site", F(RUTLAND),
+              A(1.05, "a small, rural area: longer travel raises home-care costs "
+                "(000_9e956c6a8d6c89c1.txt:294, 631); 5% above average taken")),
+        Place("leicester_north_east", "Leicester City North and East neighbourhood",
+              F(LEICESTER_NE), A(1.0, "an urban neighbourhood at average prices")),
+        Place("hinckley_fosseway", "Hinckley and Bosworth Fosseway neighbourhood",
+              F(FOSSEWAY), A(1.0, "a mixed town and rural neighbourhood at average prices")),
+    ]
+    floor, floor_text = independence_floor()
+    targets = [{
+        "name": "older_independence", "indicator": "independent", "sense": "at_least",
+        "level": Dv(round(floor, 3), floor_text), "cohorts": ["older_hospital",
+                                                              "older_community"],
+        "scope": "area",
+    }]
+    inst = assemble(
+        "default",
+        "Three Leicester, Leicestershire and Rutland integrated locality team early-implementer "
+        "sites (populations about 38,000, 60,000 and 45,000), five planning years. National "
+        "volumes and costs from the documents, scaled to each site's population. Pathway "
+        "limits are today's practice; the care-home pathway takes whoever the others do not.",
+        places, Options(older_growth=OLDER_GROWTH_COUNTY), targets=targets)
+    header = (
+        "The default instance: `make run` solves it.\n"
+        "Three LLR integrated locality team early-implementer sites (003_ac403029bd3f9857.txt:"
+        "80-82).\n"
+        "Generated by instances/_build/build.py from the documents' figures; every number "
+        "carries its source.\n"
+        f"Scaling base: {ENGLAND_POP_NOTE}.")
+    return inst, header, "default/instance.yaml"
+
+
+BUILDERS = {
+    "default": default,
+}
+
+__all__ = ["BUILDERS", "HOSP_NEED"]

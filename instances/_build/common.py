@@ -1,0 +1,660 @@
+"""The building blocks every shipped instance shares: national rates per head scaled to a
+locality's population, the services, the pathways open to each cohort, the workforce.
+
+Each number is produced together with its source: a document line, ``derived:`` with the
+arithmetic shown, or ``assumption:`` with the reason. ``build.py`` assembles instances from
+these and writes them as YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from figures import (
+    CARE_HOME_ADMISSIONS,
+    CARE_HOME_WEEK,
+    DISABILITY_GROWTH,
+    FROM_HOSPITAL,
+    HOME_CARE_HOURS,
+    HOME_CARE_OLDER,
+    HOME_CARE_RATE,
+    HOSPITAL_SHARE,
+    LD_COMMUNITY,
+    LD_COULD_MOVE,
+    LD_HOURS_CUT,
+    LD_HOURS_OFFSET,
+    LD_MOVE_OFFSET,
+    LD_RESIDENTIAL,
+    LEICS_LD_MOVED_SHARE,
+    PACKAGE_WEEKS,
+    REABLEMENT_AVOIDS,
+    REABLEMENT_ROI,
+    REABLEMENT_WEEKS_MAX,
+    REABLEMENT_WEEKS_MIN,
+    SHORT_TERM_MORE,
+    SHORT_TERM_RISE,
+    TURNOVER_COUNCIL,
+    TURNOVER_INDEPENDENT,
+    Fig,
+    fmt,
+)
+
+YEARS = ["2026/27", "2027/28", "2028/29", "2029/30", "2030/31"]
+WEEKS = 52
+
+
+def S(value: float, source: str, digits: int = 4) -> dict:
+    """A sourced value as written in the YAML."""
+    return {"value": round(float(value), digits), "source": source}
+
+
+def A(value: float, reason: str, digits: int = 4) -> dict:
+    return S(value, f"assumption: {reason}", digits)
+
+
+def Dv(value: float, arithmetic: str, digits: int = 4) -> dict:
+    return S(value, f"derived: {arithmetic}", digits)
+
+
+def F(fig: Fig) -> dict:
+    return S(fig.value, fig.cite)
+
+
+# --- England's population: the scaling base --------------------------------------------------
+ENGLAND_POP = 56_300_000
+ENGLAND_POP_NOTE = ("England's population, about 56.3 million (ONS mid-2019 estimate, the "
+                    "same ONS series the document cites at 001_4550ef852cabf2d2.txt:398; the "
+                    "documents do not state it)")
+BASE_YEARS = 7
+"""Years from the documents' base year (2019/20, 001:149, 001:153) to the first planning
+year (2026/27)."""
+
+# --- national new need for formal care, older adults -------------------------------------------
+NOW_SHORT_TERM = SHORT_TERM_MORE.value / SHORT_TERM_RISE.value  # 225,000
+OLDER_NEED = NOW_SHORT_TERM + SHORT_TERM_MORE.value + CARE_HOME_ADMISSIONS.value  # 375,000
+OLDER_NEED_TEXT = (
+    f"older adults with a new need for formal care in England a year = "
+    f"{fmt(SHORT_TERM_MORE.value)} ÷ {fmt(SHORT_TERM_RISE.value)} now in short-term services "
+    f"+ {fmt(SHORT_TERM_MORE.value)} more who could benefit ({SHORT_TERM_MORE.cite}) + "
+    f"{fmt(CARE_HOME_ADMISSIONS.value)} care-home admissions ({CARE_HOME_ADMISSIONS.cite}) = "
+    f"{fmt(OLDER_NEED)}"
+)
+HOSP_NEED = OLDER_NEED * HOSPITAL_SHARE.value  # 131,250
+COMM_NEED = OLDER_NEED - HOSP_NEED  # 243,750
+HOSP_CARE_HOME = CARE_HOME_ADMISSIONS.value * FROM_HOSPITAL.value  # 20,000
+COMM_CARE_HOME = CARE_HOME_ADMISSIONS.value - HOSP_CARE_HOME  # 40,000
+SHORT_TERM_SHARE = NOW_SHORT_TERM / OLDER_NEED  # 0.6
+HOME_SHARE_OF_SHORT_TERM = 0.75
+
+# --- national stocks, learning disability ------------------------------------------------------
+LD_STOCK = LD_COMMUNITY.value + LD_RESIDENTIAL.value
+LEAVE_SL = 0.04
+LEAVE_LD_RES = 0.05
+LD_LEAVE_AVG = (LD_COMMUNITY.value * LEAVE_SL + LD_RESIDENTIAL.value * LEAVE_LD_RES) / LD_STOCK
+LD_GROWTH = (1 + DISABILITY_GROWTH.value) ** (1 / 25) - 1
+LD_NEED = LD_STOCK * (LD_LEAVE_AVG + LD_GROWTH)
+
+# --- reablement, the documents' relationships ----------------------------------------------------
+REAB_WEEKS = (REABLEMENT_WEEKS_MIN.value + REABLEMENT_WEEKS_MAX.value) / 2  # 4
+REAB_OCCUPANCY = 0.85
+EPISODE_COST = REABLEMENT_AVOIDS.value / REABLEMENT_ROI.value  # 1,242.86
+REAB_PRICE = EPISODE_COST / REAB_WEEKS * WEEKS * REAB_OCCUPANCY
+AVOIDED_HOURS = REABLEMENT_AVOIDS.value / (PACKAGE_WEEKS.value * HOME_CARE_RATE.value)  # 6.91
+INDEPENDENT_AFTER = 0.45
+PACKAGE_AFTER = (HOME_CARE_HOURS.value - AVOIDED_HOURS) / (1 - INDEPENDENT_AFTER)
+HOME_CARE_PRICE = HOME_CARE_RATE.value * WEEKS
+HOME_CARE_LEAVE = WEEKS / PACKAGE_WEEKS.value
+
+# --- long-term prices ------------------------------------------------------------------------
+RES_PRICE = CARE_HOME_WEEK.value * WEEKS
+NURSING_WEEK = 850
+SL_WEEK = LD_HOURS_OFFSET.value / LD_HOURS_CUT.value / LD_COMMUNITY.value / WEEKS
+MOVE_SAVING_WEEK = LD_MOVE_OFFSET.value / (LD_RESIDENTIAL.value * LD_COULD_MOVE.value) / WEEKS
+LD_RES_WEEK = SL_WEEK + MOVE_SAVING_WEEK
+
+CARE_HOME_RESIDENTIAL_SPLIT = 0.6
+LEAVE_RES = 1 / 3
+LEAVE_NURSING = 0.5
+
+
+@dataclass
+class Place:
+    """A locality: its population (with source) and how it differs from England's average."""
+
+    name: str
+    label: str
+    population: dict
+    cost_factor: dict
+    older_weight: dict | None = None
+    """Multiplier on older adults' need per head (age structure); 1 when not given."""
+    ld_weight: dict | None = None
+    community_weight: dict | None = None
+    """Multiplier on older adults' community-front-door need (e.g. a stronger front door)."""
+
+    def share(self) -> float:
+        return self.population["value"] / ENGLAND_POP
+
+    def share_text(self) -> str:
+        return (f"× {fmt(self.population['value'])} / {fmt(ENGLAND_POP)} (the locality's "
+                f"population over England's)")
+
+
+@dataclass
+class Options:
+    """What varies between instances."""
+
+    older_growth: Fig
+    hosp_reablement_suitable: float | None = None
+    d2a_weeks: dict | None = None
+    ld_move_suitable: dict | None = None
+    ld_move_max: dict | None = None
+    older_moves: list[dict] = field(default_factory=list)
+    reablement_label: str = "Home reablement"
+    d2a_label: str = "Discharge-to-assess and bed-based reablement beds"
+
+
+def growth_text(fig: Fig, years: int) -> str:
+    return (f"× (1 + {fmt(fig.value)})^{years} (growth a year, {fig.cite}, from 2019/20 to "
+            f"{2019 + years}/{(20 + years) % 100:02d})")
+
+
+def older_growth_factor(fig: Fig, years: int) -> float:
+    return (1 + fig.value) ** years
+
+
+def weight(place: Place, attr: str) -> tuple[float, str]:
+    w = getattr(place, attr)
+    if w is None:
+        return 1.0, ""
+    return w["value"], f" × {fmt(w['value'])} ({w['source'].removeprefix('derived: ')})"
+
+
+def demand_rows(places: list[Place], opt: Options) -> list[dict]:
+    rows = []
+    og = older_growth_factor(opt.older_growth, BASE_YEARS)
+    lg = (1 + LD_GROWTH) ** BASE_YEARS
+    for p in places:
+        ow, ow_text = weight(p, "older_weight")
+        cw, cw_text = weight(p, "community_weight")
+        lw, lw_text = weight(p, "ld_weight")
+        hosp = HOSP_NEED * p.share() * og * ow
+        comm = COMM_NEED * p.share() * og * ow * cw
+        ld = LD_NEED * p.share() * lg * lw
+        rows.append({"locality": p.name, "cohort": "older_hospital", "people": Dv(
+            hosp, f"{OLDER_NEED_TEXT}, × {fmt(HOSPITAL_SHARE.value)} from hospital "
+            f"({HOSPITAL_SHARE.cite}) = {fmt(HOSP_NEED)} {p.share_text()}"
+            f"{growth_text(opt.older_growth, BASE_YEARS)}{ow_text} = {fmt(round(hosp, 1))}",
+            1)})
+        rows.append({"locality": p.name, "cohort": "older_community", "people": Dv(
+            comm, f"{OLDER_NEED_TEXT}, × (1 - {fmt(HOSPITAL_SHARE.value)}) from the community "
+            f"({HOSPITAL_SHARE.cite}) = {fmt(COMM_NEED)} {p.share_text()}"
+            f"{growth_text(opt.older_growth, BASE_YEARS)}{ow_text}{cw_text} = "
+            f"{fmt(round(comm, 1))}", 1)})
+        rows.append({"locality": p.name, "cohort": "ld", "people": Dv(
+            ld, f"working-age adults with learning disabilities with a new need in England a "
+            f"year = ({fmt(LD_COMMUNITY.value)} in the community ({LD_COMMUNITY.cite}) + "
+            f"{fmt(LD_RESIDENTIAL.value)} in residential homes ({LD_RESIDENTIAL.cite})) × "
+            f"({fmt(LD_LEAVE_AVG)} leaving a year (the caseload-weighted leave rates) + "
+            f"{fmt(LD_GROWTH)} growth a year (1.67^(1/25) - 1, {DISABILITY_GROWTH.cite})) = "
+            f"{fmt(round(LD_NEED))} {p.share_text()} × (1 + {fmt(LD_GROWTH)})^{BASE_YEARS} "
+            f"(to 2026/27){lw_text} = {fmt(round(ld, 1))}", 1)})
+    return rows
+
+
+def cohorts(opt: Options) -> list[dict]:
+    return [
+        {"name": "older_hospital", "label": "Older adults discharged from hospital with a new "
+         "care need", "growth": F(opt.older_growth)},
+        {"name": "older_community", "label": "Older adults with a new care need from the "
+         "community front door", "growth": F(opt.older_growth)},
+        {"name": "ld", "label": "Working-age adults with learning disabilities",
+         "growth": Dv(LD_GROWTH, f"(1 + {fmt(DISABILITY_GROWTH.value)})^(1/25) - 1: people with "
+                      f"disabilities +67% between 2015 and 2040 ({DISABILITY_GROWTH.cite})")},
+    ]
+
+
+def services(opt: Options) -> list[dict]:
+    def market(grow: float, shrink: float, startup: float, why: str) -> dict:
+        return {
+            "grow_max": A(grow, f"{why}; the documents give no market-growth limit"),
+            "shrink_max": A(shrink, "contracts and people's continuity of care limit how fast "
+                            "capacity can be given up; the documents give no figure"),
+            "startup": A(startup, "a small allowance so a service can be started where none "
+                         "is commissioned today"),
+        }
+
+    reab_price = Dv(
+        REAB_PRICE,
+        f"one episode costs £{fmt(REABLEMENT_AVOIDS.value)} ÷ {fmt(REABLEMENT_ROI.value)} = "
+        f"£{fmt(EPISODE_COST)} (reablement avoids £8,700 of long-term care at seven times its "
+        f"cost, {REABLEMENT_AVOIDS.cite}); an episode lasts {fmt(REAB_WEEKS)} weeks (midpoint of "
+        f"2-6 weeks, {REABLEMENT_WEEKS_MAX.cite}) at {fmt(REAB_OCCUPANCY)} occupancy, so a "
+        f"place-year costs £{fmt(EPISODE_COST)} ÷ {fmt(REAB_WEEKS)} × 52 × "
+        f"{fmt(REAB_OCCUPANCY)} = £{fmt(round(REAB_PRICE, 2))}", 2)
+    return [
+        {"name": "reablement", "label": opt.reablement_label, "kind": "short_term",
+         "unit": "place",
+         "occupancy": A(REAB_OCCUPANCY, "a reablement place stands empty between episodes; "
+                        "85% use is taken as typical of a well-run service"),
+         "price_capacity": reab_price,
+         "price_use": A(0, "bought as a block of places, no spot payment"),
+         **market(0.3, 0.2, 2, "reablement teams can recruit and grow faster than care "
+                  "markets; 30% a year taken")},
+        {"name": "d2a_bed", "label": opt.d2a_label, "kind": "short_term", "unit": "bed",
+         "occupancy": A(0.9, "short-term beds turn over between people; 90% use taken"),
+         "price_capacity": Dv(RES_PRICE, f"£{fmt(CARE_HOME_WEEK.value)} a week × 52 "
+                              f"({CARE_HOME_WEEK.cite}): the bed is bought from a care home at "
+                              f"the care-home rate; the reabling wrap-around is the reablement "
+                              f"workers' time (staffing)", 2),
+         "price_use": A(0, "bought as a block of beds, no spot payment"),
+         **market(0.2, 0.2, 1, "care homes can offer some more short-term beds each year")},
+        {"name": "home_care", "label": "Home care (domiciliary care)", "kind": "long_term",
+         "unit": "hour per week",
+         "occupancy": A(0.95, "some commissioned hours go unused (hospital stays, cancelled "
+                        "visits); 95% use taken"),
+         "price_capacity": Dv(HOME_CARE_PRICE, f"£{fmt(HOME_CARE_RATE.value)} an hour all-up "
+                              f"({HOME_CARE_RATE.cite}) × 52 weeks", 2),
+         "price_use": A(0, "bought as a block of hours, no spot payment"),
+         **market(0.25, 0.2, 50, "home-care markets are fragile (providers exiting, "
+                  "000_9e956c6a8d6c89c1.txt:350), but hours can be added faster than beds; "
+                  "25% a year taken")},
+        {"name": "supported_living", "label": "Supported living and Shared Lives",
+         "kind": "long_term", "unit": "place",
+         "occupancy": A(0.95, "a vacancy is held while the next tenant is matched; 95% taken"),
+         "price_capacity": Dv(SL_WEEK * WEEKS, f"net spend on community support for adults "
+                              f"with learning disabilities £{fmt(LD_HOURS_OFFSET.value)} ÷ "
+                              f"{fmt(LD_HOURS_CUT.value)} ({LD_HOURS_OFFSET.cite}) ÷ "
+                              f"{fmt(LD_COMMUNITY.value)} people ({LD_COMMUNITY.cite}) = "
+                              f"£{fmt(round(SL_WEEK * WEEKS, 2))} a person a year "
+                              f"(£{fmt(round(SL_WEEK, 2))} a week)", 2),
+         "price_use": A(0, "bought as a block of places, no spot payment"),
+         "package": A(1, "one place a person"),
+         **market(0.1, 0.1, 2, "new supported-living schemes take time to build; 10% a "
+                  "year taken")},
+        {"name": "residential", "label": "Residential care-home beds (older adults)",
+         "kind": "long_term", "unit": "bed",
+         "occupancy": A(0.92, "care homes never run full (under-occupancy, "
+                        "001_4550ef852cabf2d2.txt:394); 92% taken"),
+         "price_capacity": Dv(RES_PRICE, f"£{fmt(CARE_HOME_WEEK.value)} a week × 52 "
+                              f"({CARE_HOME_WEEK.cite}; the document says 'over £650', so "
+                              f"this is a floor)", 2),
+         "price_use": A(0, "bought as a block of beds, no spot payment"),
+         "package": A(1, "one bed a person"),
+         **market(0.1, 0.1, 1, "new care homes take years to build, but spare beds exist "
+                  "(under-occupancy, 001_4550ef852cabf2d2.txt:394); 10% a year taken")},
+        {"name": "nursing", "label": "Nursing-home beds (older adults)", "kind": "long_term",
+         "unit": "bed",
+         "occupancy": A(0.92, "as residential beds"),
+         "price_capacity": A(NURSING_WEEK * WEEKS, "£850 a week × 52: the documents give no "
+                             "nursing price; taken as about 30% above the £650 care-home bed "
+                             "(001_4550ef852cabf2d2.txt:1114) for registered nursing", 2),
+         "price_use": A(0, "bought as a block of beds, no spot payment"),
+         "package": A(1, "one bed a person"),
+         **market(0.1, 0.1, 1, "new nursing homes take years to build, but spare beds "
+                  "exist; 10% a year taken")},
+        {"name": "residential_ld", "label": "Residential care for adults with learning "
+         "disabilities", "kind": "long_term", "unit": "bed",
+         "occupancy": A(0.95, "small homes with stable residents; 95% taken"),
+         "price_capacity": Dv(LD_RES_WEEK * WEEKS, f"the supported-living cost "
+                              f"£{fmt(round(SL_WEEK, 2))} a week plus the saving per move "
+                              f"£{fmt(LD_MOVE_OFFSET.value)} ÷ ({fmt(LD_RESIDENTIAL.value)} × "
+                              f"{fmt(LD_COULD_MOVE.value)}) ÷ 52 = "
+                              f"£{fmt(round(MOVE_SAVING_WEEK, 2))} a week ({LD_MOVE_OFFSET.cite}"
+                              f"), × 52 = £{fmt(round(LD_RES_WEEK * WEEKS, 2))}; built from "
+                              f"{LD_HOURS_OFFSET.cite} and {LD_COMMUNITY.cite}", 2),
+         "price_use": A(0, "bought as a block of beds, no spot payment"),
+         "package": A(1, "one bed a person"),
+         **market(0.05, 0.1, 1, "residential LD capacity is being reduced nationally, not "
+                  "grown; 5% a year taken")},
+    ]
+
+
+def reablement_destination(pathway: str) -> dict:
+    return {
+        "pathway": pathway, "service": "home_care",
+        "share": A(1 - INDEPENDENT_AFTER, "45% leave reablement independent: the documents "
+                   "give 79% with lower support or none after a short-term service "
+                   "(000_9e956c6a8d6c89c1.txt:926-928) but not the share with none; a bit over "
+                   "half of that is taken (as MODEL.md's worked example)"),
+        "package": Dv(PACKAGE_AFTER, f"reablement avoids £{fmt(REABLEMENT_AVOIDS.value)} of "
+                      f"home care over {fmt(PACKAGE_WEEKS.value)} weeks at "
+                      f"£{fmt(HOME_CARE_RATE.value)} an hour ({REABLEMENT_AVOIDS.cite}, "
+                      f"{PACKAGE_WEEKS.cite}), i.e. {fmt(round(AVOIDED_HOURS, 4))} hours a week "
+                      f"per person; from a {fmt(HOME_CARE_HOURS.value)}-hour start need "
+                      f"({HOME_CARE_HOURS.cite}) the 55% who still need care need "
+                      f"({fmt(HOME_CARE_HOURS.value)} - {fmt(round(AVOIDED_HOURS, 4))}) ÷ 0.55 = "
+                      f"{fmt(round(PACKAGE_AFTER, 4))} hours"),
+    }
+
+
+def straight_home_care_destination(pathway: str) -> dict:
+    return {"pathway": pathway, "service": "home_care",
+            "share": A(1, "everyone on this pathway goes home with a package of care"),
+            "package": F(HOME_CARE_HOURS)}
+
+
+def care_home_destinations(pathway: str) -> list[dict]:
+    return [
+        {"pathway": pathway, "service": "residential",
+         "share": A(CARE_HOME_RESIDENTIAL_SPLIT, "60% of care-home admissions are to residential "
+                    "and 40% to nursing beds; the documents do not split the 60,000 a year "
+                    "(001_4550ef852cabf2d2.txt:627)")},
+        {"pathway": pathway, "service": "nursing",
+         "share": A(1 - CARE_HOME_RESIDENTIAL_SPLIT, "the other 40% of care-home admissions "
+                    "(see residential)")},
+    ]
+
+
+def pathways_block(opt: Options) -> dict[str, list[dict]]:
+    """Pathways, stages and destinations. Suitability limits are *current practice*: the
+    share of each cohort routed this way today ('perceived demand', 001:2083); the care-home
+    pathway takes whoever is left."""
+    hosp_ch = HOSP_CARE_HOME / HOSP_NEED
+    comm_ch = COMM_CARE_HOME / COMM_NEED
+    st_text = (f"{fmt(NOW_SHORT_TERM)} of {fmt(OLDER_NEED)} older adults with a new need get a "
+               f"short-term service now = {fmt(SHORT_TERM_SHARE)} ({SHORT_TERM_MORE.cite})")
+    hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM
+    hosp_d2a = SHORT_TERM_SHARE * (1 - HOME_SHARE_OF_SHORT_TERM)
+    hosp_home = 1 - SHORT_TERM_SHARE - hosp_ch
+    comm_home = 1 - SHORT_TERM_SHARE - comm_ch
+    d2a_weeks = opt.d2a_weeks or A(4, "the documents give no national length of stay in "
+                                   "discharge-to-assess beds; four weeks, as home reablement")
+    pathways = [
+        {"name": "hosp_reablement", "cohort": "older_hospital",
+         "label": "Home first: home reablement, then home care if still needed",
+         "suitable": Dv(hosp_reab, f"current practice: {st_text}; × 3/4 at home (assumption: "
+                        f"three in four short-term services after hospital are home "
+                        f"reablement, the rest bed-based) = {fmt(hosp_reab)}")},
+        {"name": "hosp_d2a_bed", "cohort": "older_hospital",
+         "label": "Discharge to assess in a short-term bed with reablement",
+         "suitable": Dv(hosp_d2a, f"current practice: {st_text}; × 1/4 in beds (assumption: "
+                        f"the other quarter of short-term services after hospital) = "
+                        f"{fmt(hosp_d2a)}")},
+        {"name": "hosp_home_care", "cohort": "older_hospital",
+         "label": "Straight home with a long-term home-care package",
+         "suitable": Dv(hosp_home, f"current practice: whoever neither gets a short-term "
+                        f"service ({fmt(SHORT_TERM_SHARE)}, {SHORT_TERM_MORE.cite}) nor enters "
+                        f"a care home ({fmt(HOSP_CARE_HOME)} ÷ {fmt(HOSP_NEED)} = "
+                        f"{fmt(hosp_ch)}: 60,000 × 1/3 from hospital, {FROM_HOSPITAL.cite}; "
+                        f"{fmt(HOSP_NEED)} = 375,000 × 35%, {HOSPITAL_SHARE.cite}) = "
+                        f"{fmt(hosp_home)}")},
+        {"name": "hosp_care_home", "cohort": "older_hospital",
+         "label": "Straight to a permanent care-home bed",
+         "suitable": A(1, "a care home can meet anyone's needs; it takes whoever the other "
+                       "pathways do not")},
+        {"name": "comm_reablement", "cohort": "older_community",
+         "label": "Reablement first, then home care if still needed",
+         "suitable": Dv(SHORT_TERM_SHARE, f"current practice: {st_text}")},
+        {"name": "comm_home_care", "cohort": "older_community",
+         "label": "Straight to a long-term home-care package",
+         "suitable": Dv(comm_home, f"current practice: whoever neither gets a short-term "
+                        f"service ({fmt(SHORT_TERM_SHARE)}, {SHORT_TERM_MORE.cite}) nor enters "
+                        f"a care home ({fmt(COMM_CARE_HOME)} ÷ {fmt(COMM_NEED)} = "
+                        f"{fmt(comm_ch)}: 60,000 × 2/3 from the community, "
+                        f"{CARE_HOME_ADMISSIONS.cite}; {fmt(COMM_NEED)} = 375,000 × 65%, "
+                        f"{HOSPITAL_SHARE.cite}) = {fmt(comm_home)}")},
+        {"name": "comm_care_home", "cohort": "older_community",
+         "label": "Straight to a permanent care-home bed",
+         "suitable": A(1, "a care home can meet anyone's needs; it takes whoever the other "
+                       "pathways do not")},
+        {"name": "ld_supported_living", "cohort": "ld",
+         "label": "Supported living or Shared Lives",
+         "suitable": Dv(LD_COMMUNITY.value / LD_STOCK, f"current practice, as today's mix: "
+                        f"{fmt(LD_COMMUNITY.value)} ({LD_COMMUNITY.cite}) ÷ "
+                        f"({fmt(LD_COMMUNITY.value)} + {fmt(LD_RESIDENTIAL.value)} "
+                        f"({LD_RESIDENTIAL.cite}))")},
+        {"name": "ld_residential", "cohort": "ld",
+         "label": "Residential care",
+         "suitable": A(1, "a residential home can meet anyone's needs; it takes whoever "
+                       "supported living does not")},
+    ]
+    if opt.hosp_reablement_suitable is not None:
+        pathways[0]["suitable"] = opt.hosp_reablement_suitable
+    stages = [
+        {"pathway": "hosp_reablement", "service": "reablement",
+         "share": A(1, "everyone on the pathway starts home reablement"),
+         "weeks": Dv(REAB_WEEKS, f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})"),
+         "intensity": A(1, "one reablement place a person while reabled")},
+        {"pathway": "hosp_d2a_bed", "service": "d2a_bed",
+         "share": A(1, "everyone on the pathway is discharged to a short-term bed"),
+         "weeks": d2a_weeks,
+         "intensity": A(1, "one bed a person")},
+        {"pathway": "comm_reablement", "service": "reablement",
+         "share": A(1, "everyone on the pathway starts home reablement"),
+         "weeks": Dv(REAB_WEEKS, f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})"),
+         "intensity": A(1, "one reablement place a person while reabled")},
+    ]
+    destinations = [
+        reablement_destination("hosp_reablement"),
+        {"pathway": "hosp_d2a_bed", "service": "home_care",
+         "share": A(0.45, "after a short-term bed with reabling, 45% go home with care; the "
+                    "documents give no split"),
+         "package": F(HOME_CARE_HOURS)},
+        {"pathway": "hosp_d2a_bed", "service": "residential",
+         "share": A(0.15, "a quarter need a permanent care home (15% residential, 10% nursing): "
+                    "about half the 45% seen after short-term beds without reabling "
+                    "(001_4550ef852cabf2d2.txt:2107)")},
+        {"pathway": "hosp_d2a_bed", "service": "nursing",
+         "share": A(0.10, "see the residential share of this pathway")},
+        straight_home_care_destination("hosp_home_care"),
+        *care_home_destinations("hosp_care_home"),
+        reablement_destination("comm_reablement"),
+        straight_home_care_destination("comm_home_care"),
+        *care_home_destinations("comm_care_home"),
+        {"pathway": "ld_supported_living", "service": "supported_living",
+         "share": A(1, "everyone on the pathway moves into supported living or Shared Lives")},
+        {"pathway": "ld_residential", "service": "residential_ld",
+         "share": A(1, "everyone on the pathway moves into a residential home")},
+    ]
+    return {"pathways": pathways, "stages": stages, "destinations": destinations}
+
+
+def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
+    rows = []
+    og = older_growth_factor(opt.older_growth, BASE_YEARS - 1)
+    lg = (1 + LD_GROWTH) ** (BASE_YEARS - 1)
+    up = growth_text(opt.older_growth, BASE_YEARS - 1)
+    res_stock = CARE_HOME_ADMISSIONS.value * CARE_HOME_RESIDENTIAL_SPLIT / LEAVE_RES
+    nur_stock = CARE_HOME_ADMISSIONS.value * (1 - CARE_HOME_RESIDENTIAL_SPLIT) / LEAVE_NURSING
+    for p in places:
+        ow, ow_text = weight(p, "older_weight")
+        lw, lw_text = weight(p, "ld_weight")
+        for cohort, share, share_text in (
+            ("older_hospital", HOSPITAL_SHARE.value, f"× {fmt(HOSPITAL_SHARE.value)} who came "
+             f"from hospital ({HOSPITAL_SHARE.cite})"),
+            ("older_community", 1 - HOSPITAL_SHARE.value, f"× (1 - "
+             f"{fmt(HOSPITAL_SHARE.value)}) who came from the community "
+             f"({HOSPITAL_SHARE.cite})"),
+        ):
+            hc = HOME_CARE_OLDER.value * share * p.share() * og * ow
+            rows.append({"locality": p.name, "cohort": cohort, "service": "home_care",
+                         "people": Dv(hc, f"{fmt(HOME_CARE_OLDER.value)} older adults in home "
+                                      f"care ({HOME_CARE_OLDER.cite}) {share_text} "
+                                      f"{p.share_text()} {up}{ow_text} = {fmt(round(hc, 1))}", 1),
+                         "package": F(HOME_CARE_HOURS)})
+            ch_share = FROM_HOSPITAL.value if cohort == "older_hospital" else \
+                1 - FROM_HOSPITAL.value
+            for svc, stock, what in (
+                ("residential", res_stock, f"60,000 admissions a year ({CARE_HOME_ADMISSIONS.cite}"
+                 f") × 0.6 residential ÷ {fmt(LEAVE_RES)} leaving a year (steady state)"),
+                ("nursing", nur_stock, f"60,000 admissions a year ({CARE_HOME_ADMISSIONS.cite}) "
+                 f"× 0.4 nursing ÷ {fmt(LEAVE_NURSING)} leaving a year (steady state)"),
+            ):
+                n = stock * ch_share * p.share() * og * ow
+                rows.append({"locality": p.name, "cohort": cohort, "service": svc,
+                             "people": Dv(n, f"{what} = {fmt(round(stock))} in England × "
+                                          f"{fmt(ch_share)} by route of admission "
+                                          f"({FROM_HOSPITAL.cite}) {p.share_text()} {up}"
+                                          f"{ow_text} = {fmt(round(n, 1))}", 1)})
+        for svc, fig in (("supported_living", LD_COMMUNITY), ("residential_ld", LD_RESIDENTIAL)):
+            n = fig.value * p.share() * lg * lw
+            rows.append({"locality": p.name, "cohort": "ld", "service": svc,
+                         "people": Dv(n, f"{fmt(fig.value)} {fig.what} ({fig.cite}) "
+                                      f"{p.share_text()} × (1 + {fmt(LD_GROWTH)})^"
+                                      f"{BASE_YEARS - 1} (growth to 2025/26, "
+                                      f"{DISABILITY_GROWTH.cite}){lw_text} = "
+                                      f"{fmt(round(n, 1))}", 1)})
+    return rows
+
+
+def leave_rows() -> list[dict]:
+    hc = Dv(HOME_CARE_LEAVE, f"52 ÷ {fmt(PACKAGE_WEEKS.value)}: a long-term package lasts "
+            f"{fmt(PACKAGE_WEEKS.value)} weeks on average ({PACKAGE_WEEKS.cite})")
+    rows = []
+    for cohort in ("older_hospital", "older_community"):
+        rows += [
+            {"cohort": cohort, "service": "home_care", "share": hc},
+            {"cohort": cohort, "service": "residential",
+             "share": A(LEAVE_RES, "people live in care homes for 'several years' "
+                        "(001_4550ef852cabf2d2.txt:1114); an average stay of three years taken")},
+            {"cohort": cohort, "service": "nursing",
+             "share": A(LEAVE_NURSING, "nursing-home residents are frailer; an average stay "
+                        "of two years taken (the documents give none)")},
+        ]
+    rows += [
+        {"cohort": "ld", "service": "supported_living",
+         "share": A(LEAVE_SL, "working-age adults with learning disabilities stay supported "
+                    "for decades; 4% a year leave (death, moving on), the documents give none")},
+        {"cohort": "ld", "service": "residential_ld",
+         "share": A(LEAVE_LD_RES, "5% a year leave residential homes other than by a planned "
+                    "move (death, hospital, moving area); the documents give none")},
+    ]
+    return rows
+
+
+# --- workforce --------------------------------------------------------------------------------
+CARE_HOURS_PER_FTE = 22.5
+STAFFING = [
+    ("home_care", "care_worker", 1 / CARE_HOURS_PER_FTE, "a full-time care worker delivers "
+     "about 22.5 contact hours a week (37.5 paid hours, 60% in people's homes, the rest "
+     "travel, which rural counties find longer: 000_9e956c6a8d6c89c1.txt:294); the documents "
+     "give no productivity figure"),
+    ("supported_living", "care_worker", 0.7, "shared 24-hour support in supported living, "
+     "about 0.7 FTE support worker a place; the documents give none"),
+    ("residential", "care_worker", 0.8, "care homes staff about 0.8 FTE care worker a bed "
+     "across 24 hours; the documents give none"),
+    ("nursing", "care_worker", 0.8, "as residential beds"),
+    ("nursing", "nurse", 0.2, "a registered nurse on every shift, about 0.2 FTE a bed; the "
+     "documents give none"),
+    ("residential_ld", "care_worker", 1.2, "small LD homes staff more heavily than older "
+     "adults' homes, about 1.2 FTE a bed; the documents give none"),
+    ("d2a_bed", "care_worker", 0.8, "the bed's care staff, as a residential bed"),
+    ("d2a_bed", "reablement_worker", 0.2, "the reabling wrap-around (therapy and reablement "
+     "support, 001_4550ef852cabf2d2.txt:2105-2109) about 0.2 FTE a bed"),
+    ("reablement", "reablement_worker", 0.4, "about 10 contact hours a week a person in "
+     "reablement (between a 13-hour package, 000_9e956c6a8d6c89c1.txt:280, and Joe's 31.5 "
+     "hours at the start, 001_4550ef852cabf2d2.txt:922) at 25 contact hours per FTE"),
+]
+
+ROLES = [
+    {"name": "care_worker", "label": "Care and support workers (independent sector)",
+     "turnover": F(TURNOVER_INDEPENDENT),
+     "hire_cost": A(2000, "advertising, checks, induction and Care Certificate training, about "
+                    "£2,000 a recruit; the documents give no figure")},
+    {"name": "reablement_worker", "label": "Reablement workers and therapists (council "
+     "in-house team)", "turnover": F(TURNOVER_COUNCIL),
+     "hire_cost": A(3000, "council recruitment and reablement training, about £3,000 a recruit; "
+                    "the documents give no figure")},
+    {"name": "nurse", "label": "Registered nurses in nursing homes",
+     "turnover": Dv(TURNOVER_INDEPENDENT.value, f"as independent-sector care staff, about 30% "
+                    f"({TURNOVER_INDEPENDENT.cite}); the documents give no nurse figure"),
+     "hire_cost": A(6000, "nurse recruitment (often agency or overseas), about £6,000; the "
+                    "documents give no figure")},
+]
+HIRE_HEADROOM = 0.15
+
+
+def capacity0_rows(places: list[Place], demand: list[dict], caseload: list[dict],
+                   stages: list[dict], pathways: list[dict], svcs: list[dict]) -> list[dict]:
+    """Capacity today: what today's caseload and today's short-term use need, at occupancy."""
+    occ = {s["name"]: s["occupancy"]["value"] for s in svcs}
+    suit = {p["name"]: p["suitable"]["value"] for p in pathways}
+    coh = {p["name"]: p["cohort"] for p in pathways}
+    rows = []
+    for p in places:
+        need = {(d["cohort"]): d["people"]["value"] for d in demand if d["locality"] == p.name}
+        for svc in ("reablement", "d2a_bed"):
+            use = 0.0
+            parts = []
+            for st in stages:
+                if st["service"] != svc:
+                    continue
+                n = need[coh[st["pathway"]]] * suit[st["pathway"]]
+                use += n * st["weeks"]["value"] / WEEKS * st["intensity"]["value"]
+                parts.append(f"{fmt(round(n, 1))} people on {st['pathway']} × "
+                             f"{fmt(st['weeks']['value'])} weeks ÷ 52")
+            units = use / occ[svc]
+            rows.append({"locality": p.name, "service": svc, "units": Dv(
+                units, f"today's use at current practice ({' + '.join(parts)}) ÷ "
+                f"{fmt(occ[svc])} occupancy = {fmt(round(units, 2))}; current-practice shares "
+                f"from {SHORT_TERM_MORE.cite}", 2)})
+        for svc in ("home_care", "supported_living", "residential", "nursing", "residential_ld"):
+            rows_ = [c for c in caseload if c["locality"] == p.name and c["service"] == svc]
+            units = sum(c["people"]["value"] * (c.get("package") or {"value": 1})["value"]
+                        for c in rows_) / occ[svc]
+            what = " + ".join(
+                f"{fmt(c['people']['value'])}" + (f" × {fmt(c['package']['value'])} h"
+                                                  if c.get("package") else "") for c in rows_)
+            rows.append({"locality": p.name, "service": svc, "units": Dv(
+                units, f"today's caseload needs ({what}) ÷ {fmt(occ[svc])} occupancy = "
+                f"{fmt(round(units, 2))}; caseload from {HOME_CARE_OLDER.cite if svc == 'home_care' else LD_COMMUNITY.cite if svc == 'supported_living' else LD_RESIDENTIAL.cite if svc == 'residential_ld' else CARE_HOME_ADMISSIONS.cite}",  # noqa: E501
+                2)})
+    return rows
+
+
+def workforce_rows(places: list[Place], cap0: list[dict]) -> list[dict]:
+    rows = []
+    turnover = {r["name"]: r["turnover"]["value"] for r in ROLES}
+    for p in places:
+        caps = {c["service"]: c["units"]["value"] for c in cap0 if c["locality"] == p.name}
+        for role in ("care_worker", "reablement_worker", "nurse"):
+            parts, total = [], 0.0
+            for svc, r, fte, _ in STAFFING:
+                if r == role and svc in caps:
+                    total += fte * caps[svc]
+                    parts.append(f"{fmt(round(fte, 4))} × {fmt(caps[svc])} {svc}")
+            hire = total * (turnover[role] + HIRE_HEADROOM)
+            rows.append({
+                "locality": p.name, "role": role,
+                "staff0": Dv(total, f"staff needed for today's capacity: {' + '.join(parts)} = "
+                             f"{fmt(round(total, 1))} FTE (capacity derived from "
+                             f"{HOME_CARE_OLDER.cite} and {CARE_HOME_ADMISSIONS.cite})", 1),
+                "hire_max": A(hire, f"recruitment can replace leavers "
+                              f"({fmt(turnover[role])} a year) and grow the workforce by "
+                              f"{fmt(HIRE_HEADROOM)}: {fmt(round(total, 1))} × "
+                              f"({fmt(turnover[role])} + {fmt(HIRE_HEADROOM)}) = "
+                              f"{fmt(round(hire, 1))} FTE a year", 1),
+            })
+    return rows
+
+
+def staffing_rows() -> list[dict]:
+    return [{"service": s, "role": r, "fte_per_unit": A(v, why, 5)}
+            for s, r, v, why in STAFFING]
+
+
+def indicators() -> list[dict]:
+    return [
+        {"name": "independent", "label": "Independent (no long-term package) after the "
+         "pathway", "derived": "independent"},
+        {"name": "care_home_admissions", "label": "Permanent admissions to residential and "
+         "nursing care", "derived": "enters",
+         "services": ["residential", "nursing", "residential_ld"], "better": "lower"},
+        {"name": "most_independent_setting", "label": "Adults with learning disabilities in "
+         "supported living or Shared Lives", "derived": "enters",
+         "services": ["supported_living"]},
+    ]
+
+
+def ld_moves(opt: Options) -> list[dict]:
+    """LD residential to supported living. Default: current practice, the realised 4% of the
+    residential caseload a year (001:1031), no absolute limit."""
+    suitable = opt.ld_move_suitable or Dv(
+        LEICS_LD_MOVED_SHARE.value, f"current practice: only {fmt(LEICS_LD_MOVED_SHARE.value)} "
+        f"of reviews lead to a move ({LEICS_LD_MOVED_SHARE.cite}), although up to "
+        f"{fmt(LD_COULD_MOVE.value)} could move ({LD_COULD_MOVE.cite})")
+    row = {"cohort": "ld", "from_service": "residential_ld", "to_service": "supported_living",
+           "suitable": suitable}
+    if opt.ld_move_max is not None:
+        row["max_per_year"] = opt.ld_move_max
+    return [row]
