@@ -15,6 +15,7 @@ from common import (
     F,
     Options,
     Place,
+    best_practice,
     capacity0_rows,
     caseload_rows,
     cohorts,
@@ -28,10 +29,14 @@ from common import (
     workforce_rows,
 )
 from figures import (
+    CCN_RESIDENTS,
     FOSSEWAY,
     HOSPITAL_SHARE,
     LEICESTER_NE,
     OLDER_GROWTH_COUNTY,
+    OLDER_GROWTH_ENGLAND,
+    OVER75_COUNTY,
+    OVER75_LONDON,
     RUTLAND,
     SHORT_TERM_MORE,
     fmt,
@@ -109,13 +114,7 @@ def default() -> tuple[dict, str, str]:
         Place("hinckley_fosseway", "Hinckley and Bosworth Fosseway neighbourhood",
               F(FOSSEWAY), A(1.0, "a mixed town and rural neighbourhood at average prices")),
     ]
-    floor, floor_text = independence_floor()
-    targets = [{
-        "name": "older_independence", "indicator": "independent", "sense": "at_least",
-        "level": Dv(round(floor, 3), floor_text), "cohorts": ["older_hospital",
-                                                              "older_community"],
-        "scope": "area",
-    }]
+    targets = _independence_target()
     inst = assemble(
         "default",
         "Three Leicester, Leicestershire and Rutland integrated locality team early-implementer "
@@ -133,8 +132,114 @@ def default() -> tuple[dict, str, str]:
     return inst, header, "default/instance.yaml"
 
 
+def _independence_target() -> list[dict]:
+    floor, floor_text = independence_floor()
+    return [{
+        "name": "older_independence", "indicator": "independent", "sense": "at_least",
+        "level": Dv(round(floor, 3), floor_text),
+        "cohorts": ["older_hospital", "older_community"], "scope": "area",
+    }]
+
+
+ENGLAND_TYPES = [
+    # name, label, population, its source, over-75 share, its source, cost factor, reason
+    ("ccn_counties", "County Councils Network members (25 counties and 11 unitaries)",
+     CCN_RESIDENTS.value, CCN_RESIDENTS.cite, OVER75_COUNTY.value, OVER75_COUNTY.cite, 1.0,
+     "county prices taken as the national average: rural travel adds cost "
+     "(000_9e956c6a8d6c89c1.txt:294) but council fees are low (001_4550ef852cabf2d2.txt:376)"),
+    ("metropolitan", "Metropolitan districts", 12_044_000,
+     "assumption: the 36 metropolitan districts' population, about 12.0 million (ONS "
+     "mid-2019 estimates for the six metropolitan counties); the documents give none",
+     0.076, "assumption: about 7.6% of metropolitan residents are over 75 (ONS mid-2019); the "
+     "documents give counties' and London's shares only", 0.95,
+     "dense urban areas: short travel between visits; 5% below average taken"),
+    ("london", "London boroughs", 8_962_000,
+     "assumption: London's population, about 9.0 million (ONS mid-2019 estimate); the "
+     "documents give none", OVER75_LONDON.value, OVER75_LONDON.cite, 1.15,
+     "London's market rates and wages are higher (London spends £2,204 a head of 65+ against "
+     "counties' £1,306, 000_9e956c6a8d6c89c1.txt:225, partly price); 15% above average taken"),
+    ("unitary", "Unitary authorities outside the County Councils Network", None, None,
+     0.080, "assumption: about 8.0% of residents of non-CCN unitaries are over 75 (ONS "
+     "mid-2019); the documents give counties' and London's shares only", 1.0,
+     "a mix of cities and towns at average prices"),
+]
+
+
+def _england_places() -> list[Place]:
+    from common import ENGLAND_POP
+
+    known = sum(t[2] for t in ENGLAND_TYPES if t[2] is not None)
+    rows = []
+    for name, label, pop, src, s75, s75_src, cf, cf_why in ENGLAND_TYPES:
+        if pop is None:
+            pop = ENGLAND_POP - known
+            src = (f"derived: England's {fmt(ENGLAND_POP)} (assumption, ONS mid-2019) less "
+                   f"the other three types ({fmt(CCN_RESIDENTS.value)} in CCN councils, "
+                   f"{CCN_RESIDENTS.cite}; 12,044,000 metropolitan and 8,962,000 London, "
+                   f"ONS assumptions) = {fmt(pop)}")
+        rows.append((name, label, pop, src, s75, s75_src, cf, cf_why))
+    mean75 = sum(r[2] * r[4] for r in rows) / ENGLAND_POP
+    mean_text = " + ".join(f"{fmt(r[2])} × {fmt(r[4])}" for r in rows)
+    places = []
+    for name, label, pop, src, s75, s75_src, cf, cf_why in rows:
+        w = s75 / mean75
+        places.append(Place(
+            name, label,
+            {"value": float(pop), "source": src},
+            A(cf, cf_why),
+            older_weight=Dv(w, f"older need per head follows the over-75 share: "
+                            f"{fmt(s75)} ({s75_src.removeprefix('assumption: ')}) ÷ the "
+                            f"England mean ({mean_text}) ÷ {fmt(ENGLAND_POP)} = "
+                            f"{fmt(round(mean75, 5))}; over-75 shares from "
+                            f"{OVER75_COUNTY.cite}"),
+        ))
+    return places
+
+
+ENGLAND_DESCRIPTION = (
+    "England by council type: County Councils Network counties, metropolitan districts, "
+    "London boroughs and other unitary authorities. National volumes from the documents "
+    "(375,000 older adults a year with a new need, 60,000 care-home admissions, 225,000 in "
+    "home care, 104,000 and 27,000 adults with learning disabilities in the community and in "
+    "residential homes), split by population and, for older adults, by the over-75 share. ")
+
+
+def england() -> tuple[dict, str, str]:
+    inst = assemble(
+        "england", ENGLAND_DESCRIPTION + "Pathway limits are today's practice: the "
+        "care-home pathway takes whoever the others do not. best-practice.yaml relaxes them.",
+        _england_places(), Options(older_growth=OLDER_GROWTH_ENGLAND),
+        targets=_independence_target())
+    header = (
+        "England by council type, today's practice.\n"
+        "Generated by instances/_build/build.py; every number carries its source.\n"
+        f"Scaling base: {ENGLAND_POP_NOTE}.")
+    return inst, header, "england/instance.yaml"
+
+
+def england_best_practice() -> tuple[dict, str, str]:
+    suitable, move = best_practice()
+    inst = assemble(
+        "england-best-practice", ENGLAND_DESCRIPTION + "Best practice: reablement offered to "
+        "40% more older people (001:611), at least 18% of care-home admissions supported at "
+        "home instead (001:627), up to 43% of adults with learning disabilities in residential "
+        "homes moved to supported living over the five years (001:646).",
+        _england_places(),
+        Options(older_growth=OLDER_GROWTH_ENGLAND, suitable=suitable, ld_move_suitable=move),
+        targets=_independence_target())
+    header = (
+        "England by council type, best practice: the same as instance.yaml except the pathway\n"
+        "and move limits (reablement for 40% more, 18% of care-home admissions at home, LD\n"
+        "moves up to 43%). Compare the two solves to see what current practice costs.\n"
+        "Generated by instances/_build/build.py; every number carries its source.\n"
+        f"Scaling base: {ENGLAND_POP_NOTE}.")
+    return inst, header, "england/best-practice.yaml"
+
+
 BUILDERS = {
     "default": default,
+    "england": england,
+    "england-best-practice": england_best_practice,
 }
 
 __all__ = ["BUILDERS", "HOSP_NEED"]

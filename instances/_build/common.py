@@ -14,6 +14,7 @@ from figures import (
     CARE_HOME_ADMISSIONS,
     CARE_HOME_WEEK,
     DISABILITY_GROWTH,
+    DIVERTIBLE,
     FROM_HOSPITAL,
     HOME_CARE_HOURS,
     HOME_CARE_OLDER,
@@ -144,7 +145,8 @@ class Options:
     """What varies between instances."""
 
     older_growth: Fig
-    hosp_reablement_suitable: float | None = None
+    suitable: dict[str, dict] = field(default_factory=dict)
+    """Pathway -> suitability limit replacing today's practice (a best-practice variant)."""
     d2a_weeks: dict | None = None
     ld_move_suitable: dict | None = None
     ld_move_max: dict | None = None
@@ -408,8 +410,9 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
          "suitable": A(1, "a residential home can meet anyone's needs; it takes whoever "
                        "supported living does not")},
     ]
-    if opt.hosp_reablement_suitable is not None:
-        pathways[0]["suitable"] = opt.hosp_reablement_suitable
+    for p in pathways:
+        if p["name"] in opt.suitable:
+            p["suitable"] = opt.suitable[p["name"]]
     stages = [
         {"pathway": "hosp_reablement", "service": "reablement",
          "share": A(1, "everyone on the pathway starts home reablement"),
@@ -658,3 +661,37 @@ def ld_moves(opt: Options) -> list[dict]:
     if opt.ld_move_max is not None:
         row["max_per_year"] = opt.ld_move_max
     return [row]
+
+
+def best_practice(opt_ld_years: int = 5) -> tuple[dict[str, dict], dict]:
+    """Best-practice pathway limits and LD move limit: what the documents say could happen
+    if every person got the service a multi-disciplinary review would choose.
+
+    Reablement reaches 40% more people (001:611); those extra people would otherwise have
+    gone straight to home care, so that limit falls by as many; at least 18% of care-home
+    admissions go home with care instead (001:627)."""
+    rise = SHORT_TERM_RISE.value
+    div = DIVERTIBLE.value
+    out: dict[str, dict] = {}
+    for cohort_key, reab_name, home_name, reab_now, ch in (
+        ("hospital", "hosp_reablement", "hosp_home_care",
+         SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM, HOSP_CARE_HOME / HOSP_NEED),
+        ("community", "comm_reablement", "comm_home_care", SHORT_TERM_SHARE,
+         COMM_CARE_HOME / COMM_NEED),
+    ):
+        home_now = 1 - SHORT_TERM_SHARE - ch
+        reab = reab_now * (1 + rise)
+        home = home_now - reab_now * rise + div * ch
+        out[reab_name] = Dv(reab, f"best practice: today's {fmt(reab_now)} × (1 + "
+                            f"{fmt(rise)}): 40% more older people could benefit from "
+                            f"short-term services ({SHORT_TERM_RISE.cite}) = {fmt(reab)}")
+        out[home_name] = Dv(home, f"best practice: today's {fmt(home_now)} - the "
+                            f"{fmt(reab_now * rise)} now reabled instead ({SHORT_TERM_RISE.cite}"
+                            f") + {fmt(div)} of the {fmt(ch)} who enter care homes from the "
+                            f"{cohort_key} going home instead ({DIVERTIBLE.cite}) = {fmt(home)}")
+    move = Dv(LD_COULD_MOVE.value / opt_ld_years,
+              f"best practice: up to {fmt(LD_COULD_MOVE.value)} of adults with learning "
+              f"disabilities in residential homes could move ({LD_COULD_MOVE.cite}), spread "
+              f"over the {opt_ld_years} planning years = "
+              f"{fmt(LD_COULD_MOVE.value / opt_ld_years)} a year")
+    return out, move
