@@ -1,0 +1,61 @@
+"""Reading and writing instances, and writing output files safely.
+
+An instance is a YAML file (any of whose tables may be a CSV file beside it) or an Excel
+workbook. Whatever is wrong with an input file becomes one :class:`InputError` listing every
+problem by file, row and field; nothing else escapes from :func:`load_instance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from models import Instance
+from optimiser.io.atomic import atomic_path
+from optimiser.io.errors import InputError, InputProblem, file_problem
+from optimiser.io.excel import read_excel, write_excel, write_template
+from optimiser.io.origins import RawInstance
+from optimiser.io.validate import validate
+from optimiser.io.yaml_io import read_yaml, write_yaml
+
+__all__ = [
+    "InputError", "InputProblem", "RawInstance", "atomic_path", "load_instance", "read_excel",
+    "read_raw", "read_yaml", "save_instance", "validate", "write_excel", "write_template",
+    "write_yaml",
+]
+
+_READERS: dict[str, Callable[[Path], RawInstance]] = {
+    ".yaml": read_yaml, ".yml": read_yaml, ".xlsx": read_excel,
+}
+_WRITERS: dict[str, Callable[[Instance, Path], None]] = {
+    ".yaml": write_yaml, ".yml": write_yaml, ".xlsx": write_excel,
+}
+SUPPORTED = "an instance file ending .yaml, .yml or .xlsx"
+
+Handler = TypeVar("Handler")
+
+
+def read_raw(path: Path | str) -> RawInstance:
+    """An instance's data as read from a file, before validation (to change, then validate)."""
+    path = Path(path)
+    return _by_suffix(_READERS, path)(path)
+
+
+def load_instance(path: Path | str) -> Instance:
+    """The validated instance in a YAML file or workbook; InputError for any bad input."""
+    return validate(read_raw(path))
+
+
+def save_instance(instance: Instance, path: Path | str) -> None:
+    """Write an instance as YAML or as a workbook, chosen by the file's suffix."""
+    path = Path(path)
+    _by_suffix(_WRITERS, path)(instance, path)
+
+
+def _by_suffix(handlers: dict[str, Handler], path: Path) -> Handler:
+    try:
+        return handlers[path.suffix.lower()]
+    except KeyError:
+        found = f"the suffix {path.suffix!r}" if path.suffix else "a name without a suffix"
+        raise file_problem(path, found, SUPPORTED) from None

@@ -1,0 +1,187 @@
+"""An instance as an Excel workbook: a README sheet for the person filling it in, a settings
+sheet (one parameter to a row: parameter | value | source | meaning), and one sheet per
+table named after it, with the same columns as the table's CSV file."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models import TABLES, Instance, Settings
+from optimiser.io.atomic import atomic_path
+from optimiser.io.errors import (
+    InputProblem,
+    collecting,
+    file_problem,
+    raise_any,
+    require_file,
+)
+from optimiser.io.origins import Origins, RawInstance, Steps
+from optimiser.io.schema import parameter_fields, row_model, scalar_fields
+from optimiser.io.tables import (
+    FIRST_DATA_ROW,
+    SheetOrigin,
+    check_columns,
+    decode,
+    encode,
+    frame_from_grid,
+    is_blank,
+    records_from_frame,
+    source_column,
+    to_frame,
+)
+from optimiser.io.workbook_readme import meaning, readme_rows
+
+README_SHEET = "README"
+SETTINGS_SHEET = "settings"
+PARAMETER_COLUMNS = ("parameter", "value", "source", "meaning")
+REQUIRED_PARAMETER_COLUMNS = PARAMETER_COLUMNS[:3]
+"""The meaning column is there to be read; a workbook without it is still complete."""
+EXPECTED = "an Excel workbook (.xlsx) with a settings sheet and one sheet per table"
+MAX_WIDTH = 60
+
+Grid = list[list[Any]]
+
+
+@dataclass(frozen=True)
+class SettingsOrigin:
+    """The settings sheet, and the row each parameter was read from."""
+
+    file: str
+    rows: dict[str, int]
+
+    def locate(self, entry: str, row: int | None, path: Steps) -> str:
+        # The settings' own fields each have a row, as the instance's name and years do.
+        parameter = str(path[0]) if entry == "settings" and path else entry
+        return SheetOrigin(self.file, SETTINGS_SHEET).at_row(self.rows.get(parameter))
+
+    def field_name(self, entry: str, path: Steps) -> str:
+        names = [step for step in path if isinstance(step, str)]
+        return ".".join(names if entry == "settings" else [entry, *names])
+
+
+def write_excel(instance: Instance, path: Path | str) -> None:
+    """Write an instance as a workbook: the template, filled in."""
+    write_template(path, instance)
+
+
+def write_template(path: Path | str, instance: Instance | None = None) -> None:
+    """Write a workbook with every sheet and its column headings, filled with ``instance``
+    where one is given and otherwise empty, ready for a commissioner to fill in."""
+    sheets = {SETTINGS_SHEET: _settings_frame(instance)} | {
+        table: to_frame(instance.table(table) if instance else [], row_model(table))
+        for table in TABLES
+    }
+    with atomic_path(path) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
+        pd.DataFrame(readme_rows(SETTINGS_SHEET)).to_excel(
+            book, sheet_name=README_SHEET, index=False, header=False)
+        _tidy(book.sheets[README_SHEET])
+        for name, frame in sheets.items():
+            frame.to_excel(book, sheet_name=name, index=False)
+            _tidy(book.sheets[name])
+            book.sheets[name].freeze_panes = "A2"
+
+
+def _settings_frame(instance: Instance | None) -> pd.DataFrame:
+    cells = {} if instance is None else (
+        encode(scalar_fields(), instance) | encode(Settings.model_fields, instance.settings))
+    rows = [
+        (name, cells.get(name), cells.get(source_column(name)), meaning(name, field))
+        for name, field in parameter_fields().items()
+    ]
+    return pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
+
+
+def _tidy(sheet: Worksheet) -> None:
+    """Widen each column to fit its content, so the workbook reads well on opening. Prose
+    longer than the widest column is left to run on into the empty cells beside it."""
+    for column in sheet.columns:
+        lengths = [len(str(cell.value)) for cell in column if cell.value is not None]
+        fitting = [length for length in lengths if length <= MAX_WIDTH] or [MAX_WIDTH]
+        sheet.column_dimensions[column[0].column_letter].width = max(fitting) + 2
+
+
+def read_excel(path: Path | str) -> RawInstance:
+    """An instance's data from a workbook, not yet validated."""
+    path = Path(path)
+    grids = _grids(path)
+    raise_any(_sheet_problems(path, grids))
+    problems: list[InputProblem] = []
+    data: dict[str, Any] = {}
+    origins = Origins(main=SettingsOrigin(str(path), {}))
+    with collecting(problems):
+        data, origins.main = _read_settings(str(path), grids[SETTINGS_SHEET])
+    for table in (table for table in TABLES if table in grids):
+        with collecting(problems):
+            origin = SheetOrigin(str(path), table)
+            frame = frame_from_grid(grids[table], origin)
+            data[table], origins.tables[table] = records_from_frame(frame, row_model(table),
+                                                                    origin)
+    raise_any(problems)
+    return RawInstance(data, origins)
+
+
+def _grids(path: Path) -> dict[str, Grid]:
+    """Each sheet's cells, as read: numbers as numbers, empty cells as NaN."""
+    require_file(path, EXPECTED)
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise file_problem(path, "a file that is not an Excel workbook", EXPECTED) from None
+    return {name: frame.to_numpy().tolist() for name, frame in frames.items()}
+
+
+def _sheet_problems(path: Path, grids: dict[str, Grid]) -> list[InputProblem]:
+    """Sheets that are missing, and sheets this workbook does not use: a misspelt sheet name
+    would otherwise leave a table silently empty."""
+    known = (README_SHEET, SETTINGS_SHEET, *TABLES)
+    required = [SETTINGS_SHEET] + [t for t in TABLES if Instance.model_fields[t].is_required()]
+    missing = [
+        InputProblem(str(path), f"sheet {name}", "", "no such sheet",
+                     f"a sheet named {name} (it is required)")
+        for name in required if name not in grids
+    ]
+    unknown = [
+        InputProblem(str(path), f"sheet {name}", "", "a sheet this workbook does not use",
+                     f"only the sheets {', '.join(known)} (check the spelling)")
+        for name in grids if name not in known
+    ]
+    return missing + unknown
+
+
+def _read_settings(file: str, grid: Grid) -> tuple[dict[str, Any], SettingsOrigin]:
+    """The instance's name, description, years and settings from the settings sheet."""
+    origin = SheetOrigin(file, SETTINGS_SHEET)
+    frame = frame_from_grid(grid, origin)
+    check_columns(list(frame.columns), PARAMETER_COLUMNS, REQUIRED_PARAMETER_COLUMNS, origin)
+    known = parameter_fields()
+    cells: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    problems = []
+    for number, record in enumerate(frame.to_dict("records"), FIRST_DATA_ROW):
+        if all(is_blank(cell) for cell in record.values()):
+            continue
+        name = "" if is_blank(record["parameter"]) else str(record["parameter"]).strip()
+        if name in known and name not in rows:
+            rows[name] = number
+            cells |= {name: record["value"], source_column(name): record["source"]}
+        else:
+            problems.append(_parameter_problem(origin, number, name, repeated=name in rows))
+    raise_any(problems)
+    data = decode(scalar_fields(), cells) | {"settings": decode(Settings.model_fields, cells)}
+    return data, SettingsOrigin(file, rows)
+
+
+def _parameter_problem(origin: SheetOrigin, number: int, name: str,
+                       repeated: bool) -> InputProblem:
+    if repeated:
+        found, expected = f"{name!r} given a second time", "each parameter once"
+    else:
+        found = repr(name) if name else "no parameter name"
+        expected = "one of " + ", ".join(parameter_fields())
+    return InputProblem(origin.file, origin.at_row(number), "parameter", found, expected)
