@@ -4,8 +4,8 @@ row models.
 A figure (a ``Sourced`` field ``people``) takes two columns, ``people`` and ``people_source``;
 a list of names takes one cell, the names separated by ';'; text stays text. An empty cell is
 an absent value: the field's default where it has one, a missing value where it does not.
-Cells are passed to validation as found, so that a text cell in a number column is reported
-by the same checks, and in the same words, as every other wrong value.
+A text cell in a number column is passed to validation as it is, so that it is reported by
+the same checks, and in the same words, as every other wrong value.
 """
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ def _decode_field(name: str, kind: Kind, cells: Mapping[str, object]) -> Any:
     if kind is Kind.FIGURE:
         parts = {"value": cells.get(name), "source": cells.get(source_column(name))}
         figure = {part: cell for part, cell in parts.items() if not is_blank(cell)}
+        if "value" in figure:
+            figure["value"] = _number_if_possible(figure["value"])
         if "source" in figure:
             figure["source"] = str(figure["source"])
         return figure or None
@@ -119,6 +121,17 @@ def _decode_field(name: str, kind: Kind, cells: Mapping[str, object]) -> Any:
     if kind is Kind.LIST:
         return [item.strip() for item in str(cell).split(LIST_SEPARATOR) if item.strip()]
     return str(cell)
+
+
+def _number_if_possible(cell: object) -> object:
+    """Text that reads as a number (every CSV cell is text) as that number, so a wrong one is
+    shown as a number (-3, not '-3'). Other text is left for validation to refuse."""
+    if isinstance(cell, str):
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+    return cell
 
 
 def to_frame(rows: Sequence[BaseModel], model: type[BaseModel]) -> pd.DataFrame:

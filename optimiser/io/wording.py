@@ -32,8 +32,9 @@ def describe(detail: ErrorDetails) -> tuple[str, str]:
 
 
 def shown(value: object) -> str:
-    """A value as a person would recognise it, cut short if long."""
-    text = repr(value)
+    """A value as a person would write it (-3, not -3.0), cut short if long."""
+    whole = isinstance(value, float) and value.is_integer()
+    text = str(int(value)) if whole else repr(value)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
 
 

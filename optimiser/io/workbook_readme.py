@@ -36,7 +36,7 @@ SOURCE_GUIDE = "A document line, 'derived: ...' or 'assumption: ...'."
 
 # Fields whose meaning is the same wherever they appear, so the models leave them undescribed.
 _UNDOCUMENTED = {
-    "name": "Its short name: other sheets refer to it by this.",
+    "name": "Its short name, by which other sheets and reports refer to it.",
     "label": "A longer name, for reports.",
     "description": "A few sentences on what the instance represents.",
 }
@@ -44,8 +44,10 @@ _UNDOCUMENTED = {
 
 def meaning(name: str, field: FieldInfo) -> str:
     """What a field means, from its description in the models."""
-    return (field.description or _UNDOCUMENTED.get(name)
-            or f"Refers to a {name.replace('_', ' ')} by its name.")
+    described = field.description or _UNDOCUMENTED.get(name)
+    if described:
+        return described.replace("``", "")  # the docstrings' code markup means nothing here
+    return f"Refers to a {name.replace('_', ' ')} by its name."
 
 
 def what_to_enter(field: FieldInfo) -> str:
@@ -69,9 +71,11 @@ def _guide(sheet: str, fields: Fields, source_columns: bool) -> list[tuple[str, 
     return rows
 
 
-def readme_rows(settings_sheet: str) -> list[tuple[str, ...]]:
+def readme_rows(settings_sheet: str) -> list[tuple[str | None, ...]]:
     """The README sheet's cells, row by row: the introduction, then a guide to each column."""
     guide = _guide(settings_sheet, parameter_fields(), source_columns=False)
     for table in TABLES:
         guide += _guide(table, row_model(table).model_fields, source_columns=True)
-    return [(line,) for line in INTRO] + [()] + [GUIDE_COLUMNS] + guide
+    rows = [(line,) for line in INTRO] + [(), GUIDE_COLUMNS] + guide
+    # Every row as wide as the guide: the introduction's rows hold one cell of prose each.
+    return [row + (None,) * (len(GUIDE_COLUMNS) - len(row)) for row in rows]
