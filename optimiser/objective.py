@@ -15,7 +15,7 @@ def use(m, locality, service, year):
     d = m.data
     if service in d.short_term_set:
         return sum(d.usage[p, service] * m.x[locality, p, year] for p in d.pathways_using[service])
-    return sum(m.care_units[locality, g, service, year] for g in d.cohorts_in[service])
+    return sum(m.care_units[locality, g, service, year] for g in d.cohorts_in.get(service, ()))
 
 
 def capacity_payment(m, locality, service, year):
