@@ -406,3 +406,292 @@ BUILDERS = {
 }
 
 __all__ = ["BUILDERS", "HOSP_NEED"]
+
+
+# --- Lancashire reablement: before and after the outcomes-based contract ---------------------
+LANCS_POP = 1_210_000
+LANCS_WEEKS = 4.0
+TT_SHARE_OF_RATE = 0.8
+
+
+def lancashire(design: str) -> tuple[dict, str, str]:
+    from common import (
+        EPISODE_COST,
+        HOME_CARE_LEAVE,
+        HOME_CARE_PRICE,
+        NOW_SHORT_TERM,
+        WEEKS,
+    )
+    from figures import (
+        HOME_CARE_OLDER,
+        HOME_CARE_RATE,
+        LANCS_EFFECTIVE,
+        LANCS_OUTCOME_POUNDS,
+        LANCS_OUTCOME_RISE,
+        LANCS_VOLUME_PER_WEEK,
+        LANCS_VOLUME_RISE,
+        LOS_CUT,
+        PACKAGE_WEEKS,
+        REABLEMENT_AVOIDS,
+        REABLEMENT_WEEKS_MAX,
+        TURNOVER_INDEPENDENT,
+    )
+
+    pop = A(LANCS_POP, "Lancashire County Council area's population, about 1.21 million (ONS "
+            "mid-2019 estimate); the documents give none", 0)
+    share = LANCS_POP / ENGLAND_POP
+    share_text = f"× {fmt(LANCS_POP)} / {fmt(ENGLAND_POP)} (Lancashire's population over England's)"
+    g = OLDER_GROWTH_COUNTY.value
+    home_need = NOW_SHORT_TERM + SHORT_TERM_MORE.value  # 315,000: all who could benefit
+    need_text = (f"older adults a year who could benefit from short-term services in England: "
+                 f"{fmt(SHORT_TERM_MORE.value)} ÷ 0.4 now + {fmt(SHORT_TERM_MORE.value)} more "
+                 f"({SHORT_TERM_MORE.cite}) = {fmt(home_need)}")
+    base_need = home_need * share
+    demand = base_need * (1 + g) ** 7
+    before_week = LANCS_VOLUME_PER_WEEK.value / LANCS_VOLUME_RISE.value
+    before_year = before_week * WEEKS
+    suitable_tt = before_year / base_need
+    outcome_before = LANCS_OUTCOME_POUNDS.value / LANCS_OUTCOME_RISE.value  # £/person/week
+    start_need = HOME_CARE_HOURS.value * HOME_CARE_RATE.value  # £/week
+    indep = outcome_before / start_need
+    outcome_after = outcome_before + LANCS_OUTCOME_POUNDS.value
+    indep_after = indep * (1 + LANCS_EFFECTIVE.value)
+    package_factor = (start_need - outcome_after) / ((1 - indep_after) * start_need)
+    intensity = EPISODE_COST / (LANCS_WEEKS * HOME_CARE_RATE.value)
+    tt_price = HOME_CARE_RATE.value * WEEKS
+    obc_rate = HOME_CARE_RATE.value * TT_SHARE_OF_RATE
+    outcome_price = EPISODE_COST * (1 - TT_SHARE_OF_RATE) / indep
+    inflow0 = demand / (1 + g) * (suitable_tt * (1 - indep) + 1 - suitable_tt)
+    hc0 = inflow0 / HOME_CARE_LEAVE
+    reab_units0 = demand / (1 + g) * suitable_tt * LANCS_WEEKS / WEEKS * intensity
+    hc_units0 = hc0 * HOME_CARE_HOURS.value / 0.95
+    reab_fte = 1 / 22.5
+    staff_care = hc_units0 / 22.5
+    staff_reab = reab_units0 / 0.95 * reab_fte
+
+    before_text = (f"{fmt(LANCS_VOLUME_PER_WEEK.value)} more people a week was a "
+                   f"{fmt(LANCS_VOLUME_RISE.value)} rise ({LANCS_VOLUME_RISE.cite}), so "
+                   f"{fmt(round(before_week, 2))} a week before = {fmt(round(before_year))} a year")
+    outcome_text = (f"the outcome (start need less end need) rose "
+                    f"£{fmt(LANCS_OUTCOME_POUNDS.value)} a person a week, a "
+                    f"{fmt(LANCS_OUTCOME_RISE.value)} improvement "
+                    f"({LANCS_OUTCOME_RISE.cite}), so it was £{fmt(round(outcome_before, 2))} "
+                    f"before")
+    inst = {
+        "name": "lancashire-reablement" if design == "time_and_task" else
+        "lancashire-reablement-outcomes-based",
+        "description": (
+            "Lancashire County Council's reablement service before and after its "
+            "outcomes-based contract (2016-18, 001:2125-2141). One cohort: older adults with a "
+            "new need who could benefit from reablement. Two contract designs for the "
+            "reablement service: time-and-task (paid by the hour delivered, as before) and "
+            "outcomes-based (a lower hourly rate plus a payment for each person left "
+            "independent, with the volume, time-to-reable, independence and ongoing-package "
+            "effects the documents report). settings.designs selects one."),
+        "years": YEARS,
+        "settings": {**SETTINGS, "designs": [design]},
+        "localities": [{"name": "lancashire", "label": "Lancashire County Council area",
+                        "cost_factor": A(1.0, "prices at the national all-up rate"),
+                        "population": pop}],
+        "cohorts": [{"name": "older", "label": "Older adults with a new need who could "
+                     "benefit from reablement (hospital or community)",
+                     "growth": F(OLDER_GROWTH_COUNTY)}],
+        "demand": [{"locality": "lancashire", "cohort": "older", "people": Dv(demand, (
+            f"{need_text} {share_text} × (1 + {fmt(g)})^7 (growth to 2026/27, "
+            f"{OLDER_GROWTH_COUNTY.cite}) = {fmt(round(demand, 1))}"), 1)}],
+        "services": [
+            {"name": "reablement", "label": "Reablement (contracted providers)",
+             "kind": "short_term", "unit": "hour per week",
+             "occupancy": A(0.95, "hours paid by the hour are bought as used; 95% of the "
+                            "market's hours can be used"),
+             "price_capacity": A(0, "under time and task nothing is paid for capacity "
+                                 "itself"),
+             "price_use": Dv(tt_price, f"time and task: the provider is paid by the hour at "
+                             f"£{fmt(HOME_CARE_RATE.value)} ({HOME_CARE_RATE.cite}) × 52 "
+                             f"weeks", 2),
+             "grow_max": A(0.64, "the market grew appropriate volume 64% in two years "
+                           "(001_4550ef852cabf2d2.txt:912); up to 64% a year allowed"),
+             "shrink_max": A(0.2, "providers' contracts limit how fast hours can be withdrawn; "
+                             "the documents give no figure"),
+             "startup": A(100, "hours a week that can be added on top of growth")},
+            {"name": "home_care", "label": "Home care (domiciliary care)", "kind": "long_term",
+             "unit": "hour per week",
+             "occupancy": A(0.95, "some commissioned hours go unused (hospital stays, "
+                            "cancelled visits); 95% use taken"),
+             "price_capacity": Dv(HOME_CARE_PRICE, f"£{fmt(HOME_CARE_RATE.value)} an hour "
+                                  f"all-up ({HOME_CARE_RATE.cite}) × 52 weeks", 2),
+             "price_use": A(0, "bought as a block of hours, no spot payment"),
+             "grow_max": A(0.25, "hours can be added faster than beds; 25% a year taken"),
+             "shrink_max": A(0.2, "contracts and continuity of care limit how fast hours can "
+                             "be given up"),
+             "startup": A(50, "hours a week that can be added on top of growth")},
+        ],
+        "capacity0": [
+            {"locality": "lancashire", "service": "reablement", "units": Dv(reab_units0 / 0.95, (
+                f"{fmt(round(before_year))} people a year before the contract ({before_text}) "
+                f"grown to 2025/26 at {fmt(g)} ({OLDER_GROWTH_COUNTY.cite}) × {fmt(LANCS_WEEKS)} "
+                f"weeks ÷ 52 × {fmt(round(intensity, 4))} hours a week ÷ 0.95 = "
+                f"{fmt(round(reab_units0 / 0.95, 1))}"), 1)},
+            {"locality": "lancashire", "service": "home_care", "units": Dv(hc_units0, (
+                f"today's caseload {fmt(round(hc0, 1))} × {fmt(HOME_CARE_HOURS.value)} hours "
+                f"({HOME_CARE_HOURS.cite}) ÷ 0.95 = {fmt(round(hc_units0, 1))}"), 1)},
+        ],
+        "caseload0": [{"locality": "lancashire", "cohort": "older", "service": "home_care",
+                       "people": Dv(hc0, (
+                           f"the steady caseload today's practice gives: "
+                           f"{fmt(round(demand / (1 + g), 1))} people a year in 2025/26 (the "
+                           f"demand row's arithmetic, one year less growth) × "
+                           f"({fmt(round(suitable_tt, 4))} reabled × {fmt(round(1 - indep, 4))} "
+                           f"still needing care + {fmt(round(1 - suitable_tt, 4))} straight to "
+                           f"home care) = {fmt(round(inflow0, 1))} starting home care a year, "
+                           f"÷ {fmt(round(HOME_CARE_LEAVE, 4))} leaving a year (72-week "
+                           f"packages, {PACKAGE_WEEKS.cite}) = {fmt(round(hc0, 1))}; the "
+                           f"national {fmt(HOME_CARE_OLDER.value)} ({HOME_CARE_OLDER.cite}) "
+                           f"scaled by population would give fewer, because not everyone who "
+                           f"could benefit from reablement would otherwise need long-term "
+                           f"care"), 1),
+                       "package": F(HOME_CARE_HOURS)}],
+        "leave": [{"cohort": "older", "service": "home_care", "share": Dv(HOME_CARE_LEAVE, (
+            f"52 ÷ {fmt(PACKAGE_WEEKS.value)}: a long-term package lasts "
+            f"{fmt(PACKAGE_WEEKS.value)} weeks on average ({PACKAGE_WEEKS.cite})"))}],
+        "roles": [
+            {"name": "care_worker", "label": "Home-care workers (independent sector)",
+             "turnover": F(TURNOVER_INDEPENDENT),
+             "hire_cost": A(2000, "advertising, checks, induction and Care Certificate "
+                            "training, about £2,000 a recruit; the documents give no figure")},
+            {"name": "reablement_worker", "label": "Reablement workers (contracted providers)",
+             "turnover": Dv(TURNOVER_INDEPENDENT.value, f"independent-sector direct care "
+                            f"turnover ({TURNOVER_INDEPENDENT.cite})"),
+             "hire_cost": A(3000, "recruitment and reablement training, about £3,000 a "
+                            "recruit; the documents give no figure")},
+        ],
+        "staffing": [
+            {"service": "home_care", "role": "care_worker", "fte_per_unit": A(
+                round(reab_fte, 5), "a full-time care worker delivers about 22.5 contact hours "
+                "a week (37.5 paid, 60% in people's homes); the documents give no figure", 5)},
+            {"service": "reablement", "role": "reablement_worker", "fte_per_unit": A(
+                round(reab_fte, 5), "as home care: about 22.5 contact hours a week a full-time "
+                "worker", 5)},
+        ],
+        "workforce": [
+            {"locality": "lancashire", "role": "care_worker",
+             "staff0": Dv(staff_care, f"{fmt(round(hc_units0, 1))} hours a week ÷ 22.5 contact "
+                          f"hours per FTE (capacity from {HOME_CARE_OLDER.cite})", 1),
+             "hire_max": A(staff_care * 0.45, "recruitment can replace leavers (30% a year) and "
+                           "grow the workforce by 15%", 1)},
+            {"locality": "lancashire", "role": "reablement_worker",
+             "staff0": Dv(staff_reab, f"{fmt(round(reab_units0 / 0.95, 1))} hours a week ÷ "
+                          f"22.5 contact hours per FTE (capacity from {LANCS_VOLUME_RISE.cite})",
+                          1),
+             "hire_max": A(staff_reab * 1.0, "the providers' market doubled appropriate volume "
+                           "in two years (001_4550ef852cabf2d2.txt:912); recruiting up to the "
+                           "size of today's workforce each year allowed", 1)},
+        ],
+        "indicators": [
+            {"name": "independent", "label": "Independent (no long-term package) after the "
+             "pathway", "derived": "independent"},
+            {"name": "finished_reablement", "label": "People finishing reablement (Lancashire "
+             "metric 1)"},
+        ],
+        "pathways": [
+            {"name": "reablement_first", "cohort": "older",
+             "label": "Reablement first, then home care if still needed",
+             "suitable": Dv(suitable_tt, (
+                 f"before the contract: {fmt(round(before_year))} people a year ({before_text}) "
+                 f"÷ {fmt(round(base_need))} who could benefit ({need_text} {share_text}) = "
+                 f"{fmt(round(suitable_tt, 4))}"))},
+            {"name": "straight_to_home_care", "cohort": "older",
+             "label": "Straight to a long-term home-care package",
+             "suitable": A(1, "home care is open to everyone in the cohort")},
+        ],
+        "stages": [{"pathway": "reablement_first", "service": "reablement",
+                    "share": A(1, "everyone on the pathway starts reablement"),
+                    "weeks": Dv(LANCS_WEEKS,
+                                f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})"),
+                    "intensity": Dv(intensity, (
+                        f"an episode costs £{fmt(REABLEMENT_AVOIDS.value)} ÷ 7 = "
+                        f"£{fmt(round(EPISODE_COST, 2))} ({REABLEMENT_AVOIDS.cite}); at "
+                        f"£{fmt(HOME_CARE_RATE.value)} an hour ({HOME_CARE_RATE.cite}) over "
+                        f"{fmt(LANCS_WEEKS)} weeks that is {fmt(round(intensity, 4))} hours a "
+                        f"week"))}],
+        "destinations": [
+            {"pathway": "reablement_first", "service": "home_care",
+             "share": Dv(1 - indep, (
+                 f"{outcome_text}; with a {fmt(HOME_CARE_HOURS.value)}-hour start need at "
+                 f"£{fmt(HOME_CARE_RATE.value)} (£{fmt(round(start_need, 2))} a week, "
+                 f"{HOME_CARE_HOURS.cite}, {HOME_CARE_RATE.cite}) and no smaller package for "
+                 f"those still needing care (Lancashire's packages after reablement were larger "
+                 f"than elsewhere, 001_4550ef852cabf2d2.txt:2127), the share independent is "
+                 f"{fmt(round(outcome_before, 2))} ÷ {fmt(round(start_need, 2))} = "
+                 f"{fmt(round(indep, 4))}, so {fmt(round(1 - indep, 4))} still need care")),
+             "package": F(HOME_CARE_HOURS)},
+            {"pathway": "straight_to_home_care", "service": "home_care",
+             "share": A(1, "everyone on this pathway goes home with a package of care"),
+             "package": F(HOME_CARE_HOURS)},
+        ],
+        "pathway_outcomes": [
+            {"pathway": "reablement_first", "indicator": "finished_reablement",
+             "share": A(1, "everyone on the pathway finishes a reablement episode")},
+        ],
+        "outcome_prices": [
+            {"service": "reablement", "indicator": "independent", "design": "outcomes_based",
+             "price": A(round(outcome_price, 2), (
+                 f"the documents give no payment rates (001_4550ef852cabf2d2.txt:2137 says only "
+                 f"that performance is averaged over a cohort); set so a provider performing as "
+                 f"before earns the same per person: the {fmt(1 - TT_SHARE_OF_RATE)} of an "
+                 f"episode's £{fmt(round(EPISODE_COST, 2))} no longer paid by the hour ÷ the "
+                 f"{fmt(round(indep, 4))} left independent = £{fmt(round(outcome_price, 2))} a "
+                 f"person independent"), 2)},
+        ],
+        "targets": [],
+        "budget": [],
+        "contract_designs": [
+            {"name": "time_and_task", "service": "reablement",
+             "label": "Time and task: paid by the hour delivered (before 2016)",
+             "payment": "spot",
+             "price_use": Dv(tt_price, f"£{fmt(HOME_CARE_RATE.value)} an hour "
+                             f"({HOME_CARE_RATE.cite}) × 52 weeks", 2)},
+            {"name": "outcomes_based", "service": "reablement",
+             "label": "Outcomes-based: Lancashire's four metrics (2016-18)",
+             "payment": "mix",
+             "price_use": A(round(obc_rate * WEEKS, 2), (
+                 f"the hourly element falls to {fmt(TT_SHARE_OF_RATE)} of "
+                 f"£{fmt(HOME_CARE_RATE.value)} = £{fmt(round(obc_rate, 3))} an hour × 52, the "
+                 f"rest of the payment rides on outcomes; the documents give no rates "
+                 f"(001_4550ef852cabf2d2.txt:2137)"), 2),
+             "weeks_factor": Dv(1 - LOS_CUT.value, (
+                 f"average time to reable (metric 2, 001_4550ef852cabf2d2.txt:2133) falls: "
+                 f"the documents give Lancashire no figure, so a test site's "
+                 f"{fmt(LOS_CUT.value)} shorter stays ({LOS_CUT.cite}) is used: 1 - "
+                 f"{fmt(LOS_CUT.value)}")),
+             "package_factor": Dv(package_factor, (
+                 f"average weekly cost of the ongoing package (metric 4): the outcome improved "
+                 f"£{fmt(LANCS_OUTCOME_POUNDS.value)} a person a week "
+                 f"({LANCS_OUTCOME_POUNDS.cite}) "
+                 f"from £{fmt(round(outcome_before, 2))}; with {fmt(round(indep_after, 4))} "
+                 f"independent the package of those still needing care is "
+                 f"(£{fmt(round(start_need, 2))} - £{fmt(round(outcome_after, 2))}) ÷ ((1 - "
+                 f"{fmt(round(indep_after, 4))}) × £{fmt(round(start_need, 2))}) = "
+                 f"{fmt(round(package_factor, 4))} of the start need")),
+             "independence_factor": Dv(1 + LANCS_EFFECTIVE.value, (
+                 f"% independent after reablement (metric 3): 15% more effective at achieving "
+                 f"independence ({LANCS_EFFECTIVE.cite})")),
+             "suitable_factor": Dv(1 + LANCS_VOLUME_RISE.value, (
+                 f"people finishing reablement a week (metric 1): appropriate volume up "
+                 f"{fmt(LANCS_VOLUME_RISE.value)} ({LANCS_VOLUME_RISE.cite}); referrals rose "
+                 f"{fmt(2200)} a year (001_4550ef852cabf2d2.txt:2141)"))},
+        ],
+    }
+    name = "instance.yaml" if design == "time_and_task" else "outcomes-based.yaml"
+    header = (
+        f"Lancashire reablement, {design.replace('_', ' ')} design in force "
+        f"(settings.designs).\n"
+        "Switch designs by editing settings.designs to [time_and_task] or [outcomes_based];\n"
+        "instance.yaml and outcomes-based.yaml differ only in that line (and the name).\n"
+        "Generated by instances/_build/build.py; every number carries its source.\n"
+        f"Scaling base: {ENGLAND_POP_NOTE}.")
+    return inst, header, f"lancashire-reablement/{name}"
+
+
+BUILDERS["lancashire-reablement"] = lambda: lancashire("time_and_task")
+BUILDERS["lancashire-reablement-outcomes-based"] = lambda: lancashire("outcomes_based")
