@@ -13,7 +13,9 @@ from models import TABLES, Sourced
 from optimiser.io.schema import figure_guide, is_model, type_at
 
 NUMBER = "a number (write 45% as 0.45, and leave out £ signs and commas)"
-FIGURE = "a figure and its source ({value: ..., source: ...} in YAML)"
+FIGURE = "a number and its source"
+FIGURE_IN_YAML = 'a number and its source, written {value: 12, source: "..."}'
+SOURCE = "its source: a document line (FILE:LINE), 'derived: ...' or 'assumption: ...'"
 SHOWN_LENGTH = 60
 _BOUNDS = {
     "greater_than_equal": ("ge", "≥"),
@@ -52,7 +54,7 @@ def _out_of_range(detail: ErrorDetails) -> tuple[str, str]:
     limit, symbol = _BOUNDS[detail["type"]]
     expected = f"a number {symbol} {detail['ctx'][limit]}"
     figure = type_at(detail["loc"][:-1])
-    if is_model(figure) and issubclass(figure, Sourced):
+    if _is_figure(figure):
         guide = figure_guide(figure).rstrip(".")
         expected += f" – {guide[0].lower()}{guide[1:]}"
     return shown(detail["input"]), expected
@@ -77,14 +79,6 @@ def _not_text(detail: ErrorDetails) -> tuple[str, str]:
     return shown(detail["input"]), "text (in YAML, put it in quotes)"
 
 
-def _not_a_list(detail: ErrorDetails) -> tuple[str, str]:
-    loc = detail["loc"]
-    if len(loc) == 1 and loc[0] in TABLES:
-        return shown(detail["input"]), ("a list of rows, or the name of a CSV file beside "
-                                        f"this one, such as {loc[0]}.csv")
-    return shown(detail["input"]), "a list"
-
-
 def _too_few(detail: ErrorDetails) -> tuple[str, str]:
     one, many = ("row", "rows") if detail["loc"][-1] in TABLES else ("entry", "entries")
     found, least = detail["ctx"]["actual_length"], detail["ctx"]["min_length"]
@@ -93,7 +87,10 @@ def _too_few(detail: ErrorDetails) -> tuple[str, str]:
 
 
 def _wrong_shape(detail: ErrorDetails) -> tuple[str, str]:
-    return shown(detail["input"]), _what_goes_at(detail["loc"])
+    loc = detail["loc"]
+    # Only YAML can give one value where a figure's two belong: a table has a cell for each.
+    expected = FIGURE_IN_YAML if _is_figure(type_at(loc)) else _what_goes_at(loc)
+    return shown(detail["input"]), expected
 
 
 def _as_pydantic_says(detail: ErrorDetails) -> tuple[str, str]:
@@ -102,14 +99,22 @@ def _as_pydantic_says(detail: ErrorDetails) -> tuple[str, str]:
 
 
 def _what_goes_at(loc: Sequence[str | int]) -> str:
+    if len(loc) == 1 and loc[0] in TABLES:
+        return f"a list of rows, or the name of a CSV file beside this one, such as {loc[0]}.csv"
+    if loc and loc[-1] == "source" and _is_figure(type_at(loc[:-1])):
+        return SOURCE
     expected: Any = type_at(loc)
-    if is_model(expected) and issubclass(expected, Sourced):
+    if _is_figure(expected):
         return FIGURE
     if is_model(expected):
         return "the fields " + ", ".join(expected.model_fields)
     if get_origin(expected) is list:
         return "a list"
     return {float: "a number", str: "text"}.get(expected, "a value")
+
+
+def _is_figure(annotation: Any) -> bool:
+    return is_model(annotation) and issubclass(annotation, Sourced)
 
 
 _BY_TYPE: dict[str, Wording] = {
@@ -121,7 +126,7 @@ _BY_TYPE: dict[str, Wording] = {
     "value_error": _model_says,
     "literal_error": _not_a_choice,
     "string_type": _not_text,
-    "list_type": _not_a_list,
+    "list_type": _wrong_shape,
     "too_short": _too_few,
     "model_type": _wrong_shape,
     "dict_type": _wrong_shape,

@@ -92,16 +92,11 @@ def read_yaml(path: Path | str) -> RawInstance:
 
 
 def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
-    """The file's node tree (for line numbers) and its data, built from one parse."""
-    text = read_text(path, EXPECTED)
-    loader = yaml.SafeLoader(text)
+    """The file's node tree (for line numbers) and its data."""
     try:
-        root = loader.get_single_node()
-        data = None if root is None else loader.construct_document(root)
+        root, data = _load(read_text(path, EXPECTED))
     except yaml.YAMLError as error:
         raise _syntax_problem(path, error) from None
-    finally:
-        loader.dispose()
     if root is None:
         raise file_problem(path, "an empty file", EXPECTED)
     if not isinstance(data, dict):
@@ -109,10 +104,21 @@ def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
     return root, data
 
 
+def _load(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once, keeping both the node tree and the data built from it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def _syntax_problem(path: Path, error: yaml.YAMLError) -> InputError:
     mark = getattr(error, "problem_mark", None)
     where = "" if mark is None else f"line {mark.line + 1}, column {mark.column + 1}"
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    said = [getattr(error, "context", None), getattr(error, "problem", None)]
+    problem = ", ".join(part for part in said if part) or str(error).splitlines()[0]
     return file_problem(path, f"a YAML syntax error ({problem})", SYNTAX_HINT, where)
 
 
