@@ -111,8 +111,8 @@ def outcome_report(m) -> pd.DataFrame:
             rows.append({"target": "", "indicator": k, "group": "area", "year": t,
                          "achieved_people": count,
                          "achieved_share": count / demand if demand else 0.0,
-                         "sense": "", "level": float("nan"), "required_people": float("nan"),
-                         "met": True})
+                         "sense": "", "level": float("nan"), "basis": "demand",
+                         "required_people": float("nan"), "met": True})
     for key in m.TARGET:
         row = d.target_rows[key]
         count = _value(achieved(m, row.indicator, row.localities, row.cohorts, row.year))
@@ -125,7 +125,8 @@ def outcome_report(m) -> pd.DataFrame:
         rows.append({"target": key[0], "indicator": row.indicator, "group": key[1],
                      "year": row.year, "achieved_people": count,
                      "achieved_share": count / demand if demand else 0.0,
-                     "sense": row.sense, "level": row.level, "required_people": required,
+                     "sense": row.sense, "level": row.level, "basis": row.basis,
+                     "required_people": required,
                      "met": met})
     return pd.DataFrame(rows)
 
@@ -161,7 +162,7 @@ class _Family:
 
 
 def _target_words(d, name, group, year) -> str:
-    where = "across the area" if group == "area" else f"in {group}"
+    where = "across the area" if group == "area" else f"in {d.labels[group]}"
     if d.target_rows[name, group, year].sense == "at_least":
         return f"cost of one more person achieving target {name} {where}, {year}"
     return f"saving if target {name} allowed one more person {where}, {year}"
@@ -169,28 +170,28 @@ def _target_words(d, name, group, year) -> str:
 
 _FAMILIES: dict[str, _Family] = {
     "demand_met": _Family("£ per person", lambda d, loc, g, t:
-                          f"cost of meeting one more {d.labels[g]} need in {loc}, {t}"),
+                          f"cost of meeting one more {d.labels[g]} need in {d.labels[loc]}, {t}"),
     "pathway_suitable": _Family("£ per person", lambda d, loc, p, t:
                                 f"saving if one more person could take {d.labels[p]} in "
-                                f"{loc}, {t}"),
+                                f"{d.labels[loc]}, {t}"),
     "move_limit": _Family("£ per person", lambda d, loc, a, t:
-                          f"saving from supporting one more move ({a}) in {loc}, {t}"),
+                          f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}"),
     "move_suitable": _Family("£ per person", lambda d, loc, a, t:
                              f"saving if one more person were suitable to move ({a}) in "
-                             f"{loc}, {t}"),
+                             f"{d.labels[loc]}, {t}"),
     "capacity_covers_use": _Family("£ per unit", lambda d, loc, s, t:
                                    f"cost of one more {d.units[s]} of {d.labels[s]} used in "
-                                   f"{loc}, {t}"),
+                                   f"{d.labels[loc]}, {t}"),
     "market_growth_limit": _Family("£ per unit", lambda d, loc, s, t:
                                    f"saving if the market could grow {d.labels[s]} by one more "
-                                   f"{d.units[s]} in {loc}, {t}"),
+                                   f"{d.units[s]} in {d.labels[loc]}, {t}"),
     "market_shrink_limit": _Family("£ per unit", lambda d, loc, s, t:
                                    f"saving if one more {d.units[s]} of {d.labels[s]} could be "
-                                   f"decommissioned in {loc}, {t}"),
+                                   f"decommissioned in {d.labels[loc]}, {t}"),
     "staff_cover_capacity": _Family("£ per FTE", lambda d, loc, w, t:
-                                    f"saving from one more {d.labels[w]} in post in {loc}, {t}"),
+                                    f"saving from one more {d.labels[w]} in post in {d.labels[loc]}, {t}"),
     "hiring_limit": _Family("£ per FTE", lambda d, loc, w, t:
-                            f"saving if one more {d.labels[w]} could be recruited in {loc}, {t}"),
+                            f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}"),
     "outcome_target": _Family("£ per person", _target_words),
     "budget_limit": _Family("£ per £", lambda d, t: f"value of one more £ of budget in {t}"),
 }
