@@ -189,9 +189,11 @@ _FAMILIES: dict[str, _Family] = {
                                    f"saving if one more {d.units[s]} of {d.labels[s]} could be "
                                    f"decommissioned in {d.labels[loc]}, {t}"),
     "staff_cover_capacity": _Family("£ per FTE", lambda d, loc, w, t:
-                                    f"saving from one more {d.labels[w]} in post in {d.labels[loc]}, {t}"),
+                                    f"saving from one more {d.labels[w]} in post in "
+                                    f"{d.labels[loc]}, {t}"),
     "hiring_limit": _Family("£ per FTE", lambda d, loc, w, t:
-                            f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}"),
+                            f"saving if one more {d.labels[w]} could be recruited in "
+                            f"{d.labels[loc]}, {t}"),
     "outcome_target": _Family("£ per person", _target_words),
     "budget_limit": _Family("£ per £", lambda d, t: f"value of one more £ of budget in {t}"),
 }
