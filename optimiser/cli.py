@@ -126,5 +126,12 @@ def template(
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
 
 
+# Option appraisal and the cost-versus-outcome frontier live in optimiser.appraisal.
+from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
+
+app.command()(appraise)
+app.command()(frontier)
+
+
 if __name__ == "__main__":
     app()

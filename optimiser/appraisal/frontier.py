@@ -1,0 +1,212 @@
+"""The cost-versus-outcome frontier of one instance, by the epsilon-constraint method.
+
+An outcome target is added to the instance: "at least a share e of new need achieves
+indicator K in every year" (or "at most e", for an indicator where lower is better, such as
+permanent admissions to care homes). Its level e is a mutable parameter, so the model is
+built once and re-solved, hot-started, for each e from
+
+* the level the cheapest plan reaches anyway in its weakest year (the target costs nothing
+  there), to
+* the best level any plan can reach in every year, found by an extra solve that maximises
+  (or minimises) the weakest year's share within all the instance's other limits.
+
+Each point is the least cost of reaching that level, with the target's shadow price: what one
+more person achieving the outcome would cost at that point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import Instance
+from optimiser.constraints.outcomes import achieved
+from optimiser.io.atomic import atomic_path
+from optimiser.model import build_model
+from optimiser.prepare import prepare
+from optimiser.solve import SolveOptions, make_solver, solve_model
+
+FRONTIER_OPTIONS = SolveOptions(method="simplex")
+"""Simplex: each point hot-starts from the last basis."""
+EDGE = 1e-7
+"""The last point stops this share of the range short of the best level, so the solver's
+tolerances never make the edge of the feasible range look infeasible."""
+
+
+class FrontierError(Exception):
+    """No frontier can be traced; ``code`` is the command's exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Frontier:
+    instance: str
+    indicator: str
+    label: str
+    better: str
+    """'higher' (at-least targets, rising) or 'lower' (at-most targets, falling)."""
+    low: float
+    """The share the cheapest plan reaches (its weakest year)."""
+    high: float
+    """The best share any plan reaches in every year."""
+    table: pd.DataFrame
+
+
+def _check(instance: Instance, indicator: str, cohorts: list[str]) -> None:
+    names = [k.name for k in instance.indicators]
+    if indicator not in names:
+        raise FrontierError(f"--outcome: found {indicator!r}; expected one of the instance's "
+                            f"indicators: {', '.join(names) or 'none defined'}", 2)
+    known = {c.name for c in instance.cohorts}
+    unknown = [c for c in cohorts if c not in known]
+    if unknown:
+        raise FrontierError(f"--cohort: found {', '.join(unknown)}; expected cohorts of the "
+                            f"instance: {', '.join(sorted(known))}", 2)
+
+
+def _with_target(instance: Instance, indicator: str, sense: str, cohorts: list[str]
+                 ) -> tuple[Instance, str]:
+    taken = {t.name for t in instance.targets}
+    name = next(n for n in (f"frontier_{indicator}", *(f"frontier_{indicator}_{i}"
+                                                       for i in range(2, 100)))
+                if n not in taken)
+    target = {
+        "name": name, "indicator": indicator, "sense": sense, "cohorts": cohorts,
+        "level": {"value": 0.0 if sense == "at_least" else 1.0,
+                  "source": "assumption: the frontier's swept level; set for each point"},
+    }
+    targets = [t.model_dump() for t in instance.targets] + [target]
+    settings = instance.settings.model_copy(update={"objective": "min_cost"})
+    return instance.updated(targets=targets, settings=settings), name
+
+
+def _shares(m, indicator: str, cohorts: list[str]) -> dict[str, float]:
+    """The share of new need achieving the indicator in each year."""
+    d = m.data
+    shares = {}
+    for year in d.years:
+        demand = sum(pyo.value(m.demand[loc, g, year]) for loc in d.localities for g in cohorts)
+        count = pyo.value(achieved(m, indicator, d.localities, cohorts, year))
+        shares[year] = count / demand if demand else 0.0
+    return shares
+
+
+def _extreme(data, indicator: str, cohorts: list[str], better: str) -> float:
+    """The best share reachable in every year: maximise (or minimise) the weakest year's."""
+    m = build_model(data)
+    m.objective.deactivate()
+    m.weakest = pyo.Var(bounds=(0.0, 1.0))
+    d = m.data
+
+    def hold(m, year):
+        demand = sum(pyo.value(m.demand[loc, g, year]) for loc in d.localities for g in cohorts)
+        count = achieved(m, indicator, d.localities, cohorts, year)
+        if not demand:
+            return pyo.Constraint.Skip
+        return (m.weakest * demand <= count) if better == "higher" \
+            else (m.weakest * demand >= count)
+
+    m.weakest_year = pyo.Constraint(m.T, rule=hold)
+    m.best = pyo.Objective(expr=m.weakest,
+                           sense=pyo.maximize if better == "higher" else pyo.minimize)
+    outcome = solve_model(m, FRONTIER_OPTIONS)
+    if outcome.status != "optimal":
+        raise FrontierError(f"the best reachable level could not be found: {outcome.message}",
+                            1)
+    return pyo.value(m.weakest)
+
+
+def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[str] | None = None,
+          progress=lambda step: None) -> Frontier:
+    """The frontier's points, cheapest first."""
+    cohorts = list(cohorts or [])
+    _check(instance, indicator, cohorts)
+    spec = next(k for k in instance.indicators if k.name == indicator)
+    better = spec.better
+    sense = "at_least" if better == "higher" else "at_most"
+    counted = cohorts or [c.name for c in instance.cohorts]
+    with_target, name = _with_target(instance, indicator, sense, cohorts)
+    data = prepare(with_target)
+
+    progress("the cheapest plan")
+    m = build_model(data)
+    solver = make_solver(FRONTIER_OPTIONS)
+    first = solve_model(m, FRONTIER_OPTIONS, solver)
+    if first.status != "optimal":
+        raise FrontierError(f"{instance.name} has no plan even without an outcome target: "
+                            f"{first.message} (`optimiser solve` explains why)", 1)
+    shares = _shares(m, indicator, counted)
+    low = min(shares.values()) if better == "higher" else max(shares.values())
+    progress("the best reachable level")
+    high = _extreme(data, indicator, counted, better)
+    keys = [key for key in m.TARGET if key[0] == name]
+    rows = []
+    for i in range(points):
+        fraction = i / (points - 1)
+        level = low + (high - low) * fraction * (1 - EDGE if i == points - 1 else 1)
+        progress(f"point {i + 1} of {points}")
+        for key in keys:
+            m.target_level[key] = level
+        outcome = solve_model(m, FRONTIER_OPTIONS, solver)
+        row = {"point": i + 1, "level": level, "status": outcome.status}
+        if outcome.status == "optimal":
+            spend = sum(m.data.discount[t] * pyo.value(m.year_spend[t]) for t in m.T)
+            achieved_by_year = _shares(m, indicator, counted)
+            row.update({
+                "achieved (weakest year)": min(achieved_by_year.values()) if better == "higher"
+                else max(achieved_by_year.values()),
+                "achieved (all years)": _overall(m, indicator, counted),
+                "total_cost": spend, "objective": outcome.objective,
+                "unmet people": sum(pyo.value(v) for v in m.unmet.values()),
+                "shadow price (£ per person, all years)": sum(
+                    abs(outcome.duals.get(m.outcome_target[key], 0.0)) for key in keys),
+            })
+        else:
+            row["reason"] = outcome.message
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return Frontier(instance.name, indicator, spec.label or indicator, better, low, high, table)
+
+
+def _overall(m, indicator: str, cohorts: list[str]) -> float:
+    d = m.data
+    demand = sum(pyo.value(m.demand[loc, g, t]) for loc in d.localities for g in cohorts
+                 for t in d.years)
+    count = sum(pyo.value(achieved(m, indicator, d.localities, cohorts, t)) for t in d.years)
+    return count / demand if demand else 0.0
+
+
+def frontier_figure(frontier: Frontier):
+    import plotly.graph_objects as go
+
+    ok = frontier.table[frontier.table["status"] == "optimal"]
+    fig = go.Figure(go.Scatter(
+        x=ok["level"], y=ok["total_cost"] / 1e6, mode="lines+markers",
+        customdata=ok[["shadow price (£ per person, all years)", "unmet people"]],
+        hovertemplate="level %{x:.1%}<br>£%{y:,.2f}m<br>marginal £%{customdata[0]:,.0f} "
+                      "per person<br>unmet %{customdata[1]:,.0f}<extra></extra>"))
+    direction = "at least" if frontier.better == "higher" else "at most"
+    fig.update_layout(
+        title=f"{frontier.instance}: least cost of {frontier.label} {direction} each level "
+              "in every year",
+        xaxis={"title": f"{frontier.label} (share of new need, every year)",
+               "tickformat": ".1%"},
+        yaxis={"title": "total cost, £m discounted"})
+    return fig
+
+
+def write_frontier(frontier: Frontier, out_dir: Path) -> list[Path]:
+    """frontier.csv and frontier.html (the chart, viewable offline)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv, page = out_dir / "frontier.csv", out_dir / "frontier.html"
+    with atomic_path(csv) as tmp:
+        frontier.table.to_csv(tmp, index=False)
+    with atomic_path(page) as tmp:
+        frontier_figure(frontier).write_html(tmp, include_plotlyjs=True, full_html=True)
+    return [csv, page]

@@ -1,0 +1,329 @@
+"""The appraisal's outputs: the comparison table (CSV and Excel) and an HTML report that
+opens offline (plotly's JavaScript is embedded once; nothing is fetched from the internet).
+
+The outputs are made from the options' recorded results on disk, so a run finished in
+several goes (interrupted, resumed) gives the same table as one uninterrupted run."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from models import Instance
+from optimiser.appraisal.load import LoadedAppraisal
+from optimiser.appraisal.store import Store
+from optimiser.appraisal.summary import base_columns
+from optimiser.io.atomic import atomic_path
+
+COLUMN_NOTES = {
+    "option": "The option's name (for a grid: dimension=level for each dimension).",
+    "label": "The option's label, or its levels in words.",
+    "changes": "What the option changes in the base instance.",
+    "designs": "Contract designs in force (base contracts where none).",
+    "status": "optimal; infeasible (no plan meets every limit); error; not run.",
+    "reason": "Why there is no plan, for an option without one.",
+    "objective": "£, discounted: money spent plus the penalty charged for unmet need (what "
+                 "the optimiser minimised).",
+    "total_cost": "£, discounted over the planning years: block, spot, outcome and "
+                  "recruitment payments (no penalty).",
+    "cost YEAR": "£ spent in the year, undiscounted.",
+    "cost: ITEM": "£, discounted over the planning years, on the service (or recruitment of "
+                  "the role).",
+    "paid TYPE": "£, discounted over the planning years, by payment type.",
+    "outcome: INDICATOR": "Share of all new need over the planning years achieving the "
+                          "indicator.",
+    "people: INDICATOR": "People achieving the indicator over the planning years.",
+    "targets missed": "Outcome targets not met (empty: all met).",
+    "unmet people": "People whose new need is not met, over the planning years.",
+    "unmet share": "Unmet people as a share of all new need.",
+    "staff needed: ROLE": "FTE the capacity plan needs in the final year, all localities.",
+    "staff available: ROLE": "Most FTE that could be in post in the final year: today's "
+                             "staff after turnover plus the most that can be recruited.",
+    "binding limits": "Number of limits (capacity, market, workforce, suitability, outcome, "
+                      "budget) the plan presses against.",
+    "largest shadow price": "The largest shadow price of a binding limit (discounted £ per "
+                            "unit).",
+    "largest shadow prices": "The binding limits worth most to relax, in words.",
+}
+
+
+def comparison_table(loaded: LoadedAppraisal, results: dict[str, dict]) -> pd.DataFrame:
+    """One row per option, in the appraisal's order; options without a result say so."""
+    dims = loaded.appraisal.dimensions()
+    rows = []
+    for option in loaded.options:
+        result = results.get(option.name)
+        if result is None:
+            rows.append(dict(base_columns(option, dims), status="not run",
+                             reason="not solved yet: run the appraisal again to finish it"))
+        else:
+            rows.append(result["row"])
+    return pd.DataFrame(rows)
+
+
+def write_comparison(table: pd.DataFrame, loaded: LoadedAppraisal, out_dir: Path) -> list[Path]:
+    """comparison.csv and comparison.xlsx (with the options' changes and column notes)."""
+    csv, xlsx = out_dir / "comparison.csv", out_dir / "comparison.xlsx"
+    with atomic_path(csv) as tmp:
+        table.to_csv(tmp, index=False)
+    options = pd.DataFrame([{"option": o.name, "label": o.label, **o.parameters,
+                             "changes": o.describe()} for o in loaded.options])
+    notes = pd.DataFrame([{"column": k, "meaning": v} for k, v in COLUMN_NOTES.items()])
+    with atomic_path(xlsx) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            table.to_excel(book, sheet_name="comparison", index=False)
+            options.to_excel(book, sheet_name="options", index=False)
+            notes.to_excel(book, sheet_name="columns", index=False)
+    return [csv, xlsx]
+
+
+# --- the HTML report ----------------------------------------------------------------------
+
+_ERROR_TRAP = """<script>
+window.reportErrors = [];
+window.addEventListener('error', function (e) {
+  window.reportErrors.push(String(e.message || e));
+  var box = document.getElementById('report-errors');
+  if (box) { box.textContent = window.reportErrors.join('\\n'); }
+});
+</script>"""
+
+_RENDER_CHECK = """<script>
+window.addEventListener('load', function () {
+  var drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length > 0
+    ? document.querySelectorAll('.js-plotly-plot').length : 0;
+  document.body.setAttribute('data-charts-drawn', String(drawn));
+  var box = document.getElementById('report-errors');
+  if (box && window.reportErrors.length) { box.textContent = window.reportErrors.join('\\n'); }
+});
+</script>"""
+
+_STYLE = """<style>
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; }
+th { background: #f3f3f3; } td.text, th.text { text-align: left; }
+.note { color: #555; font-size: 0.9em; }
+#report-errors { color: #b00; white-space: pre; }
+</style>"""
+
+
+def _money(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"£{value:,.0f}"
+
+
+def _html_table(frame: pd.DataFrame, text_columns: set[str]) -> str:
+    head = "".join(f"<th class='{'text' if c in text_columns else ''}'>{html.escape(str(c))}"
+                   "</th>" for c in frame.columns)
+    body = []
+    for _, row in frame.iterrows():
+        cells = []
+        for c in frame.columns:
+            value = row[c]
+            if isinstance(value, float):
+                text = "" if math.isnan(value) else (
+                    f"{value:.1%}" if c.startswith(("outcome:", "unmet share"))
+                    else f"{value:,.0f}")
+            else:
+                text = str(value)
+            cls = "text" if c in text_columns else ""
+            cells.append(f"<td class='{cls}'>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _indicator(loaded: LoadedAppraisal) -> str | None:
+    chosen = loaded.appraisal.report.indicator
+    names = [k.name for k in loaded.base.indicators]
+    return chosen if chosen in names else (names[0] if names else None)
+
+
+def _chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
+    if loaded.appraisal.report.option:
+        return loaded.appraisal.report.option
+    optimal = table[table["status"] == "optimal"]
+    if optimal.empty:
+        return None
+    return str(optimal.sort_values("total_cost").iloc[0]["option"])
+
+
+def _cost_outcome_figure(loaded: LoadedAppraisal, table: pd.DataFrame, indicator: str | None):
+    import plotly.express as px
+
+    optimal = table[table["status"] == "optimal"].copy()
+    if optimal.empty:
+        return None
+    dims = loaded.appraisal.dimensions()
+    optimal["total cost (£m)"] = optimal["total_cost"] / 1e6
+    x = f"outcome: {indicator}" if indicator else None
+    if x is None or x not in optimal:
+        optimal["option number"] = range(1, len(optimal) + 1)
+        x = "option number"
+    colour = dims[0] if dims else "designs"
+    symbol = dims[1] if len(dims) > 1 else None
+    fig = px.scatter(optimal, x=x, y="total cost (£m)", color=colour, symbol=symbol,
+                     hover_name="option", hover_data={"unmet people": ":,.0f"},
+                     title=f"Cost against {indicator or 'option'}: every option with a plan")
+    if x.startswith("outcome:"):
+        label = loaded.base.indicators[[k.name for k in loaded.base.indicators]
+                                       .index(indicator)].label or indicator
+        fig.update_xaxes(tickformat=".1%", title=f"{label} (share of new need)")
+    fig.update_traces(marker={"size": 11})
+    return fig
+
+
+def _capacity_figure(loaded: LoadedAppraisal, option: str, base: Instance, out_dir: Path):
+    import plotly.express as px
+
+    folder = next(o.folder for o in loaded.options if o.name == option)
+    capacity = Store(out_dir).table(folder, "capacity")
+    if capacity is None or capacity.empty:
+        return None
+    labels = {s.name: s.label or s.name for s in base.services}
+    places = {loc.name: loc.label or loc.name for loc in base.localities}
+    final = base.years[-1]
+    rows = capacity[capacity["year"] == final].copy()
+    rows["service"] = rows["service"].map(lambda s: f"{labels.get(s, s)}")
+    rows["locality"] = rows["locality"].map(lambda loc: places.get(loc, loc))
+    fig = px.bar(rows, x="service", y="capacity", color="locality", barmode="group",
+                 hover_data=["unit", "used", "capacity_today"],
+                 title=f"Capacity to commission in {final}, by service and locality: {option}")
+    fig.update_yaxes(title="capacity (each service in its own unit)")
+    return fig
+
+
+def _designs_figure(table: pd.DataFrame):
+    import plotly.graph_objects as go
+
+    optimal = table[table["status"] == "optimal"].sort_values(["designs", "option"])
+    if optimal.empty:
+        return None
+    fig = go.Figure()
+    for payment in ("block", "spot", "outcomes", "recruitment"):
+        column = f"paid {payment}"
+        if column in optimal and optimal[column].abs().sum() > 0:
+            fig.add_bar(name=payment, x=optimal["option"],
+                        y=optimal[column] / 1e6,
+                        customdata=optimal["designs"],
+                        hovertemplate="%{x}<br>%{customdata}<br>£%{y:,.2f}m<extra>"
+                                      + payment + "</extra>")
+    fig.update_layout(barmode="stack", title="What each option pays, by payment type "
+                      "(£m, discounted), grouped by contract designs in force",
+                      yaxis_title="£m, discounted")
+    return fig
+
+
+def _designs_table(loaded: LoadedAppraisal) -> str:
+    used = {d for inst in loaded.instances.values() for d in inst.settings.designs}
+    designs = [d for d in loaded.base.contract_designs if d.name in used]
+    if not designs:
+        return "<p class='note'>No option uses a contract design: every service is bought " \
+               "on its base contract.</p>"
+    services = {s.name: s for s in loaded.base.services}
+    prices: dict[str, list[str]] = {}
+    for row in loaded.base.outcome_prices:
+        if row.design:
+            prices.setdefault(row.design, []).append(
+                f"{row.indicator}: {_money(row.price.value)}")
+
+    def figure(value, money=False):
+        if value is None:
+            return "unchanged"
+        return _money(value.value) if money else f"×{value.value:g}"
+
+    rows = []
+    for d in designs:
+        service = services[d.service]
+        rows.append({
+            "design": d.label or d.name, "service": service.label or service.name,
+            "payment": d.payment,
+            "block price": figure(d.price_capacity, True) if d.price_capacity else
+            f"{_money(service.price_capacity.value)} (base)",
+            "spot price": figure(d.price_use, True) if d.price_use else
+            f"{_money(service.price_use.value)} (base)",
+            "outcome prices": "; ".join(prices.get(d.name, [])) or "none",
+            "weeks": figure(d.weeks_factor), "package after": figure(d.package_factor),
+            "independent after": figure(d.independence_factor),
+            "suitable for": figure(d.suitable_factor),
+        })
+    frame = pd.DataFrame(rows).set_index("design").T.reset_index().rename(
+        columns={"index": "what the design sets"})
+    return _html_table(frame, set(frame.columns))
+
+
+def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) -> Path:
+    """report.html: the charts and tables a board paper needs, viewable offline."""
+    indicator = _indicator(loaded)
+    chosen = _chosen_option(loaded, table)
+    figures = [
+        ("Cost and outcome of every option", _cost_outcome_figure(loaded, table, indicator),
+         "Each point is an option with a plan: further left is fewer people achieving the "
+         "outcome, higher is dearer. Hover for the option's name."),
+        ("Capacity plan of one option",
+         _capacity_figure(loaded, chosen, loaded.instances[chosen], out_dir) if chosen else None,
+         f"The capacity to commission in the final year under {chosen!r} "
+         "(set report.option in the appraisal file to choose another)."),
+        ("Contract designs side by side", _designs_figure(table),
+         "What each option pays, by payment type, for the designs in force."),
+    ]
+    parts = []
+    first = True
+    for title, fig, note in figures:
+        parts.append(f"<h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>")
+        if title.startswith("Contract designs"):
+            parts.append(_designs_table(loaded))
+        if fig is None:
+            parts.append("<p class='note'>No option has a plan to show.</p>")
+            continue
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=first,
+                                 config={"displaylogo": False}))
+        first = False
+
+    counts = table["status"].value_counts().to_dict()
+    status_line = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    shown = [c for c in table.columns if c in (
+        "option", "status", "reason", "total_cost", "unmet people", "targets missed",
+        "binding limits", "largest shadow price") or c.startswith("outcome:")]
+    text_columns = {"option", "status", "reason", "targets missed"}
+    without = table[table["status"] != "optimal"]
+    doc = [
+        "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
+        f"<title>Option appraisal: {html.escape(loaded.appraisal.name)}</title>",
+        _STYLE, _ERROR_TRAP, "</head><body>",
+        f"<h1>Option appraisal: {html.escape(loaded.appraisal.name)}</h1>",
+        f"<p>{html.escape(loaded.appraisal.description)}</p>",
+        f"<p>Base instance: <code>{html.escape(loaded.base.name)}</code>. "
+        f"{len(table)} options: {html.escape(status_line)}. Full figures: "
+        "<code>comparison.csv</code> and <code>comparison.xlsx</code>; every option's plan: "
+        "<code>options/</code>.</p>",
+        "<div id='report-errors'></div>",
+        *parts,
+        "<h2>Options without a plan</h2>",
+        _html_table(without[["option", "status", "reason"]], text_columns)
+        if not without.empty else "<p class='note'>Every option has a plan.</p>",
+        "<h2>Comparison</h2>",
+        _html_table(table[shown], text_columns),
+        f"<script type='application/json' id='report-data'>"
+        f"{html.escape(json.dumps({'options': len(table), 'charts': 3}))}</script>",
+        _RENDER_CHECK, "</body></html>",
+    ]
+    path = out_dir / "report.html"
+    with atomic_path(path) as tmp:
+        tmp.write_text("\n".join(doc), encoding="utf-8")
+    return path
+
+
+def write_outputs(loaded: LoadedAppraisal, out_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
+    """The comparison table (CSV, Excel) and the HTML report, from the recorded results."""
+    from optimiser.appraisal.runner import recorded
+
+    table = comparison_table(loaded, recorded(loaded, out_dir))
+    written = write_comparison(table, loaded, out_dir)
+    written.append(write_report(loaded, table, out_dir))
+    return table, written

@@ -1,0 +1,147 @@
+"""Re-solving on a persistent model.
+
+Options of one appraisal mostly differ in figures the model holds as mutable parameters
+(demand, prices, recruitment limits, target levels, budgets). For those the Pyomo model is
+built once: the parameters are set to the option's values and the same HiGHS object solves
+again, starting from the last optimal basis (a hot start). An option that changes anything
+else (a contract design's effect on weeks, packages or independence, a pathway's suitability,
+a new row) gets a model of its own.
+
+Which case applies is decided by preparing the option's data and comparing it, field by
+field, with the data each kept model was built from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from optimiser.model import build_model
+from optimiser.pipeline import Solution, finish
+from optimiser.prepare import Prepared, prepare
+from optimiser.solve import SolveOptions, make_solver, solve_model
+
+MUTABLE: tuple[str, ...] = ("demand", "price_capacity", "price_use", "hire_max", "budget")
+"""Prepared fields held by mutable parameters of the same name (keys must match)."""
+TARGET_LEVELS = "targets"
+"""Targets: only their levels are mutable (parameter ``target_level``)."""
+DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
+"""Prepared fields the model's rows never read (names and words for the results)."""
+
+KEPT_MODELS = 3
+"""Models a worker keeps for re-solving; more would hold memory for little gain."""
+
+
+def _without_levels(targets):
+    return [dataclasses.replace(t, level=0.0) for t in targets]
+
+
+def resolvable(built: Prepared, wanted: Prepared) -> bool:
+    """Whether a model built from ``built`` can solve ``wanted`` by setting its mutable
+    parameters alone."""
+    for f in dataclasses.fields(Prepared):
+        if f.name in DESCRIPTIVE:
+            continue
+        old, new = getattr(built, f.name), getattr(wanted, f.name)
+        if f.name in MUTABLE:
+            if old.keys() != new.keys():
+                return False
+        elif f.name == TARGET_LEVELS:
+            if _without_levels(old) != _without_levels(new):
+                return False
+        elif old != new:
+            return False
+    return True
+
+
+def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
+    """Set the model's mutable parameters to the prepared data's values; return how many
+    changed. The model's data namespace is refreshed so the results read the new figures."""
+    changed = 0
+
+    def put(param, key, value):
+        nonlocal changed
+        if pyo.value(param[key]) != value:
+            param[key] = value
+            changed += 1
+
+    for key, value in data.demand.items():
+        put(model.demand, key, value)
+    for service in data.services:
+        put(model.price_capacity, service, data.price_capacity[service])
+        put(model.price_use, service, data.price_use[service])
+    for key, value in data.hire_max.items():
+        put(model.hire_max, key, value)
+    for target in data.targets:
+        put(model.target_level, target.key, target.level)
+    for year, value in data.budget.items():
+        put(model.budget, year, value)
+    vars(model.data).update(vars(data))
+    model.data.target_rows = {t.key: t for t in data.targets}
+    return changed
+
+
+@dataclass
+class _Kept:
+    prepared: Prepared
+    model: pyo.ConcreteModel
+    solver: object
+
+
+@dataclass
+class Solved:
+    """A solution, and whether it came from re-solving a kept model."""
+
+    solution: Solution
+    resolved: bool
+    """True when a kept model was re-solved (parameters set, hot start)."""
+
+
+class PersistentModels:
+    """The models one worker keeps, most recently used last."""
+
+    def __init__(self, options: SolveOptions, keep: int = KEPT_MODELS):
+        self.options = options
+        self.keep = keep
+        self.kept: OrderedDict[int, _Kept] = OrderedDict()
+        self._next = 0
+
+    def solve(self, instance) -> Solved:
+        """Solve one instance, re-using a kept model where only mutable figures differ."""
+        start = time.perf_counter()
+        data = prepare(instance)
+        entry_id = next((i for i, kept in reversed(self.kept.items())
+                         if resolvable(kept.prepared, data)), None)
+        timings: dict[str, float] = {}
+        if entry_id is None:
+            model = build_model(data)
+            kept = _Kept(data, model, make_solver(self.options))
+            entry_id, self._next = self._next, self._next + 1
+            self.kept[entry_id] = kept
+            while len(self.kept) > self.keep:
+                self.kept.popitem(last=False)
+            resolved = False
+            timings["build"] = time.perf_counter() - start
+        else:
+            kept = self.kept[entry_id]
+            self.kept.move_to_end(entry_id)
+            set_parameters(kept.model, data)
+            kept.prepared = data
+            resolved = True
+            timings["set_parameters"] = time.perf_counter() - start
+        solve_start = time.perf_counter()
+        try:
+            outcome = solve_model(kept.model, self.options, kept.solver)
+        except Exception:
+            self.kept.pop(entry_id, None)  # never re-use a model left in an unknown state
+            raise
+        timings["solve_wall"] = time.perf_counter() - solve_start
+        timings["highs"] = outcome.highs_seconds
+        if outcome.status not in ("optimal", "infeasible", "unbounded"):
+            self.kept.pop(entry_id, None)
+        solution = finish(instance.name, kept.model, outcome, timings)
+        return Solved(solution, resolved)

@@ -1,0 +1,199 @@
+"""Running an appraisal: every option solved in parallel, each result recorded as it lands.
+
+One code path for every kind of parallelism: the runner submits one task per option to a
+``concurrent.futures`` executor and records results as they complete. By default the
+executor is a pool of local worker processes; with a Dask scheduler address it is the Dask
+client's executor, which has the same interface. Each worker solves with HiGHS on one
+thread; the pool provides the parallelism."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from optimiser.appraisal.load import LoadedAppraisal
+from optimiser.appraisal.store import FINISHED, Store
+from optimiser.appraisal.summary import comparison_row
+from optimiser.appraisal.worker import Outcome, Task, limit_threads, solve_option
+from optimiser.solve import SolveOptions
+
+WORKER_OPTIONS = SolveOptions(threads=1, method="simplex")
+"""One HiGHS thread per worker; simplex, because it hot-starts from the last basis."""
+ROUNDS = 3
+"""Times the runner starts a fresh pool after a worker process died, before giving up."""
+
+
+class Progress(Protocol):
+    def start(self, total: int, done_before: int) -> None: ...
+    def advance(self, option: str, status: str) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int, done_before: int) -> None:
+        pass
+
+    def advance(self, option: str, status: str) -> None:
+        pass
+
+
+@dataclass
+class RunSummary:
+    """What a run of the appraisal did."""
+
+    options: int = 0
+    skipped: int = 0
+    """Options already finished by an earlier run, not solved again."""
+    solved: list[str] = field(default_factory=list)
+    """Options solved (or attempted) in this run, in the order they finished."""
+    failed: list[str] = field(default_factory=list)
+    """Options this run recorded without a plan (infeasible, error, ...)."""
+    lost: list[str] = field(default_factory=list)
+    """Options not run because a worker process stopped under them."""
+    resolved: int = 0
+    """Options solved by re-solving a kept model (parameters set, hot start)."""
+    seconds: float = 0.0
+
+
+def default_workers() -> int:
+    """One worker per core the process may use, leaving one for the runner when there are
+    several."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1 if cores > 2 else cores)
+
+
+@contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None
+                  ) -> Iterator[Executor]:
+    """Local worker processes, or a Dask cluster's executor when a scheduler is given."""
+    if scheduler:
+        from dask.distributed import Client
+
+        with Client(scheduler) as client:
+            executor = client.get_executor()
+            try:
+                yield executor
+            finally:
+                executor.shutdown(wait=False)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    pool = ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=context,
+                               initializer=limit_threads)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _reuse_order(loaded: LoadedAppraisal, names: list[str]) -> list[str]:
+    """Options that share contract designs side by side, so a worker's kept model fits the
+    next option it is given more often."""
+    return sorted(names, key=lambda n: tuple(loaded.instances[n].settings.designs))
+
+
+def _record(loaded: LoadedAppraisal, store: Store, outcome: Outcome) -> None:
+    option = next(o for o in loaded.options if o.name == outcome.option)
+    instance = loaded.instances[option.name]
+    row = comparison_row(option, loaded.appraisal.dimensions(), instance, outcome.status,
+                         outcome.message, outcome.objective, outcome.tables)
+    result = {
+        "option": option.name, "label": option.label, "parameters": option.parameters,
+        "changes": option.describe(), "designs": list(instance.settings.designs),
+        "fingerprint": loaded.fingerprint(option.name), "status": outcome.status,
+        "message": outcome.message, "objective": outcome.objective,
+        "timings": {k: round(v, 4) for k, v in outcome.timings.items()},
+        "size": outcome.size, "resolved": outcome.resolved, "worker": outcome.worker,
+        "detail": outcome.detail, "row": row,
+    }
+    store.write(option.folder, result, outcome.tables)
+
+
+def run_appraisal(loaded: LoadedAppraisal, out_dir: Path, executor: Executor, *,
+                  options: SolveOptions = WORKER_OPTIONS, retry_failed: bool = False,
+                  progress: Progress | None = None) -> RunSummary:
+    """Solve every option not already finished in ``out_dir``, recording each result the
+    moment it arrives. Never raises for an option that fails: it is recorded with its
+    reason. Options lost to a worker process that died are listed in ``lost``."""
+    start = time.perf_counter()
+    progress = progress or _Silent()
+    store = Store(out_dir)
+    store.clear_leftovers()
+    summary = RunSummary(options=len(loaded.options))
+    todo = [o.name for o in loaded.options
+            if not store.finished(o.folder, loaded.fingerprint(o.name), retry_failed)]
+    summary.skipped = summary.options - len(todo)
+    progress.start(summary.options, summary.skipped)
+    futures: dict[Future, str] = {}
+    try:
+        for name in _reuse_order(loaded, todo):
+            task = Task(option=name, instance=loaded.instances[name], options=options)
+            futures[executor.submit(solve_option, task)] = name
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                summary.lost.append(name)
+                continue
+            except Exception as problem:  # the executor failed, not the solve
+                outcome = Outcome(option=name, status="error",
+                                  message=f"The worker failed: {type(problem).__name__}: "
+                                          f"{problem}")
+            _record(loaded, store, outcome)
+            summary.solved.append(name)
+            summary.resolved += outcome.resolved
+            if outcome.status != "optimal":
+                summary.failed.append(name)
+            progress.advance(name, outcome.status)
+    finally:
+        for future in futures:
+            future.cancel()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def appraise(loaded: LoadedAppraisal, out_dir: Path, *, workers: int | None = None,
+             scheduler: str | None = None, options: SolveOptions = WORKER_OPTIONS,
+             retry_failed: bool = False, progress: Progress | None = None) -> RunSummary:
+    """Run the appraisal with a fresh executor, starting another if a worker process dies
+    under some options (they are solved again; the others are already recorded)."""
+    total = RunSummary(options=len(loaded.options))
+    for round_ in range(ROUNDS):
+        with open_executor(workers, scheduler) as executor:
+            summary = run_appraisal(loaded, out_dir, executor, options=options,
+                                    retry_failed=retry_failed and round_ == 0,
+                                    progress=progress)
+        if round_ == 0:
+            total.skipped = summary.skipped
+        total.solved += summary.solved
+        total.failed += summary.failed
+        total.resolved += summary.resolved
+        total.seconds += summary.seconds
+        total.lost = summary.lost
+        if not summary.lost:
+            break
+    return total
+
+
+def recorded(loaded: LoadedAppraisal, out_dir: Path) -> dict[str, dict]:
+    """Every option's recorded result (options without one are left out)."""
+    store = Store(out_dir)
+    results = {}
+    for option in loaded.options:
+        result = store.read(option.folder)
+        if result is not None and result.get("fingerprint") == loaded.fingerprint(option.name):
+            results[option.name] = result
+    return results
+
+
+__all__ = ["FINISHED", "RunSummary", "appraise", "open_executor", "recorded", "run_appraisal"]

@@ -1,0 +1,82 @@
+"""What a worker does with one option: solve it and hand back its tables, or the reason it
+has none. Runs in a local worker process or on a Dask worker; nothing here writes files, so
+a worker on another machine needs no shared folder.
+
+Each worker thread keeps its own persistent models (see :mod:`optimiser.appraisal.resolve`),
+so options of the same structure that land on one worker re-solve hot."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from models import Instance
+from optimiser.appraisal.resolve import PersistentModels
+from optimiser.solve import SolveOptions
+
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One option to solve."""
+
+    option: str
+    instance: Instance
+    options: SolveOptions
+
+
+@dataclass
+class Outcome:
+    """What became of one option."""
+
+    option: str
+    status: str
+    """optimal, infeasible, unbounded, time_limit, ... or error (the solve itself failed)."""
+    message: str
+    objective: float | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)
+    size: dict[str, int] = field(default_factory=dict)
+    resolved: bool = False
+    """Solved by setting parameters on a kept model (hot start) rather than building one."""
+    worker: str = ""
+    detail: str = ""
+    """For an error: the traceback, for whoever maintains the tool."""
+
+
+def _models(options: SolveOptions) -> PersistentModels:
+    kept = getattr(_local, "models", None)
+    if kept is None or kept.options != options:
+        kept = _local.models = PersistentModels(options)
+    return kept
+
+
+def solve_option(task: Task) -> Outcome:
+    """Solve one option; never raises (a failure becomes an outcome with its reason)."""
+    start = time.perf_counter()
+    worker = f"{os.getpid()}:{threading.get_ident()}"
+    try:
+        solved = _models(task.options).solve(task.instance)
+    except Exception as problem:  # recorded with its reason, never stops the others
+        return Outcome(option=task.option, status="error",
+                       message=f"The solve failed: {type(problem).__name__}: {problem}",
+                       timings={"total": time.perf_counter() - start}, worker=worker,
+                       detail=traceback.format_exc())
+    solution = solved.solution
+    timings = dict(solution.timings, total=time.perf_counter() - start)
+    return Outcome(option=task.option, status=solution.status, message=solution.message,
+                   objective=solution.objective, tables=solution.tables, timings=timings,
+                   size=solution.size, resolved=solved.resolved, worker=worker)
+
+
+def limit_threads() -> None:
+    """Worker-process initialiser: one thread each for the numerical libraries, so N workers
+    use N cores (HiGHS itself is set to one thread by the solve options)."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
