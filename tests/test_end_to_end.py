@@ -1,0 +1,54 @@
+"""From an instance file to the plan and report, as `make run` does it, and the model's
+invariants on every shipped instance."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from optimiser.cli import app
+from optimiser.io import load_instance
+from optimiser.pipeline import solve
+from tests.builders import ROOT
+from tests.invariants import check_invariants
+
+DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
+SHIPPED = sorted(
+    path for path in (ROOT / "instances").rglob("*.yaml")
+    if "infeasible" not in str(path) and "appraisals" not in str(path)
+    and path.parent.name != "_build"
+)
+TABLES = ("capacity", "flows", "caseload", "moves", "unmet", "workforce", "outcomes", "costs",
+          "shadow_prices")
+
+
+def test_solve_writes_the_plan_tables_workbook_and_summary(tmp_path):
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(app, ["solve", str(DEFAULT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Optimal plan for default" in result.output
+    for table in TABLES:
+        frame = pd.read_csv(out / f"{table}.csv")
+        assert list(frame.columns), table
+    sheets = pd.ExcelFile(out / "plan.xlsx").sheet_names
+    assert set(TABLES) <= set(sheets)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "optimal"
+    assert summary["size"]["rows"] > 0 and summary["size"]["columns"] > 0
+    report = (out / "summary.md").read_text()
+    assert "Capacity to commission" in report and "What limits the plan most" in report
+
+
+def test_validate_reports_the_size_of_a_valid_instance():
+    result = CliRunner().invoke(app, ["validate", str(DEFAULT)])
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output and "localities" in result.output
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "instances")))
+def test_every_shipped_instance_solves_and_keeps_the_invariants(path):
+    solution = solve(load_instance(path))
+    check_invariants(solution)
