@@ -100,8 +100,7 @@ def type_at(loc: Sequence[str | int]) -> Any:
     return plain_type(current)
 
 
-def figure_guide(annotation: Any) -> str:
-    """What a kind of figure holds, from its class docstring: 'A share between 0 and 1 ...'."""
-    if annotation is Sourced:
-        return "A number."
-    return inspect.getdoc(annotation) or "A number."
+def figure_guide(figure: type[Sourced]) -> str:
+    """What a kind of figure holds, from the first paragraph of its class docstring:
+    'A share between 0 and 1 (write 45% as 0.45).'"""
+    return (inspect.getdoc(figure) or "").split("\n\n")[0]
