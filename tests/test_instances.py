@@ -1,0 +1,341 @@
+"""The shipped instances: valid, every figure sourced, every cited line real, and the
+documents' own relationships reproduced.
+
+The seed documents live beside the repository (``../shared/seeds``); the CI clone has
+``shared/`` there too.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from models import Instance, Sourced, cited_lines
+from optimiser.io import load_instance
+from optimiser.pipeline import solve
+
+REPO = Path(__file__).resolve().parents[1]
+INSTANCES = REPO / "instances"
+SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+SHIPPED = sorted(
+    p for p in INSTANCES.rglob("*.yaml")
+    if "_build" not in p.parts and "examples" not in p.parts
+)
+ALL_YAML = sorted(p for p in INSTANCES.rglob("*.yaml") if "_build" not in p.parts)
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(INSTANCES))
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[Path, Instance]:
+    return {path: load_instance(path) for path in ALL_YAML}
+
+
+@pytest.fixture(scope="module")
+def solved(loaded) -> dict[Path, object]:
+    return {path: solve(inst) for path, inst in loaded.items() if path in SHIPPED}
+
+
+def test_the_shipped_instances_are_there():
+    names = {_id(p) for p in SHIPPED}
+    for expected in ("default/instance.yaml", "england/instance.yaml",
+                     "leicestershire/instance.yaml", "nottinghamshire/instance.yaml",
+                     "lancashire-reablement/instance.yaml"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("path", ALL_YAML, ids=_id)
+def test_instance_validates(path, loaded):
+    assert isinstance(loaded[path], Instance)
+
+
+# --- every number carries a source --------------------------------------------------------
+
+
+def _bare_numbers(node: object, where: str) -> list[str]:
+    """Paths in raw YAML where a number stands without a source beside it."""
+    if isinstance(node, dict):
+        if "value" in node and "source" in node:
+            return [] if isinstance(node["source"], str) and node["source"].strip() else [where]
+        found = []
+        for key, value in node.items():
+            found += _bare_numbers(value, f"{where}.{key}")
+        return found
+    if isinstance(node, list):
+        found = []
+        for i, value in enumerate(node):
+            found += _bare_numbers(value, f"{where}[{i}]")
+        return found
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return [where]
+    return []
+
+
+def _model_numbers(node: object, where: str) -> list[str]:
+    """Paths in a validated model where a numeric field is not a Sourced value."""
+    if isinstance(node, Sourced):
+        return []
+    if isinstance(node, BaseModel):
+        found = []
+        for name in type(node).model_fields:
+            found += _model_numbers(getattr(node, name), f"{where}.{name}")
+        return found
+    if isinstance(node, (list, tuple)):
+        found = []
+        for i, value in enumerate(node):
+            found += _model_numbers(value, f"{where}[{i}]")
+        return found
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return [where]
+    return []
+
+
+def _sources(node: object) -> list[str]:
+    if isinstance(node, Sourced):
+        return [node.source]
+    if isinstance(node, BaseModel):
+        return [s for name in type(node).model_fields for s in _sources(getattr(node, name))]
+    if isinstance(node, (list, tuple)):
+        return [s for value in node for s in _sources(value)]
+    return []
+
+
+@pytest.mark.parametrize("path", ALL_YAML, ids=_id)
+def test_every_number_has_a_source(path, loaded):
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert _bare_numbers(raw, "instance") == []
+    assert _model_numbers(loaded[path], "instance") == []
+    assert _sources(loaded[path]), "an instance with no sourced figures at all"
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> dict[str, int]:
+    if not SEEDS.is_dir():
+        pytest.fail(f"the source documents are not at {SEEDS}")
+    return {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SEEDS.glob("*.txt")}
+
+
+@pytest.mark.parametrize("path", ALL_YAML, ids=_id)
+def test_every_cited_line_exists(path, loaded, seed_lines):
+    wrong = []
+    for source in _sources(loaded[path]):
+        for doc, first, last in cited_lines(source):
+            if doc not in seed_lines:
+                wrong.append(f"{doc} (no such document) in {source!r}")
+            elif not 1 <= first <= last <= seed_lines[doc]:
+                wrong.append(f"{doc}:{first}-{last} (the document has {seed_lines[doc]} lines) "
+                             f"in {source!r}")
+    assert wrong == []
+
+
+def test_document_sources_quote_the_right_figure(seed_lines):
+    """Spot checks: the headline figures are on the lines cited for them."""
+    text = {p.name: p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")}
+    checks = {
+        ("001_4550ef852cabf2d2.txt", 867): "£17.48",
+        ("001_4550ef852cabf2d2.txt", 862): "£8700",
+        ("001_4550ef852cabf2d2.txt", 1114): "£650",
+        ("001_4550ef852cabf2d2.txt", 1862): "30%",
+        ("001_4550ef852cabf2d2.txt", 1860): "13%",
+        ("001_4550ef852cabf2d2.txt", 627): "60,000",
+        ("001_4550ef852cabf2d2.txt", 646): "27,000",
+        ("001_4550ef852cabf2d2.txt", 621): "104,000",
+        ("001_4550ef852cabf2d2.txt", 658): "225,000",
+        ("001_4550ef852cabf2d2.txt", 912): "47 people per week",
+        ("001_4550ef852cabf2d2.txt", 2141): "2,200",
+        ("001_4550ef852cabf2d2.txt", 1033): "42 individuals",
+        ("001_4550ef852cabf2d2.txt", 1597): "150 fewer",
+        ("000_9e956c6a8d6c89c1.txt", 280): "13 hours",
+        ("003_ac403029bd3f9857.txt", 80): "38,000",
+        ("004_82e2fe6d2a2a1cc5.txt", 374): "£206 million",
+        ("004_82e2fe6d2a2a1cc5.txt", 275): "70%",
+    }
+    for (doc, line), figure in checks.items():
+        assert figure in text[doc][line - 1], f"{doc}:{line} should say {figure}"
+
+
+def test_instances_match_their_build_script():
+    """The YAML files are what instances/_build/build.py writes: no figure drifts by hand."""
+    sys.path.insert(0, str(INSTANCES / "_build"))
+    try:
+        import areas  # noqa: PLC0415
+        import build  # noqa: PLC0415
+    finally:
+        sys.path.pop(0)
+    for name, builder in areas.BUILDERS.items():
+        instance, header, relative = builder()
+        on_disk = (INSTANCES / relative).read_text(encoding="utf-8")
+        assert on_disk == build.dump(instance, header), (
+            f"{relative} differs from what build.py writes for {name!r}; rerun "
+            ".venv/bin/python instances/_build/build.py")
+
+
+# --- the documents' relationships -----------------------------------------------------------
+
+
+def _pathway_pairs(inst: Instance) -> list[tuple[str, str]]:
+    """(reablement pathway, its straight-to-home-care counterpart) in the same cohort."""
+    by_cohort: dict[str, dict[str, str]] = {}
+    for p in inst.pathways:
+        kind = ("reablement" if p.name.endswith("reablement") or p.name == "reablement_first"
+                else "home_care" if p.name.endswith("home_care") else None)
+        if kind:
+            by_cohort.setdefault(p.cohort, {})[kind] = p.name
+    return [(d["reablement"], d["home_care"]) for d in by_cohort.values()
+            if {"reablement", "home_care"} <= set(d)]
+
+
+def _ongoing_hours(inst: Instance, pathway: str) -> float:
+    return sum(d.share.value * d.package.value for d in inst.destinations
+               if d.pathway == pathway and d.service == "home_care")
+
+
+@pytest.mark.parametrize("name", ["default", "england", "leicestershire", "nottinghamshire"])
+def test_reablement_avoids_8700_at_seven_times_its_cost(name, loaded):
+    """001:862, 867: reablement leaves £8,700 less long-term care per person, valued over 72
+    weeks at £17.48 an hour, a return of seven times the cost of the intervention."""
+    inst = loaded[INSTANCES / name / "instance.yaml"]
+    services = {s.name: s for s in inst.services}
+    home = services["home_care"]
+    rate = home.price_capacity.value / 52  # £ an hour
+    leave = {(row.cohort, row.service): row.share.value for row in inst.leave}
+    pairs = _pathway_pairs(inst)
+    assert pairs
+    for reab, straight in pairs:
+        cohort = next(p.cohort for p in inst.pathways if p.name == reab)
+        weeks = 52 / leave[cohort, "home_care"]
+        assert weeks == pytest.approx(72, rel=1e-3)
+        avoided = (_ongoing_hours(inst, straight) - _ongoing_hours(inst, reab)) * rate * weeks
+        assert avoided == pytest.approx(8700, rel=0.05), (reab, avoided)
+        episode = sum(
+            st.share.value * st.weeks.value * st.intensity.value * (
+                services[st.service].price_capacity.value / 52
+                / services[st.service].occupancy.value
+                + services[st.service].price_use.value / 52)
+            for st in inst.stages if st.pathway == reab)
+        assert avoided / episode == pytest.approx(7, rel=0.05), (reab, avoided / episode)
+
+
+def test_rate_is_the_documents_all_up_home_care_cost(loaded):
+    for path in SHIPPED:
+        home = next(s for s in loaded[path].services if s.name == "home_care")
+        assert home.price_capacity.value / 52 == pytest.approx(17.48)
+
+
+# --- solving ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=_id)
+def test_instance_solves_to_optimality(path, solved):
+    solution = solved[path]
+    assert solution.status == "optimal", solution.message
+    assert math.isfinite(solution.objective)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=_id)
+def test_need_is_met(path, solved):
+    """The shipped instances are sized so today's market and workforce can meet need."""
+    unmet = solved[path].tables["unmet"]
+    assert unmet["unmet"].sum() == pytest.approx(0, abs=1e-6)
+
+
+def _admissions(solution) -> float:
+    out = solution.tables["outcomes"]
+    rows = out[(out["indicator"] == "care_home_admissions") & (out["target"].fillna("") == "")]
+    return float(rows["achieved_people"].sum())
+
+
+def _flow(solution, suffix: str) -> float:
+    flows = solution.tables["flows"]
+    return float(flows[flows["pathway"].str.endswith(suffix)]["people"].sum())
+
+
+def test_england_best_practice_means_fewer_care_homes_and_more_reablement(solved):
+    """The discharge review's direction (001:2093-2095): with today's limits relaxed, fewer
+    residential and nursing placements, more people home with reablement, at lower cost."""
+    now = solved[INSTANCES / "england" / "instance.yaml"]
+    best = solved[INSTANCES / "england" / "best-practice.yaml"]
+    assert _admissions(best) < 0.95 * _admissions(now)
+    assert _flow(best, "reablement") > 1.2 * _flow(now, "reablement")
+    assert _flow(best, "care_home") < _flow(now, "care_home")
+    assert best.objective < now.objective
+
+
+def test_england_more_reablement_alone_moves_the_optimum_the_same_way(loaded, solved):
+    """Relax only the reablement limits ('almost twice as many people could benefit',
+    001:906) and the optimum takes people out of care homes into reablement."""
+    inst = loaded[INSTANCES / "england" / "instance.yaml"]
+    pathways = [
+        p.model_copy(update={"suitable": p.suitable.model_copy(update={
+            "value": min(1.0, 2 * p.suitable.value)})}) if p.name.endswith("reablement") else p
+        for p in inst.pathways
+    ]
+    relaxed = solve(inst.updated(pathways=pathways))
+    now = solved[INSTANCES / "england" / "instance.yaml"]
+    assert relaxed.status == "optimal"
+    assert _admissions(relaxed) < _admissions(now)
+    assert _flow(relaxed, "reablement") > _flow(now, "reablement")
+
+
+def _with_design(inst: Instance, design: str, budget=None, **settings) -> Instance:
+    changes: dict = {"settings": inst.settings.model_copy(update={"designs": [design],
+                                                                  **settings})}
+    if budget is not None:
+        changes["budget"] = budget
+    return inst.updated(**changes)
+
+
+def _per_week(solution) -> float:
+    flows = solution.tables["flows"]
+    years = flows["year"].nunique()
+    return float(flows[flows["pathway"] == "reablement_first"]["people"].sum()) / (52 * years)
+
+
+def test_lancashire_outcomes_based_serves_more_for_the_same_budget(loaded):
+    """001:912, 2141: the outcomes-based contract reabled more people a week. Give both
+    designs the budget the time-and-task plan spends and maximise people finishing
+    reablement: the outcomes-based design serves more."""
+    from models import Budget
+
+    base = loaded[INSTANCES / "lancashire-reablement" / "instance.yaml"]
+    tt_plan = solve(_with_design(base, "time_and_task"))
+    spend = tt_plan.tables["costs"].groupby("year")["cost"].sum()
+    budget = [Budget(year=y, amount={"value": float(spend[y]) + 1.0,
+                                     "source": "assumption: the time-and-task plan's spend"})
+              for y in base.years]
+    served = {}
+    for design in ("time_and_task", "outcomes_based"):
+        inst = _with_design(base, design, budget=budget, objective="max_outcome",
+                            objective_indicator="finished_reablement")
+        solution = solve(inst)
+        assert solution.status == "optimal", solution.message
+        served[design] = _per_week(solution)
+    assert served["outcomes_based"] > 1.2 * served["time_and_task"]
+
+
+def test_lancashire_variant_files_differ_only_in_the_design(loaded):
+    base = loaded[INSTANCES / "lancashire-reablement" / "instance.yaml"]
+    obc = loaded[INSTANCES / "lancashire-reablement" / "outcomes-based.yaml"]
+    assert base.settings.designs == ["time_and_task"]
+    assert obc.settings.designs == ["outcomes_based"]
+    assert _with_design(base, "outcomes_based").model_dump(exclude={"name"}) == \
+        obc.model_dump(exclude={"name"})
+
+
+def test_lancashire_outcomes_based_costs_less_and_reables_more(solved):
+    tt = solved[INSTANCES / "lancashire-reablement" / "instance.yaml"]
+    obc = solved[INSTANCES / "lancashire-reablement" / "outcomes-based.yaml"]
+    assert _per_week(obc) > _per_week(tt)
+    assert obc.objective < tt.objective
+
+
+def test_default_solves_in_seconds(solved):
+    solution = solved[INSTANCES / "default" / "instance.yaml"]
+    assert sum(solution.timings.values()) < 10
