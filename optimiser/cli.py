@@ -76,6 +76,8 @@ def solve(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the plan and report.")],
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     time_limit: Annotated[float | None, typer.Option(help="Seconds HiGHS may take.")] = None,
+    iteration_limit: Annotated[int | None, typer.Option(
+        help="Iterations HiGHS may take (simplex or interior point).")] = None,
     method: Annotated[str, typer.Option(
         help="HiGHS method: choose, ipm (interior point) or simplex.")] = "choose",
     maximise: Annotated[str | None, typer.Option(
@@ -99,10 +101,13 @@ def solve(
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
     prepare_out_dir(out_dir, force)
     with progress_of(f"Solving {data.name}") as progress:
-        solution = run(data, SolveOptions(time_limit=time_limit, method=method), progress)
+        options = SolveOptions(time_limit=time_limit, method=method,
+                               iteration_limit=iteration_limit)
+        solution = run(data, options, progress)
         written = write_outputs(solution, out_dir)
     if not solution.optimal:
-        raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}\n"
+        diagnosis = f"\n\n{solution.diagnosis.text()}\n" if solution.diagnosis else "\n"
+        raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
                    f"Details: {out_dir / 'summary.md'}", SOLVER_FAILED)
     seconds = solution.timings
     out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "

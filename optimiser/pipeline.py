@@ -14,6 +14,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import Instance
+from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract
@@ -38,18 +39,28 @@ class Solution:
     timings: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
+    diagnosis: Diagnosis | None = None
+    """For an infeasible instance: why, and the smallest changes that would allow a plan."""
 
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
 
     def summary(self) -> dict:
-        """Status, objective, model size and timings, for scripts (``summary.json``)."""
-        return {
+        """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
+        Timings are apart (:meth:`timing`), so the same input gives the same summary."""
+        summary = {
             "instance": self.instance, "status": self.status, "message": self.message,
             "objective": self.objective, "size": self.size,
-            "seconds": {k: round(v, 4) for k, v in self.timings.items()},
         }
+        if self.diagnosis is not None:
+            summary["diagnosis"] = self.diagnosis.as_dict()
+        return summary
+
+    def timing(self) -> dict:
+        """Seconds each step took (``timings.json``): the one output that differs run to run."""
+        return {"instance": self.instance,
+                "seconds": {k: round(v, 4) for k, v in self.timings.items()}}
 
 
 def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.ConcreteModel, float]:
@@ -63,8 +74,10 @@ def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.Concrete
 
 
 def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
-           timings: dict[str, float], progress: Progress = _quiet) -> Solution:
-    """Turn a solve's outcome into a solution, extracting the tables when it is optimal."""
+           timings: dict[str, float], progress: Progress = _quiet,
+           options: SolveOptions = SolveOptions()) -> Solution:
+    """Turn a solve's outcome into a solution: the tables when it is optimal, a diagnosis
+    when it is infeasible."""
     solution = Solution(
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
@@ -75,6 +88,11 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
         start = time.perf_counter()
         solution.tables = extract(model, outcome.duals)
         solution.timings["extract"] = time.perf_counter() - start
+    elif outcome.status == "infeasible":
+        progress("finding why no plan is possible")
+        start = time.perf_counter()
+        solution.diagnosis = diagnose(model, options)
+        solution.timings["diagnose"] = time.perf_counter() - start
     return solution
 
 
@@ -87,4 +105,4 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     outcome = solve_model(model, options)
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
-    return finish(instance.name, model, outcome, timings, progress)
+    return finish(instance.name, model, outcome, timings, progress, options)

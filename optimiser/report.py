@@ -1,9 +1,16 @@
 """The outputs of one solve: a CSV per table, one Excel workbook, a two-minute Markdown
-summary for a board paper, and ``summary.json`` for scripts."""
+summary for a board paper, ``summary.json`` for scripts and ``timings.json``.
+
+The same input gives byte-identical files, except ``timings.json``: seconds differ from run
+to run, so they are kept out of every other file, and the workbook carries a fixed date
+rather than the time it was written."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +19,10 @@ from optimiser.io.atomic import atomic_path
 from optimiser.pipeline import Solution
 
 TOP_CONSTRAINTS = 10
+WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
+"""The date every part of ``plan.xlsx`` carries (the earliest a zip file can hold), so the
+workbook depends only on the plan."""
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def _money(value: float) -> str:
@@ -51,6 +62,8 @@ def _targets(solution: Solution) -> pd.DataFrame:
     out = solution.tables["outcomes"]
     rows = out[out["target"] != ""].copy()
     rows["achieved"] = rows["achieved_share"].map("{:.1%}".format)
+    rows["level"] = [f"{level:.1%}" if basis == "demand" else f"{level:,.1f} per 100,000"
+                     for level, basis in zip(rows["level"], rows["basis"], strict=True)]
     rows["met"] = rows["met"].map({True: "yes", False: "NO"})
     return rows[["target", "group", "year", "sense", "level", "achieved", "met"]]
 
@@ -75,7 +88,10 @@ def markdown_summary(solution: Solution) -> str:
     """A short plain-English summary a commissioner can read in two minutes."""
     lines = [f"# Commissioning plan: {solution.instance}", ""]
     if not solution.optimal:
-        return "\n".join(lines + [f"**No plan:** {solution.message}", ""])
+        lines += [f"**No plan:** {solution.message}", ""]
+        if solution.diagnosis is not None:
+            lines.append(solution.diagnosis.markdown())
+        return "\n".join(lines)
     unmet = solution.tables["unmet"]["unmet"].sum()
     penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
     lines += [
@@ -100,6 +116,23 @@ def markdown_summary(solution: Solution) -> str:
     return "\n".join(lines)
 
 
+def _fixed_dates(workbook: Path) -> None:
+    """Rewrite a workbook with a fixed date on each part and in its document properties
+    (openpyxl stamps both with the time of writing)."""
+    stamp = b"%04d-%02d-%02dT%02d:%02d:%02dZ" % WORKBOOK_DATE
+    with zipfile.ZipFile(workbook) as book:
+        parts = [(info.filename, book.read(info)) for info in book.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, content in parts:
+            if name == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda match: match.group(1) + stamp + match.group(3),
+                                          content)
+            book.writestr(zipfile.ZipInfo(name, WORKBOOK_DATE), content,
+                          compress_type=zipfile.ZIP_DEFLATED)
+    workbook.write_bytes(buffer.getvalue())
+
+
 def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
     """Write every output of a solve into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -113,9 +146,14 @@ def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
             with pd.ExcelWriter(tmp, engine="openpyxl") as book:
                 for name, frame in solution.tables.items():
                     frame.to_excel(book, sheet_name=name, index=False)
+            _fixed_dates(tmp)
         written.append(out_dir / "plan.xlsx")
     with atomic_path(out_dir / "summary.md") as tmp:
         tmp.write_text(markdown_summary(solution), encoding="utf-8")
-    with atomic_path(out_dir / "summary.json") as tmp:
-        tmp.write_text(json.dumps(solution.summary(), indent=2) + "\n", encoding="utf-8")
-    return written + [out_dir / "summary.md", out_dir / "summary.json"]
+    written.append(out_dir / "summary.md")
+    for name, content in (("summary.json", solution.summary()),
+                          ("timings.json", solution.timing())):
+        with atomic_path(out_dir / name) as tmp:
+            tmp.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+        written.append(out_dir / name)
+    return written

@@ -32,11 +32,16 @@ MESSAGES = {
                   "budget) at once.",
     "unbounded": "The model is unbounded: some cost can fall without limit, which means a "
                  "price or limit is missing from the instance.",
-    "time_limit": "HiGHS reached the time limit before proving a plan optimal.",
-    "iteration_limit": "HiGHS reached its iteration limit before proving a plan optimal.",
+    "time_limit": "HiGHS reached the time limit before proving a plan optimal. Allow more "
+                  "time (--time-limit), or try --method ipm, which is usually faster on large "
+                  "instances.",
+    "iteration_limit": "HiGHS reached its iteration limit before proving a plan optimal. "
+                       "Raise the limit (--iteration-limit), or try the other --method.",
     "objective_limit": "HiGHS stopped at the objective limit.",
     "interrupted": "The solve was interrupted.",
-    "error": "HiGHS reported numerical trouble and could not finish.",
+    "error": "HiGHS reported numerical trouble and could not finish. Look for figures of "
+             "very different sizes in the instance (a price in pence beside one in millions), "
+             "and try the other --method.",
 }
 
 

@@ -1,0 +1,587 @@
+"""Why no plan is possible, in words a commissioner can act on.
+
+With unmet need allowed, only the hard limits a council sets or faces can conflict: outcome
+targets, how fast the market can grow or shrink, how many staff can be recruited, the budget,
+how many people can be supported to move, and for whom a pathway or move is suitable.
+
+:func:`diagnose` takes a built model that HiGHS found infeasible and
+
+1. asks HiGHS for an irreducible infeasible subsystem (IIS): a smallest set of limits that
+   cannot all hold, named in words;
+2. re-solves an *elastic* copy of the model. Each hard limit ``lower <= body <= upper`` is
+   replaced by ``body + relax >= lower`` or ``body - relax <= upper`` with ``relax >= 0``,
+   and the weighted sum of the relaxations is minimised. Each weight is one over the size of
+   the limit (the target's people, the year's budget, the usual yearly recruitment, today's
+   capacity), so relaxing any limit by 5% costs about the same: the relaxations are comparable
+   whatever their units;
+3. tries each kind of limit alone (targets; recruitment; market change; budget; moves;
+   suitability), keeping the rest hard. Each kind that can make a plan possible on its own
+   is an alternative a commissioner can choose between: "it needs 14 more reablement workers
+   recruited, or a target of 76%".
+
+The model itself is never changed: the elastic problem is a copy. Staff retention and the
+staffing of capacity are not relaxed, because a shortfall of staff is always fixed as well by
+recruiting more (which is reported); they still appear in the IIS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from optimiser.solve import SolveOptions, make_solver
+
+_SMALL = 1e-6
+"""A relaxation smaller than this share of its limit's size is solver noise, not a change."""
+MAX_LISTED = 6
+"""Relaxations listed in one alternative; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class _Lever:
+    """A kind of hard limit that may be relaxed, and how to weigh and describe relaxing it."""
+
+    group: str
+    weight: float
+    size: Callable[..., float]
+    """The limit's natural size (people, £, FTE, units), so relaxations compare as shares."""
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One limit relaxed by the smallest amount that, with the others, allows a plan."""
+
+    family: str
+    """The constraint family, by its MODEL.md name."""
+    index: tuple
+    constraint: str
+    """The constraint's name in the model, e.g. ``hiring_limit[Melton,reablement_worker,...]``."""
+    amount: float
+    """How far the limit must move, in its own unit (people, FTE, capacity units, £)."""
+    limit: float
+    """The limit as it stands, in the same unit."""
+    words: str
+    """The relaxation in words."""
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A set of relaxations of one kind of limit (or of several) that makes a plan possible."""
+
+    group: str
+    """'targets', 'workforce', 'market', 'budget', 'moves', 'suitability' or 'combined'."""
+    relaxations: tuple[Relaxation, ...]
+
+    def kinds(self) -> int:
+        """How many kinds of limit the relaxations touch."""
+        return len({LEVERS[r.family].group for r in self.relaxations})
+
+    def words(self) -> str:
+        shown = [r.words for r in self.relaxations[:MAX_LISTED]]
+        hidden = len(self.relaxations) - MAX_LISTED
+        if hidden > 0:
+            shown.append(f"{hidden} smaller changes like these")
+        return _and(shown)
+
+
+@dataclass
+class Diagnosis:
+    """Why an instance has no feasible plan, and the smallest changes that would give it one."""
+
+    explanation: list[str]
+    """Sentences for a person, most important first."""
+    alternatives: list[Alternative] = field(default_factory=list)
+    """Each kind of limit that can make a plan possible on its own, with the changes needed."""
+    smallest: Alternative | None = None
+    """The smallest weighted set of changes across every kind of limit together."""
+    conflict: list[str] = field(default_factory=list)
+    """The limits HiGHS's IIS names as unable to hold together, in words."""
+    conflict_constraints: list[str] = field(default_factory=list)
+    """The same limits by constraint name."""
+
+    def text(self) -> str:
+        """The diagnosis as plain text for a terminal."""
+        lines = list(self.explanation)
+        if self.alternatives:
+            lines += ["", "Any one of these would make a plan possible:"]
+            lines += [f"  - {GROUP_TITLES[a.group]}: {a.words()}" for a in self.alternatives]
+        elif self.smallest is not None:
+            lines += ["", f"Together these would make a plan possible: {self.smallest.words()}"]
+        if self.conflict:
+            lines += ["", "Limits that cannot all hold together (HiGHS's irreducible "
+                      "infeasible set):"]
+            lines += [f"  - {item}" for item in self.conflict]
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The diagnosis as a section of ``summary.md``."""
+        lines = ["## Why there is no plan", ""] + [" ".join(self.explanation), ""]
+        if self.alternatives:
+            lines += ["Any one of these changes would make a plan possible:", ""]
+            lines += [f"- **{GROUP_TITLES[a.group]}**: {a.words()}" for a in self.alternatives]
+            lines.append("")
+        if self.smallest is not None and self.smallest.kinds() > 1:
+            lines += ["The smallest changes across every kind of limit together "
+                      "(each weighed as a share of the limit):", ""]
+            lines += [f"- {r.words}" for r in self.smallest.relaxations]
+            lines.append("")
+        if self.conflict:
+            lines += ["Limits that cannot all hold together (HiGHS's irreducible infeasible "
+                      "set, IIS):", ""]
+            lines += [f"- {item} (`{name}`)"
+                      for item, name in zip(self.conflict, self.conflict_constraints, strict=True)]
+            lines.append("")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        """The diagnosis for ``summary.json``."""
+
+        def relaxations(alternative: Alternative) -> list[dict]:
+            return [{"constraint": r.constraint, "family": r.family, "limit": r.limit,
+                     "relax_by": r.amount, "words": r.words} for r in alternative.relaxations]
+
+        return {
+            "explanation": self.explanation,
+            "alternatives": {a.group: relaxations(a) for a in self.alternatives},
+            "smallest": relaxations(self.smallest) if self.smallest else [],
+            "conflict": self.conflict_constraints,
+        }
+
+
+GROUP_TITLES = {
+    "targets": "Lower the targets",
+    "workforce": "Recruit more staff",
+    "market": "Let the market change faster",
+    "budget": "Raise the budget",
+    "moves": "Support more moves",
+    "suitability": "Widen who a pathway or move suits",
+    "combined": "Change several limits together",
+}
+
+
+# --- sizes of limits, so that relaxations compare as shares -------------------------------
+
+def _bound(m, family: str, index) -> float:
+    constraint = getattr(m, family)[index]
+    bound = constraint.upper if constraint.upper is not None else constraint.lower
+    return abs(pyo.value(bound))
+
+
+def _target_size(m, name, group, year) -> float:
+    return _bound(m, "outcome_target", (name, group, year))
+
+
+def _hiring_size(m, locality, role, year) -> float:
+    d = m.data
+    return max(pyo.value(m.hire_max[locality, role]),
+               d.turnover[role] * d.staff0.get((locality, role), 0.0))
+
+
+def _capacity_size(m, locality, service, year) -> float:
+    return max(m.data.capacity0.get((locality, service), 0.0), m.data.startup[service])
+
+
+def _budget_size(m, year) -> float:
+    return pyo.value(m.budget[year])
+
+
+def _move_limit_size(m, locality, move, year) -> float:
+    return m.data.move_arcs[move].max_per_year or 0.0
+
+
+def _move_suitable_size(m, locality, move, year) -> float:
+    arc = m.data.move_arcs[move]
+    return m.data.caseload0.get((locality, arc.cohort, arc.from_service), 0.0)
+
+
+def _pathway_size(m, locality, pathway, year) -> float:
+    return pyo.value(m.demand[locality, m.data.pathway_cohort[pathway], year])
+
+
+LEVERS: dict[str, _Lever] = {
+    "outcome_target": _Lever("targets", 1.0, _target_size),
+    "hiring_limit": _Lever("workforce", 1.0, _hiring_size),
+    "market_growth_limit": _Lever("market", 1.0, _capacity_size),
+    "market_shrink_limit": _Lever("market", 1.0, _capacity_size),
+    "budget_limit": _Lever("budget", 1.0, _budget_size),
+    "move_limit": _Lever("moves", 1.0, _move_limit_size),
+    # Clinical suitability is the least defensible limit to stretch: relaxed last.
+    "move_suitable": _Lever("suitability", 4.0, _move_suitable_size),
+    "pathway_suitable": _Lever("suitability", 4.0, _pathway_size),
+}
+"""The hard limits the diagnosis may relax, by constraint family."""
+
+GROUPS = ("targets", "workforce", "market", "budget", "moves", "suitability")
+
+
+# --- words ----------------------------------------------------------------------------------
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: list[str]) -> str:
+    return ", or ".join(items)
+
+
+def _lower_first(label: str) -> str:
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _plural(noun: str, amount: float = 2.0) -> str:
+    """'reablement worker' → 'reablement workers', 'hour per week' → 'hours per week'."""
+    if math.isclose(amount, 1.0):
+        return noun
+    head, sep, tail = noun.partition(" per ")
+    words = head.split(" ")
+    last = words[-1]
+    if last and last[-1].isalpha() and not last.endswith(("s", "staff", "care")):
+        words[-1] = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" \
+            else last + "s"
+    return " ".join(words) + sep + tail
+
+
+def _number(value: float) -> str:
+    """A count rounded up to one decimal place (so the change is enough), without '.0'."""
+    if value >= 100:
+        return f"{math.ceil(value - 1e-9):,}"
+    text = f"{math.ceil(value * 10 - 1e-6) / 10:.1f}"
+    return text.removesuffix(".0")
+
+
+def _money(value: float) -> str:
+    return f"£{math.ceil(value - 1e-6):,}"
+
+
+def _level(value: float, basis: str) -> str:
+    if basis == "population":
+        return f"{value:,.1f}".removesuffix(".0") + " per 100,000"
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"
+
+
+def _target_scope(d, name, group, year) -> str:
+    """What a target row counts, where and when: 'independent after reablement in Melton,
+    2027/28'."""
+    row = d.target_rows[name, group, year]
+    if group != "area":
+        where = f"in {group}"
+    elif len(row.localities) == 1:
+        where = f"in {row.localities[0]}"
+    elif len(row.localities) == len(d.localities):
+        where = "across the area"
+    else:
+        where = f"across {_and(list(row.localities))}"
+    return f"{_lower_first(d.labels[row.indicator])} {where}, {year}"
+
+
+def _target_subject(d, name, group, year) -> str:
+    row = d.target_rows[name, group, year]
+    ceiling = "" if row.sense == "at_least" else "at most "
+    return (f"the target of {ceiling}{_level(row.level, row.basis)} "
+            f"{_target_scope(d, name, group, year)} (target {name})")
+
+
+def _target_level_after(m, index, amount: float, limit: float) -> float:
+    """The target level that the relaxed number of people corresponds to."""
+    row = m.data.target_rows[index]
+    if limit <= 0:
+        return row.level
+    sign = -1.0 if row.sense == "at_least" else 1.0
+    return row.level * (limit + sign * amount) / limit
+
+
+def _target_level_words(m, index, amount: float, limit: float) -> str:
+    row = m.data.target_rows[index]
+    new = _target_level_after(m, index, amount, limit)
+    # Round the way that keeps the change enough: a floor lowered, a ceiling raised.
+    step = 0.1 if row.basis == "population" else 0.001
+    new = (math.floor(new / step + 1e-6) if row.sense == "at_least"
+           else math.ceil(new / step - 1e-6)) * step
+    return _level(new, row.basis)
+
+
+def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
+    """A relaxation in words."""
+    d = m.data
+    n = _number(amount)
+    if family == "outcome_target":
+        row = d.target_rows[index]
+        return (f"target {index[0]} ({_target_scope(d, *index)}) set at "
+                f"{_target_level_words(m, index, amount, limit)} rather than "
+                f"{_level(row.level, row.basis)}")
+    if family == "hiring_limit":
+        locality, role, year = index
+        return (f"{n} more {_plural(_lower_first(d.labels[role]), amount)} recruited in "
+                f"{locality} in {year} (the limit is {_number(limit)} a year)")
+    if family in ("market_growth_limit", "market_shrink_limit"):
+        locality, service, year = index
+        units = _plural(d.units[service], amount)
+        what = _lower_first(d.labels[service])
+        if family == "market_growth_limit":
+            return (f"{n} more {units} in {locality} in {year} than the market for {what} can "
+                    "grow to")
+        return (f"{n} more {units} given up in {locality} in {year} than the contracts for "
+                f"{what} allow")
+    if family == "budget_limit":
+        (year,) = index
+        return (f"{_money(amount)} more budget in {year} ({_money(limit + amount)} rather than "
+                f"{_money(limit)})")
+    if family == "move_limit":
+        locality, move, year = index
+        return (f"{n} more {_plural('person', amount).replace('persons', 'people')} supported "
+                f"to move ({move}) in {locality} in {year} (the limit is {_number(limit)} a "
+                "year)")
+    if family == "move_suitable":
+        locality, move, year = index
+        return (f"the move {move} suitable for {n} more "
+                f"{_plural('person', amount).replace('persons', 'people')} in {locality} in "
+                f"{year}")
+    if family == "pathway_suitable":
+        locality, pathway, year = index
+        share = d.suitable[pathway] * (limit + amount) / limit if limit > 0 else 1.0
+        return (f"{_lower_first(d.labels[pathway])} suitable for {n} more "
+                f"{_plural('person', amount).replace('persons', 'people')} in {locality} in "
+                f"{year} ({_level(min(share, 1.0), 'demand')} of the cohort rather than "
+                f"{_level(d.suitable[pathway], 'demand')})")
+    return f"{family}{list(index)} relaxed by {n}"
+
+
+_LIMIT_WORDS: dict[str, Callable[..., str]] = {
+    "demand_met": lambda d, loc, g, t: f"new need of {_lower_first(d.labels[g])} in {loc}, {t} "
+                                       "routed or counted as unmet",
+    "caseload_balance": lambda d, loc, g, s, t: f"the caseload of {_lower_first(d.labels[g])} "
+                                                f"in {_lower_first(d.labels[s])} in {loc}, {t} "
+                                                "carried over from the year before",
+    "caseload_units_balance": lambda d, loc, g, s, t: f"the care needed by "
+                                                      f"{_lower_first(d.labels[g])} in "
+                                                      f"{_lower_first(d.labels[s])} in {loc}, "
+                                                      f"{t}, carried over",
+    "pathway_suitable": lambda d, loc, p, t: f"the share of people for whom "
+                                             f"{_lower_first(d.labels[p])} is suitable in {loc}, "
+                                             f"{t}",
+    "move_suitable": lambda d, loc, a, t: f"the people for whom the move {a} is suitable in "
+                                          f"{loc}, {t}",
+    "move_limit": lambda d, loc, a, t: f"the moves ({a}) that can be supported in {loc}, {t}",
+    "capacity_covers_use": lambda d, loc, s, t: f"the {_lower_first(d.labels[s])} commissioned "
+                                                f"in {loc}, {t} covering what is used",
+    "market_growth_limit": lambda d, loc, s, t: f"how fast the market for "
+                                                f"{_lower_first(d.labels[s])} can grow in "
+                                                f"{loc}, {t}",
+    "market_shrink_limit": lambda d, loc, s, t: f"how much {_lower_first(d.labels[s])} "
+                                                f"contracts let be given up in {loc}, {t}",
+    "staff_cover_capacity": lambda d, loc, w, t: f"{_plural(_lower_first(d.labels[w]))} in "
+                                                 f"post staffing the capacity in {loc}, {t}",
+    "staff_retention": lambda d, loc, w, t: f"{_plural(_lower_first(d.labels[w]))} kept after "
+                                            f"turnover in {loc}, {t}",
+    "hiring_limit": lambda d, loc, w, t: f"the recruitment limit for "
+                                         f"{_plural(_lower_first(d.labels[w]))} in {loc}, {t}",
+    "outcome_target": lambda d, name, group, t: _target_subject(d, name, group, t),
+    "budget_limit": lambda d, t: f"the budget for {t}",
+}
+
+
+def describe_limit(m, constraint) -> str:
+    """A constraint of the model named in words, e.g. 'the budget for 2027/28'."""
+    family = constraint.parent_component().local_name
+    index = constraint.index()
+    index = index if isinstance(index, tuple) else (index,)
+    words = _LIMIT_WORDS.get(family)
+    return words(m.data, *index) if words else constraint.name
+
+
+# --- the IIS --------------------------------------------------------------------------------
+
+def conflicting_limits(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
+                       ) -> list:
+    """The constraints of HiGHS's irreducible infeasible subsystem, or [] if HiGHS finds
+    none (its IIS facility is still being developed; the elastic re-solve does not need it)."""
+    import highspy
+
+    solver = make_solver(options)
+    try:
+        solver.solve(model)
+        highs = solver._solver_model
+        # From an elastic LP (2), then made irreducible (8): the light test alone finds only
+        # a single row or bound that is infeasible by itself.
+        highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
+                             + int(highspy.IisStrategy.kIisStrategyIrreducible))
+        if options.time_limit is not None:
+            highs.setOptionValue("iis_time_limit", float(options.time_limit))
+        status, iis = highs.getIis()
+    except (RuntimeError, AttributeError):
+        return []
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return []
+    rows = solver._solver_con_to_pyomo_con_map
+    return [rows[i] for i in iis.row_index_ if i in rows]
+
+
+# --- the elastic re-solve -------------------------------------------------------------------
+
+@dataclass
+class _Elastic:
+    """An elastic copy of a model: each hard limit with a non-negative relaxation."""
+
+    model: pyo.ConcreteModel
+    rows: list[tuple[str, tuple, str, float]]
+    """(family, index, 'lower' or 'upper', size) for each relaxation variable."""
+
+
+def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
+    m = model.clone()
+    m.objective.deactivate()
+    rows = []
+    for family, lever in LEVERS.items():
+        for index, constraint in getattr(m, family).items():
+            if not constraint.active:
+                continue
+            index = index if isinstance(index, tuple) else (index,)
+            size = max(1.0, abs(lever.size(m, *index)))
+            for side in ("lower", "upper"):
+                if getattr(constraint, side) is not None:
+                    rows.append((family, index, side, size))
+    m.relax = pyo.Var(range(len(rows)), within=pyo.NonNegativeReals)
+    m.relaxed = pyo.ConstraintList()
+    for i, (family, index, side, _) in enumerate(rows):
+        constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
+        constraint.deactivate()
+        if side == "lower":
+            m.relaxed.add(constraint.body + m.relax[i] >= constraint.lower)
+        else:
+            m.relaxed.add(constraint.body - m.relax[i] <= constraint.upper)
+    return _Elastic(m, rows)
+
+
+def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
+    """Minimise the weighted relaxation of the limits in ``groups`` only; None if that is not
+    enough for a plan."""
+    m = elastic.model
+    chosen = []
+    for i, (family, _, _, size) in enumerate(elastic.rows):
+        if LEVERS[family].group in groups:
+            m.relax[i].unfix()
+            chosen.append((i, LEVERS[family].weight / size))
+        else:
+            m.relax[i].fix(0.0)
+    if not chosen:
+        return None
+    if hasattr(m, "relaxation"):
+        m.del_component(m.relaxation)
+    m.relaxation = pyo.Objective(expr=sum(w * m.relax[i] for i, w in chosen))
+    try:
+        result = solver.solve(m)
+    except RuntimeError:
+        return None
+    if result.termination_condition.name != "optimal":
+        return None
+    solver.load_vars()
+    relaxations = []
+    for i, _ in chosen:
+        family, index, _, size = elastic.rows[i]
+        amount = pyo.value(m.relax[i])
+        if amount <= _SMALL * size:
+            continue
+        constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
+        bound = constraint.lower if constraint.lower is not None else constraint.upper
+        limit = _limit_value(m, family, index, pyo.value(bound))
+        relaxations.append(Relaxation(
+            family=family, index=index, constraint=constraint.name, amount=amount, limit=limit,
+            words=_describe(m, family, index, amount, limit)))
+    relaxations.sort(key=lambda r: (-r.amount / max(1.0, abs(r.limit)), r.constraint))
+    group = next(iter(groups)) if len(groups) == 1 else "combined"
+    return Alternative(group, tuple(relaxations))
+
+
+def _limit_value(m, family: str, index: tuple, bound: float) -> float:
+    """The limit a person set, where the constraint's bound is a difference of variables."""
+    if family == "hiring_limit":
+        return pyo.value(m.hire_max[index[0], index[1]])
+    if family == "move_limit":
+        return m.data.move_arcs[index[1]].max_per_year or 0.0
+    if family == "pathway_suitable":
+        return pyo.value(m.data.suitable[index[1]] * m.demand[
+            index[0], m.data.pathway_cohort[index[1]], index[2]])
+    return abs(bound)
+
+
+def _resources(alternative: Alternative, m) -> str:
+    """What an alternative's kind of limit is, as the end of 'cannot be met with ...'."""
+    d = m.data
+    if alternative.group == "workforce":
+        roles = sorted({r.index[1] for r in alternative.relaxations})
+        return "the " + _and([_plural(_lower_first(d.labels[w])) for w in roles]) + \
+            " that can be recruited"
+    if alternative.group == "market":
+        services = sorted({r.index[1] for r in alternative.relaxations})
+        return "the change the market for " + \
+            _and([_lower_first(d.labels[s]) for s in services]) + " can make in a year"
+    return {
+        "budget": "the budget",
+        "moves": "the moves that can be supported",
+        "suitability": "the people for whom the pathways and moves are suitable",
+    }.get(alternative.group, "the other limits")
+
+
+def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
+    d = m.data
+    targets = next((a for a in alternatives if a.group == "targets"), None)
+    others = [a for a in alternatives if a.group != "targets"]
+    if targets is not None:
+        rows = targets.relaxations
+        if len(rows) == 1:
+            subject = _target_subject(d, *rows[0].index)
+            levels = "a target of " + _target_level_words(m, rows[0].index, rows[0].amount,
+                                                          rows[0].limit)
+        else:
+            subject = "the targets " + _and(sorted({r.index[0] for r in rows}))
+            levels = "targets of " + _and([
+                f"{_target_level_words(m, r.index, r.amount, r.limit)} "
+                f"{'across the area' if r.index[1] == 'area' else 'in ' + r.index[1]}, "
+                f"{r.index[2]}" for r in rows[:MAX_LISTED]])
+        verb = "cannot be met" if len(rows) == 1 else "cannot all be met"
+        within = _and([_resources(a, m) for a in others]) if others else "the other limits"
+        needs = [a.words() for a in others]
+        if not others and smallest is not None and smallest.group == "combined":
+            needs = [smallest.words()]
+        sentence = f"{subject[0].upper()}{subject[1:]} {verb} with {within}: it needs " \
+            + _or(needs + [levels]) + "."
+        return [sentence]
+    if others:
+        kinds = _and([_resources(a, m) for a in others])
+        return [f"No plan fits within {kinds} together: it needs " +
+                _or([a.words() for a in others]) + "."]
+    if smallest is not None:
+        return ["No single kind of limit can be relaxed enough on its own. The smallest "
+                "changes that together make a plan possible: " + smallest.words() + "."]
+    return ["No plan is possible, and relaxing every target, market, workforce, budget, move "
+            "and suitability limit does not give one either: check today's caseloads and "
+            "capacity for figures that cannot both hold."]
+
+
+def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Diagnosis:
+    """Explain why a built model has no feasible plan: the limits in conflict (HiGHS's IIS)
+    and the smallest relaxations, of each kind alone and of all together, that allow one."""
+    conflict = conflicting_limits(model, options)
+    elastic = _elastic_copy(model)
+    solver = make_solver(options)
+    present = {LEVERS[family].group for family, *_ in elastic.rows}
+    smallest = _relax(elastic, set(GROUPS), solver)
+    alternatives = [alternative for group in GROUPS if group in present
+                    for alternative in [_relax(elastic, {group}, solver)]
+                    if alternative is not None and alternative.relaxations]
+    if smallest is not None and not smallest.relaxations:
+        smallest = None
+    return Diagnosis(
+        explanation=_explain(elastic.model, alternatives, smallest),
+        alternatives=alternatives,
+        smallest=smallest,
+        conflict=[describe_limit(model, c) for c in conflict],
+        conflict_constraints=[c.name for c in conflict],
+    )

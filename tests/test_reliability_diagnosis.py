@@ -1,0 +1,163 @@
+"""Infeasible plans are explained in words: the shipped infeasible examples, each with the
+explanation a commissioner reads, and a check that the changes it names really do allow a
+plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyomo.environ as pyo
+import pytest
+from typer.testing import CliRunner
+
+from models import Instance
+from optimiser.cli import app
+from optimiser.diagnose import diagnose
+from optimiser.io import load_instance
+from optimiser.pipeline import build, solve
+from tests.builders import ROOT, S
+
+EXAMPLES = ROOT / "instances" / "examples"
+
+EXPLANATIONS = {
+    "infeasible-workforce-target": (
+        "The target of 65% independent after a short-term service in Melton, 2027/28 (target "
+        "independence_2027) cannot be met with the reablement workers that can be recruited: "
+        "it needs 8.4 more reablement workers recruited in Melton in 2027/28 (the limit is 3 a "
+        "year), or a target of 46.4%."
+    ),
+    "infeasible-budget-contracts": (
+        "No plan fits within the change the market for residential care-home beds can make in "
+        "a year and the budget together: it needs 32.1 more beds given up in Melton in 2026/27 "
+        "than the contracts for residential care-home beds allow, or £1,084,000 more budget in "
+        "2026/27 (£6,084,000 rather than £5,000,000)."
+    ),
+    "infeasible-market-growth": (
+        "The target of 60% living in the most independent setting in Melton, 2026/27 (target "
+        "supported_living_first) cannot be met with the change the market for supported living "
+        "can make in a year: it needs 10.4 more places in Melton in 2026/27 than the market for "
+        "supported living can grow to, or a target of 25.3%."
+    ),
+}
+"""The first sentence `optimiser solve` prints for each shipped infeasible example. The
+figures are worked by hand in each instance's header comment and in the tests below."""
+
+CONFLICTS = {
+    "infeasible-workforce-target": {
+        "capacity_covers_use[Melton,reablement,2027/28]",
+        "staff_cover_capacity[Melton,reablement_worker,2027/28]",
+        "staff_retention[Melton,reablement_worker,2026/27]",
+        "staff_retention[Melton,reablement_worker,2027/28]",
+        "hiring_limit[Melton,reablement_worker,2026/27]",
+        "hiring_limit[Melton,reablement_worker,2027/28]",
+        "outcome_target[independence_2027,area,2027/28]",
+    },
+    "infeasible-budget-contracts": {
+        "market_shrink_limit[Melton,residential,2026/27]", "budget_limit[2026/27]",
+    },
+    "infeasible-market-growth": {
+        "caseload_units_balance[Melton,learning_disability,supported_living,2026/27]",
+        "capacity_covers_use[Melton,supported_living,2026/27]",
+        "market_growth_limit[Melton,supported_living,2026/27]",
+        "outcome_target[supported_living_first,area,2026/27]",
+    },
+}
+"""HiGHS's irreducible infeasible set for each example: the limits that cannot all hold."""
+
+
+def _example(name: str):
+    return load_instance(EXAMPLES / name / "instance.yaml")
+
+
+def test_every_shipped_infeasible_example_is_explained_here():
+    shipped = {path.name for path in EXAMPLES.glob("infeasible-*")}
+    assert len(shipped) >= 3
+    assert shipped == set(EXPLANATIONS) == set(CONFLICTS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPLANATIONS))
+def test_infeasible_example_is_explained_in_words(name):
+    solution = solve(_example(name))
+    assert solution.status == "infeasible"
+    assert solution.tables == {}
+    diagnosis = solution.diagnosis
+    assert diagnosis is not None
+    assert diagnosis.explanation[0] == EXPLANATIONS[name]
+    assert set(diagnosis.conflict_constraints) == CONFLICTS[name]
+    assert len(diagnosis.conflict) == len(diagnosis.conflict_constraints)
+    assert solution.summary()["diagnosis"]["explanation"] == diagnosis.explanation
+
+
+def _feasible(instance, table: str, row: int, field: str, value: float) -> bool:
+    """Whether the instance has a plan once one figure is changed."""
+    data = instance.model_dump()
+    data[table][row][field] = S(value)
+    return solve(Instance.model_validate(data)).status == "optimal"
+
+
+def test_workforce_example_figures_and_each_remedy_works():
+    """Staff in 2027/28 at most (20 × 0.87 + 3) × 0.87 + 3 = 20.748 FTE, one a place. The
+    65% target of 306 people needs 198.9 / 0.79 = 251.77 reabled for 6 weeks: 29.05 places,
+    8.30 more workers. With 20.748 places, 179.8 are reabled and 46.42% leave independent."""
+    instance = _example("infeasible-workforce-target")
+    diagnosis = solve(instance).diagnosis
+    by_group = {a.group: a for a in diagnosis.alternatives}
+    assert set(by_group) == {"targets", "workforce"}
+    (hiring,) = by_group["workforce"].relaxations
+    assert hiring.amount == pytest.approx(0.65 * 306 / 0.79 * 6 / 52 - 20.748, rel=1e-6)
+    (target,) = by_group["targets"].relaxations
+    assert 1 - target.amount / target.limit == pytest.approx(20.748 * 52 / 6 * 0.79 / 306 / 0.65,
+                                                             rel=1e-6)
+
+    assert _feasible(instance, "workforce", 0, "hire_max", 3 + hiring.amount + 1e-6)
+    assert _feasible(instance, "targets", 0, "level", 0.464)
+    assert not _feasible(instance, "targets", 0, "level", 0.465)
+
+
+def test_budget_example_each_remedy_works():
+    """180 beds at £33,800 must be paid for (10% of 200 may go): £6,084,000 against
+    £5,000,000. Or give up 200 − 5,000,000 / 33,800 = 52.07 beds, 32.07 more than the 20
+    contracts allow; today's 120 residents, a third leaving, need only 80."""
+    instance = _example("infeasible-budget-contracts")
+    diagnosis = solve(instance).diagnosis
+    by_group = {a.group: a.relaxations for a in diagnosis.alternatives}
+    assert by_group["budget"][0].amount == pytest.approx(1_084_000, rel=1e-9)
+    assert by_group["market"][0].amount == pytest.approx(200 - 5e6 / 33_800 - 20, rel=1e-9)
+
+    assert _feasible(instance, "budget", 0, "amount", 6_084_000)
+    assert _feasible(instance, "services", 0, "shrink_max", (200 - 5e6 / 33_800) / 200 + 1e-9)
+
+
+def test_market_growth_example_each_remedy_works():
+    """At most 40 × 1.1 + 2 = 46 places, 38.4 of them kept by today's tenants (4% leave):
+    7.6 for new need, 25.3% of 30. The 60% target needs 18, so 10.4 more places."""
+    instance = _example("infeasible-market-growth")
+    by_group = {a.group: a.relaxations for a in solve(instance).diagnosis.alternatives}
+    assert set(by_group) == {"targets", "market"}
+    assert by_group["market"][0].amount == pytest.approx(18 - 7.6, rel=1e-9)
+    assert _feasible(instance, "services", 0, "grow_max", (38.4 + 18 - 2) / 40 - 1 + 1e-9)
+
+
+def test_diagnosis_leaves_the_model_as_it_was():
+    model, _ = build(_example("infeasible-workforce-target"))
+    before = {c.name for c in model.component_data_objects(pyo.Constraint, active=True)}
+    components = {c.name for c in model.component_objects()}
+    diagnose(model)
+    assert {c.name for c in model.component_data_objects(pyo.Constraint, active=True)} == before
+    assert {c.name for c in model.component_objects()} == components
+    assert model.objective.active
+
+
+def test_solve_command_prints_the_diagnosis_and_writes_it_to_the_summary(tmp_path: Path):
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(app, [
+        "solve", str(EXAMPLES / "infeasible-workforce-target" / "instance.yaml"),
+        "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert EXPLANATIONS["infeasible-workforce-target"] in result.stderr
+    assert "Any one of these would make a plan possible" in result.stderr
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Why there is no plan" in summary
+    assert EXPLANATIONS["infeasible-workforce-target"] in summary
+    assert "`hiring_limit[Melton,reablement_worker,2027/28]`" in summary
