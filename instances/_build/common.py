@@ -156,7 +156,7 @@ class Options:
 
 
 def growth_text(fig: Fig, years: int) -> str:
-    return (f"× (1 + {fmt(fig.value)})^{years} (growth a year, {fig.cite}, from 2019/20 to "
+    return (f" × (1 + {fmt(fig.value)})^{years} (growth a year, {fig.cite}, from 2019/20 to "
             f"{2019 + years}/{(20 + years) % 100:02d})")
 
 
@@ -473,7 +473,7 @@ def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
             rows.append({"locality": p.name, "cohort": cohort, "service": "home_care",
                          "people": Dv(hc, f"{fmt(HOME_CARE_OLDER.value)} older adults in home "
                                       f"care ({HOME_CARE_OLDER.cite}) {share_text} "
-                                      f"{p.share_text()} {up}{ow_text} = {fmt(round(hc, 1))}", 1),
+                                      f"{p.share_text()}{up}{ow_text} = {fmt(round(hc, 1))}", 1),
                          "package": F(HOME_CARE_HOURS)})
             ch_share = FROM_HOSPITAL.value if cohort == "older_hospital" else \
                 1 - FROM_HOSPITAL.value
@@ -487,7 +487,7 @@ def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
                 rows.append({"locality": p.name, "cohort": cohort, "service": svc,
                              "people": Dv(n, f"{what} = {fmt(round(stock))} in England × "
                                           f"{fmt(ch_share)} by route of admission "
-                                          f"({FROM_HOSPITAL.cite}) {p.share_text()} {up}"
+                                          f"({FROM_HOSPITAL.cite}) {p.share_text()}{up}"
                                           f"{ow_text} = {fmt(round(n, 1))}", 1)})
         for svc, fig in (("supported_living", LD_COMMUNITY), ("residential_ld", LD_RESIDENTIAL)):
             n = fig.value * p.share() * lg * lw
