@@ -371,6 +371,19 @@ def test_workbook_with_a_misspelt_sheet(workbook):
                                                  "a sheet this workbook does not use")
 
 
+def test_workbook_problem_in_a_table_whose_sheet_is_left_out(tmp_path):
+    base = worked_example()
+    maximise = base.settings.model_copy(update={"objective": "max_outcome",
+                                                "objective_indicator": "independent"})
+    # model_copy skips validation: this instance, maximising within no budget, is invalid.
+    save_instance(base.model_copy(update={"settings": maximise}), tmp_path / "instance.xlsx")
+    edit_workbook(tmp_path / "instance.xlsx", lambda book: book.remove(book["budget"]))
+
+    problem = only_problem(tmp_path / "instance.xlsx")
+    assert (problem.location, problem.field, problem.found) == ("sheet budget", "year",
+                                                                "'no rows'")
+
+
 def test_workbook_negative_figure(workbook):
     set_workbook_cell(workbook, "demand", "C2", -3)
 

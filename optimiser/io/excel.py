@@ -113,15 +113,16 @@ def read_excel(path: Path | str) -> RawInstance:
     raise_any(_sheet_problems(path, grids))
     problems: list[InputProblem] = []
     data: dict[str, Any] = {}
-    origins = Origins(main=SettingsOrigin(str(path), {}))
+    # A table whose sheet is left out is still reported against its sheet (an empty budget).
+    origins = Origins(main=SettingsOrigin(str(path), {}),
+                      tables={table: SheetOrigin(str(path), table) for table in TABLES})
     with collecting(problems):
         data, origins.main = _read_settings(str(path), grids[SETTINGS_SHEET])
     for table in (table for table in TABLES if table in grids):
         with collecting(problems):
-            origin = SheetOrigin(str(path), table)
-            frame = frame_from_grid(grids[table], origin)
-            data[table], origins.tables[table] = records_from_frame(frame, row_model(table),
-                                                                    origin)
+            frame = frame_from_grid(grids[table], origins.tables[table])
+            data[table], origins.tables[table] = records_from_frame(
+                frame, row_model(table), origins.tables[table])
     raise_any(problems)
     return RawInstance(data, origins)
 
