@@ -84,3 +84,15 @@ def test_source_kind():
     assert source_kind("001_4550ef852cabf2d2.txt:867") == "document"
     assert source_kind("derived: 8700 / 7 from 001_4550ef852cabf2d2.txt:862") == "derived"
     assert source_kind("assumption: no figure in the documents") == "assumption"
+
+
+SHIPPED = sorted(p for p in (REPO / "instances").rglob("*.yaml") if "_build" not in p.parts)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO / "instances")))
+def test_every_shipped_instance_has_a_full_evidence_table(path):
+    inst = load_instance(path)
+    table = evidence_table(inst)
+    assert len(table) == _count_sourced(inst)
+    assert table["parameter"].is_unique
+    assert (table["unit"] != "").all(), table[table["unit"] == ""]["parameter"].tolist()
