@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from models import Instance
 from optimiser.io import InputError, load_instance
@@ -22,8 +23,8 @@ app = typer.Typer(
          "residential and nursing beds) by locality and year, at least cost.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 BAD_INPUT, SOLVER_FAILED = 2, 1
 
@@ -33,7 +34,7 @@ InstancePath = Annotated[Path, typer.Argument(
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print a message for a person and return the exit to raise."""
-    err.print(message, soft_wrap=True)
+    err.print(message)
     return typer.Exit(code)
 
 
@@ -42,7 +43,8 @@ def read_instance(path: Path) -> Instance:
     try:
         return load_instance(path)
     except InputError as problem:
-        raise fail(f"[bold red]The instance cannot be used.[/]\n{problem}", BAD_INPUT) from None
+        raise fail(f"[bold red]The instance cannot be used.[/]\n{escape(str(problem))}",
+                   BAD_INPUT) from None
 
 
 def prepare_out_dir(path: Path, force: bool) -> None:
@@ -95,7 +97,7 @@ def solve(
         try:
             data = data.updated(settings=settings)
         except ValueError as problem:
-            raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n{problem}",
+            raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n{escape(str(problem))}",
                        BAD_INPUT) from None
     if method not in ("choose", "ipm", "simplex"):
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
@@ -106,7 +108,7 @@ def solve(
         solution = run(data, options, progress)
         written = write_outputs(solution, out_dir)
     if not solution.optimal:
-        diagnosis = f"\n\n{solution.diagnosis.text()}\n" if solution.diagnosis else "\n"
+        diagnosis = f"\n\n{escape(solution.diagnosis.text())}\n" if solution.diagnosis else "\n"
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
                    f"Details: {out_dir / 'summary.md'}", SOLVER_FAILED)
     seconds = solution.timings
