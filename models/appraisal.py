@@ -117,7 +117,8 @@ class TableChange(Strict):
                              f"{', '.join(TABLES)}")
         model = row_model(self.table)
         if self.table == "settings" and (self.where or self.add or self.remove):
-            raise ValueError("settings is one row: give only field and value (or scale)")
+            raise ValueError("where: found rows to choose or add; expected only field and value "
+                             "(or scale): settings is one row")
         for key in self.where:
             if key not in model.model_fields:
                 raise ValueError(f"where: found field {key!r}; expected fields of "
@@ -127,8 +128,8 @@ class TableChange(Strict):
                 raise ValueError(f"field: found {self.field!r}; expected one of "
                                  f"{', '.join(model.model_fields)} (fields of {self.table})")
             if self.scale is not None and not _is_sourced(model, self.field):
-                raise ValueError(f"scale: {self.table}.{self.field} is not a figure; only "
-                                 "sourced figures can be scaled")
+                raise ValueError(f"scale: found {self.table}.{self.field}, which is not a "
+                                 "figure; expected a sourced figure to scale")
         elif self.field is not None:
             raise ValueError(f"field: found {self.field!r}; add and remove take whole rows")
         return self
@@ -199,8 +200,9 @@ class Choice(Strict):
             if isinstance(change, TableChange) and change.numeric and not (
                     change.source or self.source):
                 raise ValueError(
-                    f"changes[{i}] ({change.describe()}): a number needs a source; give "
-                    f"source on the change or on {self.name!r}")
+                    f"changes[{i}].source: found nothing; expected a source for "
+                    f"{change.describe()} (a number needs a source: give one on the change, "
+                    f"or on {self.name!r} for all its changes)")
         return self
 
 

@@ -8,6 +8,7 @@ reported at once, not after an hour of solving."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from models.appraisal import Appraisal, Option, OptionError, apply_option
 from optimiser.io import InputError, InputProblem, load_instance
 from optimiser.io.errors import file_problem
 
+_NAMED = re.compile(r"^(?P<field>[\w.\[\]]+): found (?P<found>.*?); expected (?P<expected>.*)$",
+                    re.DOTALL)
 EXPECTED = ("an appraisal file (YAML) with name, base (the instance, relative to this file) "
             "and options and/or a grid")
 
@@ -111,7 +114,11 @@ def _problems_of(path: Path, data: dict, root, error: ValidationError) -> list[I
             where = ", ".join(p for p in (where, f"line {node.start_mark.line + 1}") if p)
         message = item["msg"].removeprefix("Value error, ")
         found, expected = "", message
-        if message.startswith("found ") and "; expected " in message:
+        named = _NAMED.match(message)
+        if named:
+            field = ".".join(p for p in (field, named["field"]) if p)
+            found, expected = named["found"], named["expected"]
+        elif message.startswith("found ") and "; expected " in message:
             found, expected = message.removeprefix("found ").split("; expected ", 1)
         elif item["type"] == "missing":
             found, expected = "nothing", "a value (this field is required)"

@@ -70,7 +70,11 @@ def solve_option(task: Task) -> Outcome:
                        detail=traceback.format_exc())
     solution = solved.solution
     timings = dict(solution.timings, total=time.perf_counter() - start)
-    return Outcome(option=task.option, status=solution.status, message=solution.message,
+    message = solution.message
+    diagnosis = getattr(solution, "diagnosis", None)  # why an infeasible option has no plan
+    if diagnosis is not None:
+        message = f"{message}\n{diagnosis.text()}"
+    return Outcome(option=task.option, status=solution.status, message=message,
                    objective=solution.objective, tables=solution.tables, timings=timings,
                    size=solution.size, resolved=solved.resolved, worker=worker)
 

@@ -1,0 +1,65 @@
+"""The cost-versus-outcome frontier, worked out by hand on MODEL.md's worked example."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from optimiser.appraisal.frontier import FrontierError, trace
+from tests.builders import S, build, worked_example
+
+HOME_CARE = 908.96 * 13  # £11,816.48 a person straight to home care
+
+
+def _dear_reablement():
+    """Reablement places at £104,000 a year (four times the worked example's): a person
+    reabled costs 104,000 × 6/52 + 908.96 × 0.55 × 10 = £16,999.28, £5,182.80 more than
+    home care, so the cheapest plan reables nobody (0% independent). Reablement suits at
+    most 60%, of whom 45% leave independent: the best reachable level is 27%."""
+    data = worked_example()
+    data["services"][0]["price_capacity"] = S(104_000)
+    return build(data)
+
+
+def test_frontier_is_linear_from_cheapest_to_best_reachable_level():
+    """At a level e, 100e/0.45 people are reabled: cost = £1,181,648 + (100e/0.45) ×
+    £5,182.80. Each extra person independent costs £5,182.80 / 0.45 = £11,517.33."""
+    frontier = trace(_dear_reablement(), "independent", points=4)
+    assert frontier.low == pytest.approx(0.0, abs=1e-9)
+    assert frontier.high == pytest.approx(0.27, rel=1e-9)
+    table = frontier.table
+    assert list(table["status"]) == ["optimal"] * 4
+    for row in table.itertuples():
+        expected = 100 * HOME_CARE + (100 * row.level / 0.45) * 5_182.80
+        assert row.total_cost == pytest.approx(expected, rel=1e-7)
+    interior = table.iloc[1:3]
+    assert interior["shadow price (£ per person, all years)"].tolist() == pytest.approx(
+        [5_182.80 / 0.45] * 2, rel=1e-6)
+    assert table["level"].iloc[-1] == pytest.approx(0.27, rel=1e-6)
+
+
+def test_frontier_rejects_an_unknown_indicator():
+    with pytest.raises(FrontierError, match="--outcome: found 'independance'; expected one "
+                                            "of the instance's indicators: independent"):
+        trace(_dear_reablement(), "independance")
+
+
+def test_frontier_command_writes_table_and_chart(tmp_path):
+    instance = tmp_path / "dear.yaml"
+    import yaml
+
+    instance.write_text(yaml.safe_dump(_dear_reablement().model_dump(mode="json"),
+                                       allow_unicode=True))
+    out = tmp_path / "frontier"
+    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "frontier", str(instance),
+                           "--outcome", "independent", "--out", str(out), "--points", "3"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out / "frontier.csv")
+    assert len(table) == 3
+    page = (out / "frontier.html").read_text()
+    assert re.search(r"<script[^>]*\bsrc=", page) is None  # plotly.js is embedded, not fetched
