@@ -58,7 +58,8 @@ def comparison_table(loaded: LoadedAppraisal, results: dict[str, dict]) -> pd.Da
     for option in loaded.options:
         result = results.get(option.name)
         if result is None:
-            rows.append(dict(base_columns(option, dims), status="not run",
+            rows.append(dict(base_columns(option, dims, loaded.instances[option.name]),
+                             status="not run",
                              reason="not solved yet: run the appraisal again to finish it"))
         else:
             rows.append(result["row"])
@@ -191,46 +192,56 @@ def _capacity_figure(loaded: LoadedAppraisal, option: str, base: Instance, out_d
     rows = capacity[capacity["year"] == final].copy()
     rows["service"] = rows["service"].map(lambda s: f"{labels.get(s, s)}")
     rows["locality"] = rows["locality"].map(lambda loc: places.get(loc, loc))
-    fig = px.bar(rows, x="service", y="capacity", color="locality", barmode="group",
+    rows["service"] = rows["service"] + " (" + rows["unit"] + ")"
+    fig = px.bar(rows, x="locality", y="capacity", color="locality", facet_col="service",
+                 facet_col_wrap=3, facet_row_spacing=0.12, facet_col_spacing=0.06,
                  hover_data=["unit", "used", "capacity_today"],
                  title=f"Capacity to commission in {final}, by service and locality: {option}")
-    fig.update_yaxes(title="capacity (each service in its own unit)")
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    fig.update_yaxes(matches=None, showticklabels=True, title="")
+    fig.update_xaxes(showticklabels=False, title="")
+    services = rows["service"].nunique()
+    fig.update_layout(height=220 + 230 * ((services + 2) // 3))
     return fig
 
 
 def _designs_figure(table: pd.DataFrame):
     import plotly.graph_objects as go
 
-    optimal = table[table["status"] == "optimal"].sort_values(["designs", "option"])
+    optimal = table[table["status"] == "optimal"].sort_values(["designs", "option"],
+                                                              ascending=False)
     if optimal.empty:
         return None
     fig = go.Figure()
     for payment in ("block", "spot", "outcomes", "recruitment"):
         column = f"paid {payment}"
         if column in optimal and optimal[column].abs().sum() > 0:
-            fig.add_bar(name=payment, x=optimal["option"],
-                        y=optimal[column] / 1e6,
-                        customdata=optimal["designs"],
-                        hovertemplate="%{x}<br>%{customdata}<br>£%{y:,.2f}m<extra>"
+            fig.add_bar(name=payment, y=optimal["option"], x=optimal[column] / 1e6,
+                        orientation="h", customdata=optimal["designs"],
+                        hovertemplate="%{y}<br>%{customdata}<br>£%{x:,.2f}m<extra>"
                                       + payment + "</extra>")
-    fig.update_layout(barmode="stack", title="What each option pays, by payment type "
-                      "(£m, discounted), grouped by contract designs in force",
-                      yaxis_title="£m, discounted")
+    fig.update_layout(barmode="stack", height=160 + 28 * len(optimal),
+                      title="What each option pays, by payment type (£m, discounted), "
+                            "options with the same contract designs together",
+                      xaxis_title="£m, discounted over the planning years",
+                      yaxis={"automargin": True})
     return fig
 
 
 def _designs_table(loaded: LoadedAppraisal) -> str:
-    used = {d for inst in loaded.instances.values() for d in inst.settings.designs}
-    designs = [d for d in loaded.base.contract_designs if d.name in used]
+    designs, prices, services = {}, {}, {}
+    for instance in loaded.instances.values():
+        services.update({s.name: s for s in instance.services})
+        for design in instance.contract_designs:
+            if design.name in instance.settings.designs:
+                designs.setdefault(design.name, design)
+        for row in instance.outcome_prices:
+            if row.design in instance.settings.designs:
+                prices.setdefault(row.design, {}).setdefault(row.indicator, row.price.value)
+    designs = list(designs.values())
     if not designs:
         return "<p class='note'>No option uses a contract design: every service is bought " \
                "on its base contract.</p>"
-    services = {s.name: s for s in loaded.base.services}
-    prices: dict[str, list[str]] = {}
-    for row in loaded.base.outcome_prices:
-        if row.design:
-            prices.setdefault(row.design, []).append(
-                f"{row.indicator}: {_money(row.price.value)}")
 
     def figure(value, money=False):
         if value is None:
@@ -247,7 +258,8 @@ def _designs_table(loaded: LoadedAppraisal) -> str:
             f"{_money(service.price_capacity.value)} (base)",
             "spot price": figure(d.price_use, True) if d.price_use else
             f"{_money(service.price_use.value)} (base)",
-            "outcome prices": "; ".join(prices.get(d.name, [])) or "none",
+            "outcome prices": "; ".join(f"{k}: {_money(v)}" for k, v in
+                                        prices.get(d.name, {}).items()) or "none",
             "weeks": figure(d.weeks_factor), "package after": figure(d.package_factor),
             "independent after": figure(d.independence_factor),
             "suitable for": figure(d.suitable_factor),

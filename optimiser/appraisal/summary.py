@@ -32,11 +32,13 @@ def staff_available(instance: Instance) -> dict[str, float]:
     return available
 
 
-def base_columns(option: Option, dimensions: list[str]) -> dict:
+def base_columns(option: Option, dimensions: list[str], instance: Instance) -> dict:
+    """The columns that say what an option is, with or without a result."""
     row = {"option": option.name, "label": option.label}
     for dim in dimensions:
         row[dim] = option.parameters.get(dim, "")
     row["changes"] = option.describe()
+    row["designs"] = ", ".join(instance.settings.designs) or "base contracts"
     return row
 
 
@@ -44,8 +46,7 @@ def comparison_row(option: Option, dimensions: list[str], instance: Instance, st
                    message: str, objective: float | None,
                    tables: dict[str, pd.DataFrame]) -> dict:
     """The option's row of the comparison table (figures empty when it has no plan)."""
-    row = base_columns(option, dimensions)
-    row["designs"] = ", ".join(instance.settings.designs) or "base contracts"
+    row = base_columns(option, dimensions, instance)
     row["status"] = status
     row["reason"] = "" if status == "optimal" else message
     row["objective"] = objective if objective is not None else math.nan
