@@ -22,11 +22,18 @@ from optimiser.pipeline import solve
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
-SHIPPED = sorted(
-    p for p in INSTANCES.rglob("*.yaml")
-    if "_build" not in p.parts and "examples" not in p.parts
-)
-ALL_YAML = sorted(p for p in INSTANCES.rglob("*.yaml") if "_build" not in p.parts)
+
+
+def _is_instance(path: Path) -> bool:
+    """An instance file (option-appraisal files beside them have no planning years)."""
+    if "_build" in path.parts:
+        return False
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return isinstance(data, dict) and "years" in data
+
+
+ALL_YAML = sorted(p for p in INSTANCES.rglob("*.yaml") if _is_instance(p))
+SHIPPED = [p for p in ALL_YAML if "examples" not in p.parts]
 
 
 def _id(path: Path) -> str:
@@ -268,20 +275,39 @@ def test_england_best_practice_means_fewer_care_homes_and_more_reablement(solved
     assert best.objective < now.objective
 
 
-def test_england_more_reablement_alone_moves_the_optimum_the_same_way(loaded, solved):
-    """Relax only the reablement limits ('almost twice as many people could benefit',
-    001:906) and the optimum takes people out of care homes into reablement."""
-    inst = loaded[INSTANCES / "england" / "instance.yaml"]
+def _relaxed(inst: Instance, suffix: str, value) -> Instance:
     pathways = [
         p.model_copy(update={"suitable": p.suitable.model_copy(update={
-            "value": min(1.0, 2 * p.suitable.value)})}) if p.name.endswith("reablement") else p
+            "value": value(p.suitable.value)})}) if p.name.endswith(suffix) else p
         for p in inst.pathways
     ]
-    relaxed = solve(inst.updated(pathways=pathways))
+    return inst.updated(pathways=pathways)
+
+
+def test_england_more_reablement_replaces_straight_to_home_care(loaded, solved):
+    """Relax only the reablement limits ('almost twice as many people could benefit',
+    001:906): people who went straight to home care are reabled instead, at lower cost,
+    and no more go into care homes."""
     now = solved[INSTANCES / "england" / "instance.yaml"]
+    relaxed = solve(_relaxed(loaded[INSTANCES / "england" / "instance.yaml"], "reablement",
+                             lambda v: min(1.0, 2 * v)))
     assert relaxed.status == "optimal"
+    assert _flow(relaxed, "reablement") > 1.2 * _flow(now, "reablement")
+    assert _flow(relaxed, "_home_care") < _flow(now, "_home_care")
+    assert _admissions(relaxed) <= _admissions(now) + 1e-6
+    assert relaxed.objective < now.objective
+
+
+def test_england_supporting_people_at_home_means_fewer_care_homes(loaded, solved):
+    """Open home care to the 18% of those assessed for a care home who could be supported
+    more independently (001:627): admissions fall by about that share."""
+    now = solved[INSTANCES / "england" / "instance.yaml"]
+    relaxed = solve(_relaxed(loaded[INSTANCES / "england" / "instance.yaml"], "diverted_home",
+                             lambda v: 0.18))
+    assert relaxed.status == "optimal"
+    assert _flow(relaxed, "care_home") < 0.9 * _flow(now, "care_home")
     assert _admissions(relaxed) < _admissions(now)
-    assert _flow(relaxed, "reablement") > _flow(now, "reablement")
+    assert relaxed.objective < now.objective
 
 
 def _with_design(inst: Instance, design: str, budget=None, **settings) -> Instance:
@@ -339,3 +365,16 @@ def test_lancashire_outcomes_based_costs_less_and_reables_more(solved):
 def test_default_solves_in_seconds(solved):
     solution = solved[INSTANCES / "default" / "instance.yaml"]
     assert sum(solution.timings.values()) < 10
+
+
+def test_one_more_person_reabled_saves_what_the_documents_say(solved):
+    """The marginal value of reablement in the plan is the documents' figure: one more
+    person reabled instead of going straight to home care saves the £8,700 of home care
+    (001:862; hours bought at 95% use, so £8,700 ÷ 0.95) less the £1,243 episode, in the
+    first year, in a locality at average prices."""
+    prices = solved[INSTANCES / "default" / "instance.yaml"].tables["shadow_prices"]
+    row = prices[(prices["family"] == "pathway_suitable")
+                 & (prices["locality"] == "leicester_north_east")
+                 & (prices["item"] == "comm_reablement") & (prices["year"] == "2026/27")]
+    assert len(row) == 1
+    assert float(row["shadow_price"].iloc[0]) == pytest.approx(8700 / 0.95 - 8700 / 7, rel=0.1)

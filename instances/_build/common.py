@@ -171,6 +171,38 @@ def weight(place: Place, attr: str) -> tuple[float, str]:
     return w["value"], f" × {fmt(w['value'])} ({w['source'].removeprefix('derived: ')})"
 
 
+# --- the four older cohorts: where people go today --------------------------------------------
+HOSP_CH = HOSP_CARE_HOME / HOSP_NEED  # 0.1524 of hospital need enters a care home
+COMM_CH = COMM_CARE_HOME / COMM_NEED  # 0.1641 of community need
+HOSP_D2A = SHORT_TERM_SHARE * (1 - HOME_SHARE_OF_SHORT_TERM)  # 0.15 to short-term beds
+HOSP_BED = HOSP_CH + HOSP_D2A  # hospital need leaving to a bed today
+ST_TEXT = (f"{fmt(NOW_SHORT_TERM)} of {fmt(OLDER_NEED)} older adults with a new need get a "
+           f"short-term service now = {fmt(SHORT_TERM_SHARE)} ({SHORT_TERM_MORE.cite})")
+HOSP_CH_TEXT = (f"{fmt(HOSP_CARE_HOME)} care-home admissions from hospital (60,000 × 1/3, "
+                f"{FROM_HOSPITAL.cite}) ÷ {fmt(HOSP_NEED)} (375,000 × 35%, "
+                f"{HOSPITAL_SHARE.cite}) = {fmt(HOSP_CH)}")
+COMM_CH_TEXT = (f"{fmt(COMM_CARE_HOME)} care-home admissions from the community (60,000 × "
+                f"2/3, {CARE_HOME_ADMISSIONS.cite}) ÷ {fmt(COMM_NEED)} (375,000 × 65%, "
+                f"{HOSPITAL_SHARE.cite}) = {fmt(COMM_CH)}")
+D2A_TEXT = (f"{fmt(HOSP_D2A)} to short-term beds ({fmt(SHORT_TERM_SHARE)} in short-term "
+            f"services, {SHORT_TERM_MORE.cite}, × 1/4 in beds, an assumption: three in four "
+            f"short-term services after hospital are at home)")
+
+OLDER_COHORTS = [
+    # name, label, route, share of the route's need, its text
+    ("older_hospital", "Older adults leaving hospital able to go home", "hospital",
+     1 - HOSP_BED, f"1 - {fmt(HOSP_CH)} to care homes ({HOSP_CH_TEXT}) - {D2A_TEXT} = "
+     f"{fmt(1 - HOSP_BED)}"),
+    ("older_hospital_bed", "Older adults leaving hospital to a bed today (short-term or care "
+     "home)", "hospital", HOSP_BED,
+     f"{fmt(HOSP_CH)} to care homes ({HOSP_CH_TEXT}) + {D2A_TEXT} = {fmt(HOSP_BED)}"),
+    ("older_community", "Older adults from the community front door able to stay at home",
+     "community", 1 - COMM_CH, f"1 - {COMM_CH_TEXT} = {fmt(1 - COMM_CH)}"),
+    ("older_community_care_home", "Older adults from the community assessed today as needing "
+     "a care home", "community", COMM_CH, COMM_CH_TEXT),
+]
+
+
 def demand_rows(places: list[Place], opt: Options) -> list[dict]:
     rows = []
     og = older_growth_factor(opt.older_growth, BASE_YEARS)
@@ -179,19 +211,21 @@ def demand_rows(places: list[Place], opt: Options) -> list[dict]:
         ow, ow_text = weight(p, "older_weight")
         cw, cw_text = weight(p, "community_weight")
         lw, lw_text = weight(p, "ld_weight")
-        hosp = HOSP_NEED * p.share() * og * ow
-        comm = COMM_NEED * p.share() * og * ow * cw
+        for cohort, _, route, share, share_text in OLDER_COHORTS:
+            if route == "hospital":
+                base, route_text, w, w_text = HOSP_NEED, (
+                    f"× {fmt(HOSPITAL_SHARE.value)} from hospital ({HOSPITAL_SHARE.cite}) = "
+                    f"{fmt(HOSP_NEED)}"), ow, ow_text
+            else:
+                base, route_text, w, w_text = COMM_NEED, (
+                    f"× (1 - {fmt(HOSPITAL_SHARE.value)}) from the community "
+                    f"({HOSPITAL_SHARE.cite}) = {fmt(COMM_NEED)}"), ow * cw, ow_text + cw_text
+            n = base * share * p.share() * og * w
+            rows.append({"locality": p.name, "cohort": cohort, "people": Dv(
+                n, f"{OLDER_NEED_TEXT}, {route_text}; × {fmt(round(share, 4))} ({share_text}) "
+                f"{p.share_text()}{growth_text(opt.older_growth, BASE_YEARS)}{w_text} = "
+                f"{fmt(round(n, 1))}", 1)})
         ld = LD_NEED * p.share() * lg * lw
-        rows.append({"locality": p.name, "cohort": "older_hospital", "people": Dv(
-            hosp, f"{OLDER_NEED_TEXT}, × {fmt(HOSPITAL_SHARE.value)} from hospital "
-            f"({HOSPITAL_SHARE.cite}) = {fmt(HOSP_NEED)} {p.share_text()}"
-            f"{growth_text(opt.older_growth, BASE_YEARS)}{ow_text} = {fmt(round(hosp, 1))}",
-            1)})
-        rows.append({"locality": p.name, "cohort": "older_community", "people": Dv(
-            comm, f"{OLDER_NEED_TEXT}, × (1 - {fmt(HOSPITAL_SHARE.value)}) from the community "
-            f"({HOSPITAL_SHARE.cite}) = {fmt(COMM_NEED)} {p.share_text()}"
-            f"{growth_text(opt.older_growth, BASE_YEARS)}{ow_text}{cw_text} = "
-            f"{fmt(round(comm, 1))}", 1)})
         rows.append({"locality": p.name, "cohort": "ld", "people": Dv(
             ld, f"working-age adults with learning disabilities with a new need in England a "
             f"year = ({fmt(LD_COMMUNITY.value)} in the community ({LD_COMMUNITY.cite}) + "
@@ -205,10 +239,8 @@ def demand_rows(places: list[Place], opt: Options) -> list[dict]:
 
 def cohorts(opt: Options) -> list[dict]:
     return [
-        {"name": "older_hospital", "label": "Older adults discharged from hospital with a new "
-         "care need", "growth": F(opt.older_growth)},
-        {"name": "older_community", "label": "Older adults with a new care need from the "
-         "community front door", "growth": F(opt.older_growth)},
+        *({"name": name, "label": label, "growth": F(opt.older_growth)}
+          for name, label, *_ in OLDER_COHORTS),
         {"name": "ld", "label": "Working-age adults with learning disabilities",
          "growth": Dv(LD_GROWTH, f"(1 + {fmt(DISABILITY_GROWTH.value)})^(1/25) - 1: people with "
                       f"disabilities +67% between 2015 and 2040 ({DISABILITY_GROWTH.cite})")},
@@ -348,60 +380,59 @@ def care_home_destinations(pathway: str) -> list[dict]:
 
 
 def pathways_block(opt: Options) -> dict[str, list[dict]]:
-    """Pathways, stages and destinations. Suitability limits are *current practice*: the
-    share of each cohort routed this way today ('perceived demand', 001:2083); the care-home
-    pathway takes whoever is left."""
-    hosp_ch = HOSP_CARE_HOME / HOSP_NEED
-    comm_ch = COMM_CARE_HOME / COMM_NEED
-    st_text = (f"{fmt(NOW_SHORT_TERM)} of {fmt(OLDER_NEED)} older adults with a new need get a "
-               f"short-term service now = {fmt(SHORT_TERM_SHARE)} ({SHORT_TERM_MORE.cite})")
-    hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM
-    hosp_d2a = SHORT_TERM_SHARE * (1 - HOME_SHARE_OF_SHORT_TERM)
-    hosp_home = 1 - SHORT_TERM_SHARE - hosp_ch
-    comm_home = 1 - SHORT_TERM_SHARE - comm_ch
+    """Pathways, stages and destinations. Suitability limits are *today's practice*: the share
+    of each cohort routed this way now ('perceived demand', 001:2083). In the cohorts able
+    to go home, straight-to-home-care takes whoever is not reabled; in the cohorts going to a
+    bed, the care home takes whoever gets neither a short-term bed nor care at home."""
+    hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
+    comm_reab = SHORT_TERM_SHARE / (1 - COMM_CH)
+    d2a = HOSP_D2A / HOSP_BED
     d2a_weeks = opt.d2a_weeks or A(4, "the documents give no national length of stay in "
                                    "discharge-to-assess beds; four weeks, as home reablement")
+    not_today = ("not offered today: people assessed as needing a care home are not supported "
+                 "at home instead (today's practice; at least 18% could be, "
+                 "001_4550ef852cabf2d2.txt:627)")
     pathways = [
         {"name": "hosp_reablement", "cohort": "older_hospital",
          "label": "Home first: home reablement, then home care if still needed",
-         "suitable": Dv(hosp_reab, f"current practice: {st_text}; × 3/4 at home (assumption: "
+         "suitable": Dv(hosp_reab, f"today's practice: {ST_TEXT}; × 3/4 at home (assumption: "
                         f"three in four short-term services after hospital are home "
-                        f"reablement, the rest bed-based) = {fmt(hosp_reab)}")},
-        {"name": "hosp_d2a_bed", "cohort": "older_hospital",
-         "label": "Discharge to assess in a short-term bed with reablement",
-         "suitable": Dv(hosp_d2a, f"current practice: {st_text}; × 1/4 in beds (assumption: "
-                        f"the other quarter of short-term services after hospital) = "
-                        f"{fmt(hosp_d2a)}")},
+                        f"reablement) = {fmt(SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM)} of "
+                        f"hospital need, ÷ the {fmt(1 - HOSP_BED)} of it able to go home "
+                        f"({HOSP_CH_TEXT}; {fmt(HOSP_D2A)} to short-term beds) = "
+                        f"{fmt(hosp_reab)}")},
         {"name": "hosp_home_care", "cohort": "older_hospital",
          "label": "Straight home with a long-term home-care package",
-         "suitable": Dv(hosp_home, f"current practice: whoever neither gets a short-term "
-                        f"service ({fmt(SHORT_TERM_SHARE)}, {SHORT_TERM_MORE.cite}) nor enters "
-                        f"a care home ({fmt(HOSP_CARE_HOME)} ÷ {fmt(HOSP_NEED)} = "
-                        f"{fmt(hosp_ch)}: 60,000 × 1/3 from hospital, {FROM_HOSPITAL.cite}; "
-                        f"{fmt(HOSP_NEED)} = 375,000 × 35%, {HOSPITAL_SHARE.cite}) = "
-                        f"{fmt(hosp_home)}")},
-        {"name": "hosp_care_home", "cohort": "older_hospital",
+         "suitable": A(1, "home care is open to everyone able to go home; it takes whoever is "
+                       "not reabled")},
+        {"name": "hosp_d2a_bed", "cohort": "older_hospital_bed",
+         "label": "Discharge to assess in a short-term bed with reablement",
+         "suitable": Dv(d2a, f"today's practice: {D2A_TEXT} ÷ the {fmt(HOSP_BED)} of hospital "
+                        f"need leaving to a bed ({HOSP_CH_TEXT}) = {fmt(d2a)}")},
+        {"name": "hosp_diverted_home", "cohort": "older_hospital_bed",
+         "label": "Home with a home-care package instead of a bed",
+         "suitable": A(0, not_today)},
+        {"name": "hosp_care_home", "cohort": "older_hospital_bed",
          "label": "Straight to a permanent care-home bed",
-         "suitable": A(1, "a care home can meet anyone's needs; it takes whoever the other "
-                       "pathways do not")},
+         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one")},
         {"name": "comm_reablement", "cohort": "older_community",
          "label": "Reablement first, then home care if still needed",
-         "suitable": Dv(SHORT_TERM_SHARE, f"current practice: {st_text}")},
+         "suitable": Dv(comm_reab, f"today's practice: {ST_TEXT}, ÷ the {fmt(1 - COMM_CH)} of "
+                        f"community need able to stay at home (1 - {COMM_CH_TEXT}) = "
+                        f"{fmt(comm_reab)}")},
         {"name": "comm_home_care", "cohort": "older_community",
          "label": "Straight to a long-term home-care package",
-         "suitable": Dv(comm_home, f"current practice: whoever neither gets a short-term "
-                        f"service ({fmt(SHORT_TERM_SHARE)}, {SHORT_TERM_MORE.cite}) nor enters "
-                        f"a care home ({fmt(COMM_CARE_HOME)} ÷ {fmt(COMM_NEED)} = "
-                        f"{fmt(comm_ch)}: 60,000 × 2/3 from the community, "
-                        f"{CARE_HOME_ADMISSIONS.cite}; {fmt(COMM_NEED)} = 375,000 × 65%, "
-                        f"{HOSPITAL_SHARE.cite}) = {fmt(comm_home)}")},
-        {"name": "comm_care_home", "cohort": "older_community",
-         "label": "Straight to a permanent care-home bed",
-         "suitable": A(1, "a care home can meet anyone's needs; it takes whoever the other "
-                       "pathways do not")},
+         "suitable": A(1, "home care is open to everyone able to stay at home; it takes whoever "
+                       "is not reabled")},
+        {"name": "comm_diverted_home", "cohort": "older_community_care_home",
+         "label": "Home with a home-care package instead of a care home",
+         "suitable": A(0, not_today)},
+        {"name": "comm_care_home", "cohort": "older_community_care_home",
+         "label": "A permanent care-home bed",
+         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one")},
         {"name": "ld_supported_living", "cohort": "ld",
          "label": "Supported living or Shared Lives",
-         "suitable": Dv(LD_COMMUNITY.value / LD_STOCK, f"current practice, as today's mix: "
+         "suitable": Dv(LD_COMMUNITY.value / LD_STOCK, f"today's practice, as today's mix: "
                         f"{fmt(LD_COMMUNITY.value)} ({LD_COMMUNITY.cite}) ÷ "
                         f"({fmt(LD_COMMUNITY.value)} + {fmt(LD_RESIDENTIAL.value)} "
                         f"({LD_RESIDENTIAL.cite}))")},
@@ -429,6 +460,7 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
     ]
     destinations = [
         reablement_destination("hosp_reablement"),
+        straight_home_care_destination("hosp_home_care"),
         {"pathway": "hosp_d2a_bed", "service": "home_care",
          "share": A(0.45, "after a short-term bed with reabling, 45% go home with care; the "
                     "documents give no split"),
@@ -439,10 +471,11 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                     "(001_4550ef852cabf2d2.txt:2107)")},
         {"pathway": "hosp_d2a_bed", "service": "nursing",
          "share": A(0.10, "see the residential share of this pathway")},
-        straight_home_care_destination("hosp_home_care"),
+        straight_home_care_destination("hosp_diverted_home"),
         *care_home_destinations("hosp_care_home"),
         reablement_destination("comm_reablement"),
         straight_home_care_destination("comm_home_care"),
+        straight_home_care_destination("comm_diverted_home"),
         *care_home_destinations("comm_care_home"),
         {"pathway": "ld_supported_living", "service": "supported_living",
          "share": A(1, "everyone on the pathway moves into supported living or Shared Lives")},
@@ -475,8 +508,8 @@ def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
                                       f"care ({HOME_CARE_OLDER.cite}) {share_text} "
                                       f"{p.share_text()}{up}{ow_text} = {fmt(round(hc, 1))}", 1),
                          "package": F(HOME_CARE_HOURS)})
-            ch_share = FROM_HOSPITAL.value if cohort == "older_hospital" else \
-                1 - FROM_HOSPITAL.value
+        for cohort, ch_share in (("older_hospital_bed", FROM_HOSPITAL.value),
+                                 ("older_community_care_home", 1 - FROM_HOSPITAL.value)):
             for svc, stock, what in (
                 ("residential", res_stock, f"60,000 admissions a year ({CARE_HOME_ADMISSIONS.cite}"
                  f") × 0.6 residential ÷ {fmt(LEAVE_RES)} leaving a year (steady state)"),
@@ -503,10 +536,10 @@ def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
 def leave_rows() -> list[dict]:
     hc = Dv(HOME_CARE_LEAVE, f"52 ÷ {fmt(PACKAGE_WEEKS.value)}: a long-term package lasts "
             f"{fmt(PACKAGE_WEEKS.value)} weeks on average ({PACKAGE_WEEKS.cite})")
-    rows = []
-    for cohort in ("older_hospital", "older_community"):
+    rows = [{"cohort": name, "service": "home_care", "share": hc}
+            for name, *_ in OLDER_COHORTS]
+    for cohort in ("older_hospital_bed", "older_community_care_home"):
         rows += [
-            {"cohort": cohort, "service": "home_care", "share": hc},
             {"cohort": cohort, "service": "residential",
              "share": A(LEAVE_RES, "people live in care homes for 'several years' "
                         "(001_4550ef852cabf2d2.txt:1114); an average stay of three years taken")},
@@ -664,31 +697,31 @@ def ld_moves(opt: Options) -> list[dict]:
 
 
 def best_practice(opt_ld_years: int = 5) -> tuple[dict[str, dict], dict]:
-    """Best-practice pathway limits and LD move limit: what the documents say could happen
-    if every person got the service a multi-disciplinary review would choose.
+    """Best-practice pathway and LD move limits: what the documents say could happen if
+    every person got the service a multi-disciplinary review would choose.
 
-    Reablement reaches 40% more people (001:611); those extra people would otherwise have
-    gone straight to home care, so that limit falls by as many; at least 18% of care-home
-    admissions go home with care instead (001:627)."""
+    Reablement reaches 40% more older people (001:611), up to everyone able to go home; at
+    least 18% of those assessed as needing a care home go home with care instead (001:627);
+    up to 43% of adults with learning disabilities in residential homes move (001:646)."""
     rise = SHORT_TERM_RISE.value
     div = DIVERTIBLE.value
+    hosp_now = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
+    comm_now = SHORT_TERM_SHARE / (1 - COMM_CH)
     out: dict[str, dict] = {}
-    for cohort_key, reab_name, home_name, reab_now, ch in (
-        ("hospital", "hosp_reablement", "hosp_home_care",
-         SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM, HOSP_CARE_HOME / HOSP_NEED),
-        ("community", "comm_reablement", "comm_home_care", SHORT_TERM_SHARE,
-         COMM_CARE_HOME / COMM_NEED),
-    ):
-        home_now = 1 - SHORT_TERM_SHARE - ch
-        reab = reab_now * (1 + rise)
-        home = home_now - reab_now * rise + div * ch
-        out[reab_name] = Dv(reab, f"best practice: today's {fmt(reab_now)} × (1 + "
-                            f"{fmt(rise)}): 40% more older people could benefit from "
-                            f"short-term services ({SHORT_TERM_RISE.cite}) = {fmt(reab)}")
-        out[home_name] = Dv(home, f"best practice: today's {fmt(home_now)} - the "
-                            f"{fmt(reab_now * rise)} now reabled instead ({SHORT_TERM_RISE.cite}"
-                            f") + {fmt(div)} of the {fmt(ch)} who enter care homes from the "
-                            f"{cohort_key} going home instead ({DIVERTIBLE.cite}) = {fmt(home)}")
+    for name, now in (("hosp_reablement", hosp_now), ("comm_reablement", comm_now)):
+        best = min(1.0, now * (1 + rise))
+        out[name] = Dv(best, f"best practice: today's {fmt(now)} × (1 + {fmt(rise)}): 40% more "
+                       f"older people could benefit from short-term services "
+                       f"({SHORT_TERM_RISE.cite}), at most everyone able to go home = "
+                       f"{fmt(best)}")
+    out["hosp_diverted_home"] = Dv(div * HOSP_CH / HOSP_BED, (
+        f"best practice: at least {fmt(div)} of care-home admissions could be supported more "
+        f"independently ({DIVERTIBLE.cite}); of hospital need leaving to a bed, {fmt(HOSP_CH)} "
+        f"of {fmt(HOSP_BED)} go to care homes ({HOSP_CH_TEXT}), so {fmt(div)} × "
+        f"{fmt(HOSP_CH)} ÷ {fmt(HOSP_BED)} = {fmt(div * HOSP_CH / HOSP_BED)}"))
+    out["comm_diverted_home"] = Dv(div, (
+        f"best practice: at least {fmt(div)} of care-home admissions could be supported more "
+        f"independently, for example in their own home ({DIVERTIBLE.cite})"))
     move = Dv(LD_COULD_MOVE.value / opt_ld_years,
               f"best practice: up to {fmt(LD_COULD_MOVE.value)} of adults with learning "
               f"disabilities in residential homes could move ({LD_COULD_MOVE.cite}), spread "
