@@ -130,8 +130,13 @@ def frontier(
         raise cli.fail(f"[bold red]No frontier:[/] {problem}", problem.code) from None
     written = write_frontier(result, out_dir)
     feasible = result.table[result.table["status"] == "optimal"]
-    cli.out.print(f"{len(feasible)} of {len(result.table)} points have a plan: "
-                  f"{result.label} from {result.low:.1%} to {result.high:.1%} of new need, "
-                  f"cost £{feasible['total_cost'].min():,.0f} to "
-                  f"£{feasible['total_cost'].max():,.0f}.")
+    if len(result.table) == 1:
+        cli.out.print(f"The cheapest plan already reaches the best level of {result.label} any "
+                      f"plan can: {result.low:.1%} of new need, at £"
+                      f"{feasible['total_cost'].min():,.0f}. The frontier is one point.")
+    else:
+        cli.out.print(f"{len(feasible)} of {len(result.table)} points have a plan: "
+                      f"{result.label} from {result.low:.1%} to {result.high:.1%} of new "
+                      f"need, cost £{feasible['total_cost'].min():,.0f} to "
+                      f"£{feasible['total_cost'].max():,.0f}.")
     cli.out.print(f"Wrote {', '.join(str(p) for p in written)}.")

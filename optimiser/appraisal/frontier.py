@@ -12,6 +12,9 @@ built once and re-solved, hot-started, for each e from
 
 Each point is the least cost of reaching that level, with the target's shadow price: what one
 more person achieving the outcome would cost at that point.
+
+Need left unmet can never rise above the cheapest plan's, at any point or in finding the best
+level: otherwise "fewer care-home admissions" could be bought by leaving people without care.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from optimiser.solve import SolveOptions, make_solver, solve_model
 
 FRONTIER_OPTIONS = SolveOptions(method="simplex")
 """Simplex: each point hot-starts from the last basis."""
+UNMET_SLACK = 0.0
+"""People: any tolerance on holding unmet need at the cheapest plan's (none: that plan is
+itself feasible, so the cap always is)."""
 EDGE = 1e-7
 """The last point stops this share of the range short of the best level, so the solver's
 tolerances never make the edge of the feasible range look infeasible."""
@@ -97,9 +103,16 @@ def _shares(m, indicator: str, cohorts: list[str]) -> dict[str, float]:
     return shares
 
 
-def _extreme(data, indicator: str, cohorts: list[str], better: str) -> float:
+def _cap_unmet(m, unmet: dict) -> None:
+    """Unmet need no higher than the cheapest plan's, wherever it is."""
+    m.frontier_unmet_cap = pyo.Constraint(
+        m.NEED, rule=lambda m, *need: m.unmet[need] <= unmet[need] + UNMET_SLACK)
+
+
+def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict) -> float:
     """The best share reachable in every year: maximise (or minimise) the weakest year's."""
     m = build_model(data)
+    _cap_unmet(m, unmet)
     m.objective.deactivate()
     m.weakest = pyo.Var(bounds=(0.0, 1.0))
     d = m.data
@@ -143,12 +156,16 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
                             f"{first.message} (`optimiser solve` explains why)", 1)
     shares = _shares(m, indicator, counted)
     low = min(shares.values()) if better == "higher" else max(shares.values())
+    unmet = {need: pyo.value(m.unmet[need]) for need in m.NEED}
     progress("the best reachable level")
-    high = _extreme(data, indicator, counted, better)
+    high = _extreme(data, indicator, counted, better, unmet)
+    _cap_unmet(m, unmet)
+    if abs(high - low) < 1e-6:
+        points = 1  # the cheapest plan already reaches the best level: one point
     keys = [key for key in m.TARGET if key[0] == name]
     rows = []
     for i in range(points):
-        fraction = i / (points - 1)
+        fraction = i / (points - 1) if points > 1 else 0.0
         level = low + (high - low) * fraction * (1 - EDGE if i == points - 1 else 1)
         progress(f"point {i + 1} of {points}")
         for key in keys:
