@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from models import Instance
+from models import Instance, ReferenceErrors
 from optimiser.io import InputError, load_instance
 from optimiser.solve import SolveOptions
 
@@ -47,13 +48,30 @@ def read_instance(path: Path) -> Instance:
                    BAD_INPUT) from None
 
 
-def prepare_out_dir(path: Path, force: bool) -> None:
-    """An output folder is never overwritten without ``--force``."""
+def prepare_out_dir(path: Path, force: bool, instance: Path) -> None:
+    """An output folder is never overwritten without ``--force``, and never one that holds
+    the instance itself (--force would delete it)."""
+    if path.exists() and not path.is_dir():
+        raise fail(f"--out: {path} is a file, not a folder. Choose a folder for the plan.",
+                   BAD_INPUT)
+    if path.resolve() in instance.resolve().parents:
+        raise fail(f"--out: the folder {path} holds the instance {instance}. Choose a folder "
+                   "of its own for the plan, so the instance is never overwritten.", BAD_INPUT)
     if path.exists() and any(path.iterdir()):
         if not force:
             raise fail(f"The output folder {path} already holds files. Choose another folder "
                        "or add --force to replace them.", BAD_INPUT)
         shutil.rmtree(path)
+
+
+def _reasons(problem: ValidationError) -> str:
+    """What is wrong with an instance changed on the command line, one line a problem."""
+    lines = []
+    for detail in problem.errors():
+        cause = detail.get("ctx", {}).get("error")
+        lines += ([str(p) for p in cause.problems] if isinstance(cause, ReferenceErrors)
+                  else [f"{'.'.join(map(str, detail['loc']))}: {detail['msg']}"])
+    return "\n".join(lines)
 
 
 @contextmanager
@@ -96,17 +114,21 @@ def solve(
             update={"objective": "max_outcome", "objective_indicator": maximise})
         try:
             data = data.updated(settings=settings)
-        except ValueError as problem:
-            raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n{escape(str(problem))}",
-                       BAD_INPUT) from None
+        except ValidationError as problem:
+            raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
+                       f"{escape(_reasons(problem))}", BAD_INPUT) from None
     if method not in ("choose", "ipm", "simplex"):
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
-    prepare_out_dir(out_dir, force)
+    prepare_out_dir(out_dir, force, instance)
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=method,
                                iteration_limit=iteration_limit)
         solution = run(data, options, progress)
-        written = write_outputs(solution, out_dir)
+        try:
+            written = write_outputs(solution, out_dir)
+        except OSError as problem:
+            raise fail(f"Cannot write the plan to {out_dir}: {escape(str(problem))}",
+                       BAD_INPUT) from None
     if not solution.optimal:
         diagnosis = f"\n\n{escape(solution.diagnosis.text())}\n" if solution.diagnosis else "\n"
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"

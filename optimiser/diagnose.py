@@ -9,11 +9,11 @@ how many people can be supported to move, and for whom a pathway or move is suit
 1. asks HiGHS for an irreducible infeasible subsystem (IIS): a smallest set of limits that
    cannot all hold, named in words;
 2. re-solves an *elastic* copy of the model. Each hard limit ``lower <= body <= upper`` is
-   replaced by ``body + relax >= lower`` or ``body - relax <= upper`` with ``relax >= 0``,
-   and the weighted sum of the relaxations is minimised. Each weight is one over the size of
-   the limit (the target's people, the year's budget, the usual yearly recruitment, today's
-   capacity), so relaxing any limit by 5% costs about the same: the relaxations are comparable
-   whatever their units;
+   replaced by ``body + size * relax >= lower`` or ``body - size * relax <= upper`` with
+   ``relax >= 0``, and the weighted sum of the relaxations is minimised. ``size`` is the
+   limit's natural size (the target's people, the year's budget, the usual yearly
+   recruitment, today's capacity), so ``relax`` is a share of it: relaxing any limit by 5%
+   costs about the same, whatever its unit, and the costs HiGHS sees are of order one;
 3. tries each kind of limit alone (targets; recruitment; market change; budget; moves;
    suitability), keeping the rest hard. Each kind that can make a plan possible on its own
    is an alternative a commissioner can choose between: "it needs 14 more reablement workers
@@ -449,13 +449,13 @@ def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
                     rows.append((family, index, side, size))
     m.relax = pyo.Var(range(len(rows)), within=pyo.NonNegativeReals)
     m.relaxed = pyo.ConstraintList()
-    for i, (family, index, side, _) in enumerate(rows):
+    for i, (family, index, side, size) in enumerate(rows):
         constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
         constraint.deactivate()
         if side == "lower":
-            m.relaxed.add(constraint.body + m.relax[i] >= constraint.lower)
+            m.relaxed.add(constraint.body + size * m.relax[i] >= constraint.lower)
         else:
-            m.relaxed.add(constraint.body - m.relax[i] <= constraint.upper)
+            m.relaxed.add(constraint.body - size * m.relax[i] <= constraint.upper)
     return _Elastic(m, rows)
 
 
@@ -464,10 +464,10 @@ def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
     enough for a plan."""
     m = elastic.model
     chosen = []
-    for i, (family, _, _, size) in enumerate(elastic.rows):
+    for i, (family, _, _, _) in enumerate(elastic.rows):
         if LEVERS[family].group in groups:
             m.relax[i].unfix()
-            chosen.append((i, LEVERS[family].weight / size))
+            chosen.append((i, LEVERS[family].weight))
         else:
             m.relax[i].fix(0.0)
     if not chosen:
@@ -485,9 +485,10 @@ def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
     relaxations = []
     for i, _ in chosen:
         family, index, _, size = elastic.rows[i]
-        amount = pyo.value(m.relax[i])
-        if amount <= _SMALL * size:
+        share = pyo.value(m.relax[i])
+        if share <= _SMALL:
             continue
+        amount = share * size
         constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
         bound = constraint.lower if constraint.lower is not None else constraint.upper
         limit = _limit_value(m, family, index, pyo.value(bound))

@@ -6,9 +6,11 @@ can act on; nothing here raises for an infeasible or interrupted solve."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
@@ -87,9 +89,45 @@ def highs_options(options: SolveOptions) -> dict:
     return settings
 
 
+LARGE = 1e6
+"""HiGHS warns of 'excessively large' bounds and costs above this magnitude."""
+
+
+def _power_of_two_down(values: np.ndarray) -> int:
+    """The power of two that brings the largest finite magnitude among ``values`` to at most
+    :data:`LARGE` (0 if it is already)."""
+    finite = np.abs(values[np.isfinite(values)])
+    largest = float(finite.max(initial=0.0))
+    return -math.ceil(math.log2(largest / LARGE)) if largest > LARGE else 0
+
+
+def user_scaling(highs) -> dict[str, int]:
+    """HiGHS's own bound and objective scaling for the model loaded in ``highs``.
+
+    Budgets (£ millions a year) and national capacities (millions of home-care hours a week)
+    are row bounds far above one, and an unmet-need penalty may be a large cost. Rather than
+    change the model's units, HiGHS is told to scale every bound (or cost) by a power of two,
+    as if the model had been written in larger units; it solves that and returns the plan,
+    objective and duals in the model's own units (£, people)."""
+    lp = highs.getLp()
+    bounds = np.concatenate([np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
+                             np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)])
+    return {"user_bound_scale": _power_of_two_down(bounds),
+            "user_objective_scale": _power_of_two_down(np.asarray(lp.col_cost_))}
+
+
+class ScaledHighs(Highs):
+    """Pyomo's persistent HiGHS interface, setting :func:`user_scaling` for the model as it
+    stands just before each run (a re-solve with new figures may need another scale)."""
+
+    def _solve(self, timer):
+        self.highs_options = {**self.highs_options, **user_scaling(self._solver_model)}
+        return super()._solve(timer)
+
+
 def make_solver(options: SolveOptions) -> Highs:
     """A persistent HiGHS solver configured with the options; re-usable across re-solves."""
-    solver = Highs()
+    solver = ScaledHighs()
     solver.config.load_solution = False
     if options.time_limit is not None:
         solver.config.time_limit = options.time_limit
