@@ -155,6 +155,28 @@ def template(
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
 
 
+@app.command()
+def evidence(
+    instance: InstancePath,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for evidence.csv and "
+                                          "evidence.md.")],
+) -> None:
+    """Write the evidence table: every figure of the instance with its unit and source
+    (a document line, a derivation or an assumption), as CSV and Markdown."""
+    from optimiser.evidence import evidence_table, source_kind, write_evidence
+
+    data = read_instance(instance)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"--out: {out_dir} is a file, not a folder. Choose a folder for the "
+                   "evidence table.", BAD_INPUT)
+    csv_path, md_path = write_evidence(data, out_dir)
+    kinds = evidence_table(data)["source"].map(source_kind).value_counts()
+    out.print(f"Evidence for {data.name}: {int(kinds.sum())} figures, "
+              f"{kinds.get('document', 0)} from a document line, {kinds.get('derived', 0)} "
+              f"derived, {kinds.get('assumption', 0)} assumptions. Wrote {csv_path} and "
+              f"{md_path}.")
+
+
 # Option appraisal and the cost-versus-outcome frontier live in optimiser.appraisal.
 from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
 

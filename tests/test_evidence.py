@@ -103,3 +103,26 @@ def test_every_shipped_instance_has_a_full_evidence_table(path):
     assert len(table) == _count_sourced(inst)
     assert table["parameter"].is_unique
     assert (table["unit"] != "").all(), table[table["unit"] == ""]["parameter"].tolist()
+
+
+def test_evidence_command_writes_both_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from optimiser.cli import app
+
+    result = CliRunner().invoke(app, ["evidence", str(LANCS), "--out", str(tmp_path / "ev")])
+    assert result.exit_code == 0, result.output
+    assert "50 figures" in result.output
+    assert (tmp_path / "ev" / "evidence.csv").exists()
+    assert (tmp_path / "ev" / "evidence.md").exists()
+
+
+def test_evidence_command_bad_input_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from optimiser.cli import app
+
+    result = CliRunner().invoke(app, ["evidence", str(tmp_path / "missing.yaml"),
+                                      "--out", str(tmp_path / "ev")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
