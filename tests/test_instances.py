@@ -378,3 +378,18 @@ def test_one_more_person_reabled_saves_what_the_documents_say(solved):
                  & (prices["item"] == "comm_reablement") & (prices["year"] == "2026/27")]
     assert len(row) == 1
     assert float(row["shadow_price"].iloc[0]) == pytest.approx(8700 / 0.95 - 8700 / 7, rel=0.1)
+
+
+def test_england_volumes_sit_within_the_documents_national_totals(loaded, solved):
+    """001:153: 261,605 short-term episodes and 838,530 people in long-term care in 2019/20
+    (all adults). England's short-term flows in the first year, taken back to 2019/20, are
+    within 15% of the episodes; today's long-term caseload (older adults and adults with
+    learning disabilities only) is below the long-term total."""
+    inst = loaded[INSTANCES / "england" / "instance.yaml"]
+    flows = solved[INSTANCES / "england" / "instance.yaml"].tables["flows"]
+    short = {st.pathway for st in inst.stages}
+    first = flows[(flows["year"] == inst.years[0]) & flows["pathway"].isin(short)]
+    growth = next(c.growth.value for c in inst.cohorts if c.name == "older_hospital")
+    assert float(first["people"].sum()) / (1 + growth) ** 7 == pytest.approx(261_605, rel=0.15)
+    caseload = sum(row.people.value for row in inst.caseload0)
+    assert 0.5 * 838_530 < caseload < 838_530
