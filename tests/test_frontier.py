@@ -63,3 +63,21 @@ def test_frontier_command_writes_table_and_chart(tmp_path):
     assert len(table) == 3
     page = (out / "frontier.html").read_text()
     assert re.search(r"<script[^>]*\bsrc=", page) is None  # plotly.js is embedded, not fetched
+
+
+def test_a_lower_is_better_frontier_never_leaves_need_unmet():
+    """'Entering home care', lower is better. The cheapest plan (dear reablement) sends all
+    100 people to home care: 100%. The best any plan can do while meeting everyone's need is
+    to reable 60, of whom 55% enter home care: 40 + 33 = 73%. Leaving people unmet would
+    push the share lower still; the frontier must not count that."""
+    data = _dear_reablement().model_dump(mode="json")
+    data["indicators"].append({"name": "home_care_entry", "derived": "enters",
+                               "services": ["home_care"], "better": "lower"})
+    frontier = trace(build(data), "home_care_entry", points=3)
+    assert frontier.low == pytest.approx(1.0)
+    assert frontier.high == pytest.approx(0.73, rel=1e-9)
+    table = frontier.table
+    assert (table["unmet people"] == 0).all()
+    for row in table.itertuples():
+        reabled = (1 - row.level) * 100 / 0.45
+        assert row.total_cost == pytest.approx(100 * HOME_CARE + reabled * 5_182.80, rel=1e-7)

@@ -143,5 +143,5 @@ class PersistentModels:
         timings["highs"] = outcome.highs_seconds
         if outcome.status not in ("optimal", "infeasible", "unbounded"):
             self.kept.pop(entry_id, None)
-        solution = finish(instance.name, kept.model, outcome, timings)
+        solution = finish(instance.name, kept.model, outcome, timings, options=self.options)
         return Solved(solution, resolved)
