@@ -144,3 +144,24 @@ def test_base_instance_is_relative_to_the_appraisal_file(tmp_path):
     loaded = load_appraisal(path)
     assert loaded.base.name == "worked-example"
     assert list(loaded.instances) == ["base"]
+
+
+def test_appraise_command_exits_2_naming_the_problem(tmp_path):
+    from typer.testing import CliRunner
+
+    from optimiser.cli import app
+
+    path = _write(tmp_path, """\
+        name: bad
+        base: BASE
+        options:
+          - name: x
+            changes:
+              - {table: settings, field: designs, value: [nonexistent]}
+        """)
+    result = CliRunner().invoke(app, ["appraise", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "The appraisal cannot be run." in result.output
+    assert (f"{path}, option 'x', field settings.designs: found 'nonexistent'; expected"
+            in " ".join(result.output.split()))
+    assert not (tmp_path / "out").exists()

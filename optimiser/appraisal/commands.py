@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,6 +19,9 @@ from rich.progress import (
 )
 
 from optimiser.solve import SolveOptions
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C, as a shell reports it."""
 
 
 class RichProgress:
@@ -77,16 +81,24 @@ def appraise(
     try:
         loaded = load_appraisal(appraisal)
     except InputError as problem:
-        raise cli.fail(f"[bold red]The appraisal cannot be run.[/]\n{problem}",
+        raise cli.fail(f"[bold red]The appraisal cannot be run.[/]\n{escape(str(problem))}",
                        cli.BAD_INPUT) from None
     options = SolveOptions(threads=WORKER_OPTIONS.threads, method=WORKER_OPTIONS.method,
                            time_limit=time_limit)
     where = f"the Dask cluster at {scheduler}" if scheduler else "local worker processes"
     cli.err.print(f"Appraisal {loaded.appraisal.name}: {len(loaded.options)} options of "
                   f"{loaded.base.name}, solved by {where}.")
-    with RichProgress(cli.err, "Options") as progress:
-        summary = run(loaded, out_dir, workers=workers, scheduler=scheduler, options=options,
-                      retry_failed=retry_failed, progress=progress)
+    try:
+        with RichProgress(cli.err, "Options") as progress:
+            summary = run(loaded, out_dir, workers=workers, scheduler=scheduler,
+                          options=options, retry_failed=retry_failed, progress=progress)
+    except KeyboardInterrupt:
+        raise cli.fail("Interrupted. Every option finished so far is recorded in "
+                       f"{out_dir / 'options'}; run the same command again to finish the "
+                       "rest.", INTERRUPTED) from None
+    except OSError as problem:  # a scheduler that cannot be reached, a folder not writable
+        raise cli.fail(f"[bold red]The appraisal could not run:[/] {escape(str(problem))}",
+                       cli.SOLVER_FAILED) from None
     table, written = write_outputs(loaded, out_dir)
     counts = table["status"].value_counts().to_dict()
     cli.out.print(
@@ -127,7 +139,8 @@ def frontier(
             result = trace(data, outcome, points=points, cohorts=cohorts or [],
                            progress=progress)
     except FrontierError as problem:
-        raise cli.fail(f"[bold red]No frontier:[/] {problem}", problem.code) from None
+        raise cli.fail(f"[bold red]No frontier:[/] {escape(str(problem))}",
+                       problem.code) from None
     written = write_frontier(result, out_dir)
     feasible = result.table[result.table["status"] == "optimal"]
     if len(result.table) == 1:
