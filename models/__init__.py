@@ -1,6 +1,7 @@
 """Pydantic data models of the commissioning problem. They know nothing of Pyomo, so a
 notebook or a web page can use them alone."""
 
+from models.appraisal import Appraisal, Option, OptionError, apply_option
 from models.instance import (
     TABLES,
     Budget,
@@ -31,7 +32,8 @@ from models.references import Problem, ReferenceErrors
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
 
 __all__ = [
-    "TABLES", "Amount", "Budget", "Capacity0", "Caseload0", "Cohort", "ContractDesign",
+    "TABLES", "Amount", "Appraisal", "Budget", "Capacity0", "Caseload0", "Cohort",
+    "ContractDesign", "Option", "OptionError", "apply_option",
     "Demand", "Destination", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
     "Move", "OutcomePrice", "Pathway", "PathwayOutcome", "Problem", "ReferenceErrors", "Role",
     "Row", "Service", "Settings", "Share", "Sourced", "Stage", "Staffing", "Target", "Weeks",
