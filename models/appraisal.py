@@ -41,13 +41,12 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
 from models.instance import TABLES, Instance, Settings
 from models.references import ReferenceErrors
-from models.sourced import Sourced, check_source, cited_lines
+from models.sourced import Source, Sourced, cited_lines
 
 _SAFE = re.compile(r"[^A-Za-z0-9._=,+-]+")
 
@@ -96,13 +95,8 @@ class TableChange(Strict):
     """Rows to add to the table, written as in an instance file."""
     remove: bool = False
     """Remove the matching rows."""
-    source: str | None = None
+    source: Source | None = None
     """Where a numeric value or scale comes from; defaults to the option's or level's source."""
-
-    @field_validator("source")
-    @classmethod
-    def _source_ok(cls, source: str | None) -> str | None:
-        return None if source is None else check_source(source)
 
     @model_validator(mode="after")
     def _one_action(self) -> TableChange:
@@ -185,14 +179,9 @@ class Choice(Strict):
 
     name: str = Field(min_length=1)
     label: str = ""
-    source: str | None = None
+    source: Source | None = None
     """A stated assumption (or document line) covering every numeric change without its own."""
     changes: list[Change] = []
-
-    @field_validator("source")
-    @classmethod
-    def _source_ok(cls, source: str | None) -> str | None:
-        return None if source is None else check_source(source)
 
     @model_validator(mode="after")
     def _sourced(self) -> Choice:

@@ -37,6 +37,13 @@ class LoadedAppraisal:
     options: list[Option]
     instances: dict[str, Instance]
 
+    def option(self, name: str) -> Option:
+        """An option by its name."""
+        return self._by_name[name]
+
+    def __post_init__(self) -> None:
+        self._by_name = {o.name: o for o in self.options}
+
     def fingerprint(self, option: str) -> str:
         """A digest of the option's full instance: a finished result is reused only if the
         option (and the base instance it rests on) is unchanged."""

@@ -182,7 +182,7 @@ def _cost_outcome_figure(loaded: LoadedAppraisal, table: pd.DataFrame, indicator
 def _capacity_figure(loaded: LoadedAppraisal, option: str, base: Instance, out_dir: Path):
     import plotly.express as px
 
-    folder = next(o.folder for o in loaded.options if o.name == option)
+    folder = loaded.option(option).folder
     capacity = Store(out_dir).table(folder, "capacity")
     if capacity is None or capacity.empty:
         return None

@@ -102,7 +102,7 @@ def _reuse_order(loaded: LoadedAppraisal, names: list[str]) -> list[str]:
 
 
 def _record(loaded: LoadedAppraisal, store: Store, outcome: Outcome) -> None:
-    option = next(o for o in loaded.options if o.name == outcome.option)
+    option = loaded.option(outcome.option)
     instance = loaded.instances[option.name]
     row = comparison_row(option, loaded.appraisal.dimensions(), instance, outcome.status,
                          outcome.message, outcome.objective, outcome.tables)
