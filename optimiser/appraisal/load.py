@@ -43,12 +43,15 @@ class LoadedAppraisal:
 
     def __post_init__(self) -> None:
         self._by_name = {o.name: o for o in self.options}
+        self._fingerprints: dict[str, str] = {}
 
     def fingerprint(self, option: str) -> str:
         """A digest of the option's full instance: a finished result is reused only if the
         option (and the base instance it rests on) is unchanged."""
-        text = self.instances[option].model_dump_json()
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        if option not in self._fingerprints:
+            text = self.instances[option].model_dump_json()
+            self._fingerprints[option] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        return self._fingerprints[option]
 
 
 def _node_at(root: yaml.Node | None, steps: tuple) -> yaml.Node | None:

@@ -7,7 +7,6 @@ several goes (interrupted, resumed) gives the same table as one uninterrupted ru
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 
@@ -95,8 +94,8 @@ window.addEventListener('error', function (e) {
 
 _RENDER_CHECK = """<script>
 window.addEventListener('load', function () {
-  var drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length > 0
-    ? document.querySelectorAll('.js-plotly-plot').length : 0;
+  var drawn = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .filter(function (plot) { return plot.querySelector('.main-svg'); }).length;
   document.body.setAttribute('data-charts-drawn', String(drawn));
   var box = document.getElementById('report-errors');
   if (box && window.reportErrors.length) { box.textContent = window.reportErrors.join('\\n'); }
@@ -321,8 +320,6 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
         if not without.empty else "<p class='note'>Every option has a plan.</p>",
         "<h2>Comparison</h2>",
         _html_table(table[shown], text_columns),
-        f"<script type='application/json' id='report-data'>"
-        f"{html.escape(json.dumps({'options': len(table), 'charts': 3}))}</script>",
         _RENDER_CHECK, "</body></html>",
     ]
     path = out_dir / "report.html"
