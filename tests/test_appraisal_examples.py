@@ -34,3 +34,12 @@ def test_lancashire_outcomes_based_contract_costs_less_and_reables_more(tmp_path
     # Each reported effect taken away narrows the gap, never reverses the ranking of cost.
     for weaker in ("outcomes-based-no-extra-volume", "outcomes-based-half-independence-gain"):
         assert after["total_cost"] < rows.loc[weaker, "total_cost"] < before["total_cost"]
+
+
+def test_england_demand_levels_reach_every_older_cohort():
+    """The growth levels name the older cohorts one by one: a cohort added to the England
+    instance must be added to them too, or it would keep the central growth unnoticed."""
+    loaded = load_appraisal(APPRAISALS / "england-options.yaml")
+    high = loaded.instances["demand=high,reablement=block,workforce=central"]
+    older = [c for c in high.cohorts if c.name.startswith("older")]
+    assert older and all(c.growth.value == 0.0348 for c in older)
