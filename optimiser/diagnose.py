@@ -34,8 +34,9 @@ import pyomo.environ as pyo
 
 from optimiser.solve import SolveOptions, make_solver
 
-_SMALL = 1e-6
-"""A relaxation smaller than this share of its limit's size is solver noise, not a change."""
+NEGLIGIBLE = 1e-6
+"""A relaxation smaller than this share of its limit's size is solver noise, not a change a
+commissioner could make, and is not reported."""
 MAX_LISTED = 6
 """Relaxations listed in one alternative; the rest are counted."""
 
@@ -108,8 +109,6 @@ class Diagnosis:
         if self.alternatives:
             lines += ["", "Any one of these would make a plan possible:"]
             lines += [f"  - {GROUP_TITLES[a.group]}: {a.words()}" for a in self.alternatives]
-        elif self.smallest is not None:
-            lines += ["", f"Together these would make a plan possible: {self.smallest.words()}"]
         if self.conflict:
             lines += ["", "Limits that cannot all hold together (HiGHS's irreducible "
                       "infeasible set):"]
@@ -486,7 +485,7 @@ def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
     for i, _ in chosen:
         family, index, _, size = elastic.rows[i]
         share = pyo.value(m.relax[i])
-        if share <= _SMALL:
+        if share <= NEGLIGIBLE:
             continue
         amount = share * size
         constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
