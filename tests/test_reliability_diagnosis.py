@@ -161,3 +161,17 @@ def test_solve_command_prints_the_diagnosis_and_writes_it_to_the_summary(tmp_pat
     assert "## Why there is no plan" in summary
     assert EXPLANATIONS["infeasible-workforce-target"] in summary
     assert "`hiring_limit[Melton,reablement_worker,2027/28]`" in summary
+
+
+def test_troubleshooting_shows_what_the_command_prints(tmp_path: Path):
+    """docs/troubleshooting.md's example is the command's output, line for line."""
+    text = (ROOT / "docs" / "troubleshooting.md").read_text(encoding="utf-8")
+    block = text.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    command, shown = block[0], block[1:]
+    assert command.startswith("$ optimiser solve instances/examples/infeasible-workforce-target")
+    result = CliRunner().invoke(app, [
+        "solve", str(EXAMPLES / "infeasible-workforce-target" / "instance.yaml"),
+        "--out", str(tmp_path / "wf")])
+    printed = result.stderr.splitlines()
+    assert printed[:-1] == shown[:-1]
+    assert printed[-1].startswith("Details: ") and shown[-1].startswith("Details: ")
