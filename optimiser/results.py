@@ -1,156 +1,174 @@
 """Results as tidy pandas tables with names a commissioner recognises.
 
-Each table is a function of the solved model. Shadow prices are reported in words ("£ per
-extra reablement place in Melton, 2027/28"), not as raw duals."""
+Each table is a function of the solved model, read through :class:`~optimiser.compile.Values`:
+every variable, named expression, dual and row activity as an array in its component's index
+order, so a table of a national plan is a few array operations rather than a Pyomo evaluation
+per cell. Shadow prices are reported in words ("£ per extra reablement place in Melton,
+2027/28"), not as raw duals."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+from pyomo.core.base.component_namer import name_repr
 
-from optimiser.constraints.outcomes import achieved
+from optimiser.compile import Values, parameter_values
 
 _TOLERANCE = 1e-6
 
 
-def _value(component) -> float:
-    result = pyo.value(component, exception=False)
-    return 0.0 if result is None else float(result)
+def _frame(keys: list, names: list[str], **columns) -> pd.DataFrame:
+    """A table whose first columns spread a component's index, then the given columns."""
+    frame = pd.DataFrame(keys, columns=names) if keys else pd.DataFrame(columns=names)
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
 
 
-def capacity_plan(m) -> pd.DataFrame:
+def capacity_plan(m, v: Values) -> pd.DataFrame:
     """Capacity commissioned and used, by locality, service and year."""
     d = m.data
-    rows = []
-    for loc, s, t in m.CAP:
-        cap, used = _value(m.cap[loc, s, t]), _value(m.use[loc, s, t])
-        rows.append({
-            "locality": loc, "service": s, "year": t, "unit": d.units[s],
-            "capacity": cap, "used": used,
-            "utilisation": used / cap if cap > _TOLERANCE else 0.0,
-            "capacity_today": d.capacity0.get((loc, s), 0.0),
-        })
-    return pd.DataFrame(rows)
+    keys = v.keys(m.cap)
+    cap, used = v.of(m.cap), v.expression(m.use)
+    safe = np.where(cap > _TOLERANCE, cap, 1.0)
+    return _frame(
+        keys, ["locality", "service", "year"],
+        unit=[d.units[s] for _, s, _ in keys], capacity=cap, used=used,
+        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0),
+        capacity_today=[d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys],
+    )
 
 
-def flows(m) -> pd.DataFrame:
+def flows(m, v: Values) -> pd.DataFrame:
     """People with a new need routed along each pathway."""
     d = m.data
-    return pd.DataFrame([
-        {"locality": loc, "cohort": d.pathway_cohort[p], "pathway": p, "year": t,
-         "people": _value(m.x[loc, p, t])}
-        for loc, p, t in m.FLOW
-    ])
+    keys = v.keys(m.x)
+    frame = _frame(keys, ["locality", "pathway", "year"], people=v.of(m.x))
+    frame.insert(1, "cohort", [d.pathway_cohort[p] for _, p, _ in keys])
+    return frame
 
 
-def caseload(m) -> pd.DataFrame:
+def caseload(m, v: Values) -> pd.DataFrame:
     """People in each long-term setting and the capacity units their packages need."""
-    return pd.DataFrame([
-        {"locality": loc, "cohort": g, "service": s, "year": t,
-         "people": _value(m.caseload[loc, g, s, t]),
-         "units": _value(m.care_units[loc, g, s, t])}
-        for loc, g, s, t in m.CASELOAD
-    ], columns=["locality", "cohort", "service", "year", "people", "units"])
+    return _frame(v.keys(m.caseload), ["locality", "cohort", "service", "year"],
+                  people=v.of(m.caseload), units=v.of(m.care_units))
 
 
-def moves(m) -> pd.DataFrame:
+def moves(m, v: Values) -> pd.DataFrame:
     """People supported to move to a more independent setting."""
-    return pd.DataFrame([
-        {"locality": loc, "move": a, "year": t, "people": _value(m.move[loc, a, t])}
-        for loc, a, t in m.MOVE
-    ], columns=["locality", "move", "year", "people"])
+    return _frame(v.keys(m.move), ["locality", "move", "year"], people=v.of(m.move))
 
 
-def unmet_need(m, binding: pd.DataFrame) -> pd.DataFrame:
+def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
     """New need not met, where, and the binding limits in that locality and year that explain
     it."""
     limits = binding[binding["binding"] & binding["family"].isin(
         ["hiring_limit", "staff_cover_capacity", "market_growth_limit", "budget_limit",
          "pathway_suitable"])]
-    rows = []
-    for loc, g, t in m.NEED:
-        people = _value(m.unmet[loc, g, t])
-        demand = _value(m.demand[loc, g, t])
-        reason = ""
-        if people > _TOLERANCE:
-            here = limits[(limits["year"] == t) & limits["locality"].isin([loc, ""])]
-            reason = "; ".join(sorted(set(here["constraint_label"]))) or \
-                "meeting it would cost more than the unmet-need penalty"
-        rows.append({"locality": loc, "cohort": g, "year": t, "demand": demand,
-                     "unmet": people, "unmet_share": people / demand if demand else 0.0,
-                     "why": reason})
-    return pd.DataFrame(rows)
+    keys = v.keys(m.unmet)
+    people, demand = v.of(m.unmet), parameter_values(m.demand)
+    reasons = [""] * len(keys)
+    for i in np.flatnonzero(people > _TOLERANCE):
+        loc, _, t = keys[i]
+        here = limits[(limits["year"] == t) & limits["locality"].isin([loc, ""])]
+        reasons[i] = "; ".join(sorted(set(here["constraint_label"]))) or \
+            "meeting it would cost more than the unmet-need penalty"
+    share = np.divide(people, demand, out=np.zeros_like(people), where=demand != 0)
+    return _frame(keys, ["locality", "cohort", "year"], demand=demand, unmet=people,
+                  unmet_share=share, why=reasons)
 
 
-def workforce_plan(m) -> pd.DataFrame:
+def workforce_plan(m, v: Values) -> pd.DataFrame:
     """Staff needed by the capacity plan, in post, recruited, and the recruitment limit."""
     d = m.data
-    rows = []
-    for loc, w, t in m.STAFF:
-        needed = sum(d.staff_per_unit[s, w] * _value(m.cap[loc, s, t])
-                     for s in d.services_needing[w])
-        rows.append({"locality": loc, "role": w, "year": t, "staff_needed": needed,
-                     "staff_in_post": _value(m.staff[loc, w, t]),
-                     "recruited": _value(m.hire[loc, w, t]),
-                     "recruitment_limit": _value(m.hire_max[loc, w])})
-    return pd.DataFrame(rows, columns=["locality", "role", "year", "staff_needed",
-                                       "staff_in_post", "recruited", "recruitment_limit"])
+    keys = v.keys(m.staff)
+    capacity = dict(zip(v.keys(m.cap), v.of(m.cap).tolist(), strict=True))
+    needed = [sum(d.staff_per_unit[s, w] * capacity[loc, s, t] for s in d.services_needing[w])
+              for loc, w, t in keys]
+    limit = dict(zip(m.hire_max.keys(), parameter_values(m.hire_max).tolist(), strict=True))
+    return _frame(keys, ["locality", "role", "year"], staff_needed=needed,
+                  staff_in_post=v.of(m.staff), recruited=v.of(m.hire),
+                  recruitment_limit=[limit[loc, w] for loc, w, _ in keys])
 
 
-def outcome_report(m) -> pd.DataFrame:
+def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
+    """People achieving each indicator, by (locality, cohort, year)."""
+    d = m.data
+    people = v.of(m.x)
+    result: dict[str, dict[tuple, float]] = {k: defaultdict(float) for k in d.indicators}
+    for (loc, p, t), count in zip(v.keys(m.x), people.tolist(), strict=True):
+        g = d.pathway_cohort[p]
+        for k in d.indicators:
+            share = d.outcome.get((p, k))
+            if share is not None:
+                result[k][loc, g, t] += share * count
+    return result
+
+
+def outcome_report(m, v: Values) -> pd.DataFrame:
     """Every indicator achieved, area-wide each year, and against each target."""
     d = m.data
+    achieved = _achieved_by(m, v)
+    demand = dict(zip(m.demand.keys(), parameter_values(m.demand).tolist(), strict=True))
+
+    def total(table, localities, cohorts, year) -> float:
+        return sum(table.get((loc, g, year), 0.0) for loc in localities for g in cohorts)
+
     rows = []
     for k in d.indicators:
         for t in m.T:
-            count = _value(achieved(m, k, d.localities, d.cohorts, t))
-            demand = sum(_value(m.demand[n]) for n in d.needs_in[t])
+            count = total(achieved[k], d.localities, d.cohorts, t)
+            need = sum(demand[n] for n in d.needs_in[t])
             rows.append({"target": "", "indicator": k, "group": "area", "year": t,
                          "achieved_people": count,
-                         "achieved_share": count / demand if demand else 0.0,
+                         "achieved_share": count / need if need else 0.0,
                          "sense": "", "level": float("nan"), "basis": "demand",
                          "required_people": float("nan"), "met": True})
-    for key in m.TARGET:
+    lower, upper = v.bounds(m.outcome_target)
+    for i, key in enumerate(v.keys(m.outcome_target)):
         row = d.target_rows[key]
-        count = _value(achieved(m, row.indicator, row.localities, row.cohorts, row.year))
-        constraint = m.outcome_target[key]
-        required = _value(constraint.lower if row.sense == "at_least" else constraint.upper)
-        demand = sum(_value(m.demand[loc, g, row.year])
-                     for loc in row.localities for g in row.cohorts)
+        count = total(achieved[row.indicator], row.localities, row.cohorts, row.year)
+        required = float(lower[i] if row.sense == "at_least" else upper[i])
+        need = total(demand, row.localities, row.cohorts, row.year)
         met = count >= required - _TOLERANCE if row.sense == "at_least" \
             else count <= required + _TOLERANCE
         rows.append({"target": key[0], "indicator": row.indicator, "group": key[1],
                      "year": row.year, "achieved_people": count,
-                     "achieved_share": count / demand if demand else 0.0,
+                     "achieved_share": count / need if need else 0.0,
                      "sense": row.sense, "level": row.level, "basis": row.basis,
                      "required_people": required,
                      "met": met})
     return pd.DataFrame(rows)
 
 
-def cost_breakdown(m) -> pd.DataFrame:
+def cost_breakdown(m, v: Values) -> pd.DataFrame:
     """Cost by service, payment type, locality and year, undiscounted and discounted."""
     d = m.data
-    rows = []
+    parts = []
 
-    def add(loc, item, payment, t, amount):
-        if abs(amount) > _TOLERANCE:
-            rows.append({"locality": loc, "service": item, "payment": payment, "year": t,
-                         "cost": amount, "discounted_cost": amount * d.discount[t]})
+    def add(keys, item_of, payments: list[str], amounts: list[np.ndarray]):
+        # Payments of one row side by side, so rows keep the order the model lists them in.
+        stacked = np.stack(amounts, axis=1).ravel()
+        n = len(payments)
+        for i in np.flatnonzero(np.abs(stacked) > _TOLERANCE).tolist():
+            key = keys[i // n]
+            t = key[-1]
+            amount = float(stacked[i])
+            parts.append((key[0], item_of(key), payments[i % n], t, amount,
+                          amount * d.discount[t]))
 
-    for loc, s, t in m.CAP:
-        add(loc, s, "block", t, _value(m.capacity_payment[loc, s, t]))
-        add(loc, s, "spot", t, _value(m.use_payment[loc, s, t]))
-        add(loc, s, "outcomes", t, _value(m.outcome_payment[loc, s, t]))
-    for loc, w, t in m.STAFF:
-        add(loc, w, "recruitment", t, _value(m.recruitment_cost[loc, w, t]))
-    for loc, g, t in m.NEED:
-        add(loc, "unmet need", "penalty", t, _value(m.unmet_penalty[loc, g, t]))
-    return pd.DataFrame(rows, columns=["locality", "service", "payment", "year", "cost",
-                                       "discounted_cost"])
+    add(v.keys(m.cap), lambda key: key[1], ["block", "spot", "outcomes"],
+        [v.expression(m.capacity_payment), v.expression(m.use_payment),
+         v.expression(m.outcome_payment)])
+    add(v.keys(m.staff), lambda key: key[1], ["recruitment"],
+        [v.expression(m.recruitment_cost)])
+    add(v.keys(m.unmet), lambda key: "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
+    return pd.DataFrame(parts, columns=["locality", "service", "payment", "year", "cost",
+                                        "discounted_cost"])
 
 
 @dataclass(frozen=True)
@@ -212,53 +230,82 @@ def _where(family: str, index: tuple) -> dict[str, str]:
     return {"locality": index[0], "item": index[1], "year": index[-1]}
 
 
-def _is_binding(constraint) -> bool:
-    body = _value(constraint.body)
-    for bound in (constraint.lower, constraint.upper):
-        if bound is not None:
-            level = _value(bound)
-            if abs(body - level) <= _TOLERANCE * max(1.0, abs(level)):
-                return True
-    return False
+def _names(component, keys: list) -> list[str]:
+    """Pyomo's names for a component's members (``capacity_covers_use[Melton,reablement,
+    2027/28]``), each index value written once however many members share it."""
+    written: dict = {}
+
+    def write(value) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = name_repr(value)
+        return text
+
+    prefix = component.name
+    return [f"{prefix}[{','.join(write(i) for i in key)}]" if type(key) is tuple
+            else f"{prefix}[{write(key)}]" for key in keys]
 
 
-def shadow_prices(m, duals: dict) -> pd.DataFrame:
+def _binding(v: Values, constraint) -> np.ndarray:
+    """Whether each member's body sits on one of its bounds."""
+    body = v.body(constraint)
+    lower, upper = v.bounds(constraint)
+    result = np.zeros(len(body), dtype=bool)
+    for level in (lower, upper):
+        finite = np.isfinite(level)
+        close = np.abs(body - level) <= _TOLERANCE * np.maximum(1.0, np.abs(level))
+        result |= finite & close
+    return result
+
+
+def shadow_prices(m, v: Values) -> pd.DataFrame:
     """The marginal value of every capacity, workforce, outcome, market, suitability and
     budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
     outcome per £ when maximising an outcome)."""
     d = m.data
     maximising = d.objective != "min_cost"
-    rows = []
+    parts = []
     for family, how in _FAMILIES.items():
         unit = how.unit.replace("£", f"{d.objective_indicator} people", 1) if maximising \
             else how.unit
-        for index, constraint in getattr(m, family).items():
-            index = index if isinstance(index, tuple) else (index,)
-            dual = duals.get(constraint, 0.0)
-            rows.append({
-                "family": family, **_where(family, index),
-                "constraint_label": how.describe(d, *index),
-                "shadow_price": (dual if family == "demand_met" else abs(dual)) + 0.0,
-                "unit": unit,
-                "binding": _is_binding(constraint) if family != "demand_met" else True,
-                "constraint": constraint.name,
-            })
-    return pd.DataFrame(rows, columns=["family", "locality", "item", "year",
-                                       "constraint_label", "shadow_price", "unit", "binding",
-                                       "constraint"])
+        constraint = getattr(m, family)
+        keys = v.keys(constraint)
+        if not keys:
+            continue
+        indices = [key if isinstance(key, tuple) else (key,) for key in keys]
+        dual = v.dual(constraint)
+        spread = [_where(family, index) for index in indices]
+        parts.append(pd.DataFrame({
+            "family": family,
+            "locality": [w["locality"] for w in spread],
+            "item": [w["item"] for w in spread],
+            "year": [w["year"] for w in spread],
+            "constraint_label": [how.describe(d, *index) for index in indices],
+            "shadow_price": (dual if family == "demand_met" else np.abs(dual)) + 0.0,
+            "unit": unit,
+            "binding": _binding(v, constraint) if family != "demand_met" else True,
+            "constraint": _names(constraint, keys),
+        }))
+    columns = ["family", "locality", "item", "year", "constraint_label", "shadow_price",
+               "unit", "binding", "constraint"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
-def extract(m, duals: dict) -> dict[str, pd.DataFrame]:
-    """Every results table of a solved model."""
-    prices = shadow_prices(m, duals)
+def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:
+    """Every results table of a solved model: from the solver's arrays when given, else from
+    the values and duals loaded into the model."""
+    v = values if values is not None else Values.from_model(m, duals)
+    prices = shadow_prices(m, v)
     return {
-        "capacity": capacity_plan(m),
-        "flows": flows(m),
-        "caseload": caseload(m),
-        "moves": moves(m),
-        "unmet": unmet_need(m, prices),
-        "workforce": workforce_plan(m),
-        "outcomes": outcome_report(m),
-        "costs": cost_breakdown(m),
+        "capacity": capacity_plan(m, v),
+        "flows": flows(m, v),
+        "caseload": caseload(m, v),
+        "moves": moves(m, v),
+        "unmet": unmet_need(m, v, prices),
+        "workforce": workforce_plan(m, v),
+        "outcomes": outcome_report(m, v),
+        "costs": cost_breakdown(m, v),
         "shadow_prices": prices,
     }
