@@ -27,6 +27,7 @@ recruiting more (which is reported); they still appear in the IIS.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -265,19 +266,23 @@ def _level(value: float, basis: str) -> str:
     return f"{value * 100:.1f}".removesuffix(".0") + "%"
 
 
+def _where(d, name, group, year) -> str:
+    """Where a target row applies: 'in Melton', 'across the area'."""
+    row = d.target_rows[name, group, year]
+    if group != "area":
+        return f"in {group}"
+    if len(row.localities) == 1:
+        return f"in {row.localities[0]}"
+    if len(row.localities) == len(d.localities):
+        return "across the area"
+    return f"across {_and(list(row.localities))}"
+
+
 def _target_scope(d, name, group, year) -> str:
     """What a target row counts, where and when: 'independent after reablement in Melton,
     2027/28'."""
     row = d.target_rows[name, group, year]
-    if group != "area":
-        where = f"in {group}"
-    elif len(row.localities) == 1:
-        where = f"in {row.localities[0]}"
-    elif len(row.localities) == len(d.localities):
-        where = "across the area"
-    else:
-        where = f"across {_and(list(row.localities))}"
-    return f"{_lower_first(d.labels[row.indicator])} {where}, {year}"
+    return f"{_lower_first(d.labels[row.indicator])} {_where(d, name, group, year)}, {year}"
 
 
 def _target_subject(d, name, group, year) -> str:
@@ -288,22 +293,25 @@ def _target_subject(d, name, group, year) -> str:
 
 
 def _target_level_after(m, index, amount: float, limit: float) -> float:
-    """The target level that the relaxed number of people corresponds to."""
+    """The target level the relaxed number of people corresponds to, rounded so that it is
+    within reach: a floor lowered (a ceiling raised) to a tenth of a percentage point, or a
+    tenth of a rate per 100,000."""
     row = m.data.target_rows[index]
-    if limit <= 0:
+    if row.basis == "population":
+        per_level, step = row.population / 100_000, 0.1
+    else:
+        per_level, step = sum(pyo.value(m.demand[loc, g, row.year])
+                              for loc in row.localities for g in row.cohorts), 0.001
+    if per_level <= 0:
         return row.level
-    sign = -1.0 if row.sense == "at_least" else 1.0
-    return row.level * (limit + sign * amount) / limit
+    if row.sense == "at_least":
+        return math.floor((limit - amount) / per_level / step + 1e-6) * step
+    return math.ceil((limit + amount) / per_level / step - 1e-6) * step
 
 
 def _target_level_words(m, index, amount: float, limit: float) -> str:
-    row = m.data.target_rows[index]
-    new = _target_level_after(m, index, amount, limit)
-    # Round the way that keeps the change enough: a floor lowered, a ceiling raised.
-    step = 0.1 if row.basis == "population" else 0.001
-    new = (math.floor(new / step + 1e-6) if row.sense == "at_least"
-           else math.ceil(new / step - 1e-6)) * step
-    return _level(new, row.basis)
+    return _level(_target_level_after(m, index, amount, limit),
+                  m.data.target_rows[index].basis)
 
 
 def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
@@ -312,7 +320,7 @@ def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
     n = _number(amount)
     if family == "outcome_target":
         row = d.target_rows[index]
-        return (f"target {index[0]} ({_target_scope(d, *index)}) set at "
+        return (f"target {index[0]} {_where(d, *index)}, {index[2]}: "
                 f"{_target_level_words(m, index, amount, limit)} rather than "
                 f"{_level(row.level, row.basis)}")
     if family == "hiring_limit":
@@ -529,29 +537,53 @@ def _resources(alternative: Alternative, m) -> str:
     }.get(alternative.group, "the other limits")
 
 
-def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
+def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str, str]:
+    """The targets that cannot be met, where (for one target over several places and years),
+    and the levels that could be: 'the target of 65% independent ... in Melton, 2027/28
+    (target X)', '', 'a target of 46.4%'."""
     d = m.data
+    by_name: dict[str, list[Relaxation]] = defaultdict(list)
+    for r in relaxations:
+        by_name[r.index[0]].append(r)
+    subjects, scopes, levels = [], [], []
+    for name, rows in by_name.items():
+        target = d.target_rows[rows[0].index]
+        reachable = [_target_level_after(m, r.index, r.amount, r.limit) for r in rows]
+        if len(rows) == 1:
+            subjects.append(_target_subject(d, *rows[0].index))
+            scopes.append("")
+            level = f"a target of {_level(reachable[0], target.basis)}"
+        else:
+            ceiling = "" if target.sense == "at_least" else "at most "
+            places = sum(1 for key in d.target_rows if key[0] == name)
+            subjects.append(
+                f"the target of {ceiling}{_level(target.level, target.basis)} "
+                f"{_lower_first(d.labels[target.indicator])} (target {name})")
+            scopes.append(f" in each of its {places} places and years" if len(rows) == places
+                          else f" in {len(rows)} of its {places} places and years")
+            uniform = min(reachable) if target.sense == "at_least" else max(reachable)
+            low, high = min(reachable), max(reachable)
+            level = f"a target of {_level(uniform, target.basis)} everywhere"
+            if high - low > 1e-9:
+                level += (f" (each place and year can reach {_level(low, target.basis)} to "
+                          f"{_level(high, target.basis)})")
+        levels.append(level + (f" for target {name}" if len(by_name) > 1 else ""))
+    if len(subjects) == 1:
+        return subjects[0], scopes[0], levels[0]
+    return _and([s + scope for s, scope in zip(subjects, scopes, strict=True)]), "", \
+        _and(levels)
+
+
+def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
     targets = next((a for a in alternatives if a.group == "targets"), None)
     others = [a for a in alternatives if a.group != "targets"]
     if targets is not None:
-        rows = targets.relaxations
-        if len(rows) == 1:
-            subject = _target_subject(d, *rows[0].index)
-            levels = "a target of " + _target_level_words(m, rows[0].index, rows[0].amount,
-                                                          rows[0].limit)
-        else:
-            subject = "the targets " + _and(sorted({r.index[0] for r in rows}))
-            levels = "targets of " + _and([
-                f"{_target_level_words(m, r.index, r.amount, r.limit)} "
-                f"{'across the area' if r.index[1] == 'area' else 'in ' + r.index[1]}, "
-                f"{r.index[2]}" for r in rows[:MAX_LISTED]])
-        verb = "cannot be met" if len(rows) == 1 else "cannot all be met"
+        subject, scope, levels = _targets_in_words(m, targets.relaxations)
+        several = " and " in subject
         within = _and([_resources(a, m) for a in others]) if others else "the other limits"
-        needs = [a.words() for a in others]
-        if not others and smallest is not None and smallest.group == "combined":
-            needs = [smallest.words()]
-        sentence = f"{subject[0].upper()}{subject[1:]} {verb} with {within}: it needs " \
-            + _or(needs + [levels]) + "."
+        sentence = (f"{subject[0].upper()}{subject[1:]} cannot {'all ' if several else ''}be "
+                    f"met{scope} with {within}: it needs " +
+                    _or([a.words() for a in others] + [levels]) + ".")
         return [sentence]
     if others:
         kinds = _and([_resources(a, m) for a in others])

@@ -175,3 +175,24 @@ def test_troubleshooting_shows_what_the_command_prints(tmp_path: Path):
     printed = result.stderr.splitlines()
     assert printed[:-1] == shown[:-1]
     assert printed[-1].startswith("Details: ") and shown[-1].startswith("Details: ")
+
+
+def test_a_target_failing_in_several_places_and_years_is_explained_once():
+    """The workforce example's target held in both years: 8.08 more workers in 2026/27
+    (28.48 places for 65% of 300 against 20.4 in post), and 1.27 more in 2027/28 (29.05
+    places against 28.48 × 0.87 + 3 kept and recruited); or a level each year can reach."""
+    data = _example("infeasible-workforce-target").model_dump()
+    data["targets"][0].update(years=[], scope="each_locality")
+    diagnosis = solve(Instance.model_validate(data)).diagnosis
+    assert diagnosis.explanation[0] == (
+        "The target of 65% independent after a short-term service (target independence_2027) "
+        "cannot be met in each of its 2 places and years with the reablement workers that can "
+        "be recruited: it needs 8.1 more reablement workers recruited in Melton in 2026/27 "
+        "(the limit is 3 a year) and 1.3 more reablement workers recruited in Melton in "
+        "2027/28 (the limit is 3 a year), or a target of 46.4% everywhere (each place and year "
+        "can reach 46.4% to 46.5%).")
+    hiring = {r.index[2]: r.amount for a in diagnosis.alternatives if a.group == "workforce"
+              for r in a.relaxations}
+    assert hiring == pytest.approx({"2026/27": 0.65 * 300 / 0.79 * 6 / 52 - 20.4,
+                                    "2027/28": 0.65 * 306 / 0.79 * 6 / 52
+                                    - (0.65 * 300 / 0.79 * 6 / 52 * 0.87 + 3)})
