@@ -251,15 +251,20 @@ class LinearProgram:
 
     def expression_values(self, component, x: np.ndarray) -> np.ndarray:
         """The values of an indexed named expression's members at ``x``, in index order."""
-        reader = self.reader
-        values = np.empty(len(component))
+        read = self.reader.read_named
+        count = len(component)
+        constants, lengths = np.empty(count), np.empty(count, dtype=np.int64)
+        columns: list[int] = []
+        coefficients: list[float] = []
         for i, member in enumerate(component.values()):
-            named = reader.read_named(member)
-            total = named.constant
-            for column, coefficient in named.terms.items():
-                total += coefficient * x[column]
-            values[i] = total
-        return values
+            named = read(member)
+            constants[i] = named.constant
+            lengths[i] = len(named.terms)
+            columns.extend(named.terms)
+            coefficients.extend(named.terms.values())
+        rows = np.repeat(np.arange(count), lengths)
+        products = np.asarray(coefficients) * x[np.asarray(columns, dtype=np.int64)]
+        return constants + np.bincount(rows, weights=products, minlength=count)
 
     def changed_parameters(self, model) -> set:
         """Mutable parameter components whose values differ from when they were last read."""

@@ -18,7 +18,7 @@ from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract
-from optimiser.solve import SolveOptions, SolveOutcome, solve_model
+from optimiser.solve import SolveOptions, SolveOutcome, solve_direct, solve_model
 
 Progress = Callable[[str], None]
 
@@ -86,7 +86,7 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     if outcome.status == "optimal":
         progress("extracting results")
         start = time.perf_counter()
-        solution.tables = extract(model, outcome.duals)
+        solution.tables = extract(model, outcome.duals, outcome.values)
         solution.timings["extract"] = time.perf_counter() - start
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
@@ -102,7 +102,10 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
-    outcome = solve_model(model, options)
+    route = solve_direct if options.route == "direct" else solve_model
+    outcome = route(model, options)
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
+    if outcome.compile_seconds:
+        timings["compile"] = outcome.compile_seconds
     return finish(instance.name, model, outcome, timings, progress, options)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
 from optimiser.compile import Values, parameter_values
@@ -71,11 +72,15 @@ def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
          "pathway_suitable"])]
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
+    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for year, loc, label in zip(limits["year"], limits["locality"], limits["constraint_label"],
+                                strict=True):
+        labels[year, loc].add(label)
     reasons = [""] * len(keys)
     for i in np.flatnonzero(people > _TOLERANCE):
         loc, _, t = keys[i]
-        here = limits[(limits["year"] == t) & limits["locality"].isin([loc, ""])]
-        reasons[i] = "; ".join(sorted(set(here["constraint_label"]))) or \
+        here = labels.get((t, loc), set()) | labels.get((t, ""), set())
+        reasons[i] = "; ".join(sorted(here)) or \
             "meeting it would cost more than the unmet-need penalty"
     share = np.divide(people, demand, out=np.zeros_like(people), where=demand != 0)
     return _frame(keys, ["locality", "cohort", "year"], demand=demand, unmet=people,
@@ -148,27 +153,35 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
 def cost_breakdown(m, v: Values) -> pd.DataFrame:
     """Cost by service, payment type, locality and year, undiscounted and discounted."""
     d = m.data
+    columns = ["locality", "service", "payment", "year", "cost"]
     parts = []
 
-    def add(keys, item_of, payments: list[str], amounts: list[np.ndarray]):
+    def add(keys, item: str | None, payments: list[str], amounts: list[np.ndarray]):
         # Payments of one row side by side, so rows keep the order the model lists them in.
         stacked = np.stack(amounts, axis=1).ravel()
-        n = len(payments)
-        for i in np.flatnonzero(np.abs(stacked) > _TOLERANCE).tolist():
-            key = keys[i // n]
-            t = key[-1]
-            amount = float(stacked[i])
-            parts.append((key[0], item_of(key), payments[i % n], t, amount,
-                          amount * d.discount[t]))
+        chosen = np.flatnonzero(np.abs(stacked) > _TOLERANCE)
+        if not len(chosen):
+            return
+        index = np.empty(len(keys), dtype=object)
+        index[:] = keys
+        rows = index[chosen // len(payments)]
+        parts.append(pd.DataFrame({
+            "locality": [key[0] for key in rows],
+            "service": [key[1] for key in rows] if item is None else item,
+            "payment": np.asarray(payments, dtype=object)[chosen % len(payments)],
+            "year": [key[-1] for key in rows],
+            "cost": stacked[chosen],
+        }))
 
-    add(v.keys(m.cap), lambda key: key[1], ["block", "spot", "outcomes"],
+    add(v.keys(m.cap), None, ["block", "spot", "outcomes"],
         [v.expression(m.capacity_payment), v.expression(m.use_payment),
          v.expression(m.outcome_payment)])
-    add(v.keys(m.staff), lambda key: key[1], ["recruitment"],
-        [v.expression(m.recruitment_cost)])
-    add(v.keys(m.unmet), lambda key: "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
-    return pd.DataFrame(parts, columns=["locality", "service", "payment", "year", "cost",
-                                        "discounted_cost"])
+    add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
+    add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        {name: pd.Series(dtype=object if name != "cost" else float) for name in columns})
+    frame["discounted_cost"] = frame["cost"] * frame["year"].map(d.discount).astype(float)
+    return frame
 
 
 @dataclass(frozen=True)
@@ -242,7 +255,7 @@ def _names(component, keys: list) -> list[str]:
         return text
 
     prefix = component.name
-    return [f"{prefix}[{','.join(write(i) for i in key)}]" if type(key) is tuple
+    return [f"{prefix}[{','.join(map(write, key))}]" if type(key) is tuple
             else f"{prefix}[{write(key)}]" for key in keys]
 
 
@@ -296,7 +309,11 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
 def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:
     """Every results table of a solved model: from the solver's arrays when given, else from
     the values and duals loaded into the model."""
-    v = values if values is not None else Values.from_model(m, duals)
+    with PauseGC():  # no cyclic collection walking the whole model while tables are built
+        return _tables(m, values if values is not None else Values.from_model(m, duals))
+
+
+def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
     prices = shadow_prices(m, v)
     return {
         "capacity": capacity_plan(m, v),

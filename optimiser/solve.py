@@ -1,4 +1,13 @@
-"""Solving the model with HiGHS through Pyomo's persistent HiGHS interface (highspy).
+"""Solving the model with HiGHS (highspy), by one of two routes to the same LP.
+
+* Pyomo's persistent HiGHS interface (appsi): :func:`make_solver` and :func:`solve_model`.
+  It hands HiGHS the model row by row and follows any change to the model, so diagnosis,
+  the frontier and appraisals that add rows use it.
+* The direct route: :class:`DirectHighs` and :func:`solve_direct` translate the model into
+  HiGHS's arrays (:mod:`optimiser.compile`) and pass them in one call, several times faster
+  on national models, and re-solve after parameter changes from the last basis. ``optimiser
+  solve`` uses it. tests/test_direct.py holds the two routes to the same objective and duals
+  on every shipped instance.
 
 The solver reports its own solve time separately from model building, so performance
 claims compare like with like. Every way a solve can end is turned into a status a person
@@ -7,13 +16,18 @@ can act on; nothing here raises for an infeasible or interrupted solve."""
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
+
+from optimiser.compile import LinearProgram, Values, compile_model
 
 Method = Literal["choose", "ipm", "simplex"]
 
@@ -60,6 +74,9 @@ class SolveOptions:
     'choose' (HiGHS decides)."""
     iteration_limit: int | None = None
     """Simplex iteration limit; None for HiGHS's default."""
+    route: Literal["direct", "appsi"] = "direct"
+    """How ``pipeline.solve`` hands the model to HiGHS: 'direct' (arrays in one call, see
+    :class:`DirectHighs`) or 'appsi' (Pyomo's persistent interface). Same LP either way."""
 
 
 @dataclass
@@ -74,6 +91,10 @@ class SolveOutcome:
     columns: int
     nonzeros: int
     duals: dict = field(default_factory=dict, repr=False)
+    values: Values | None = field(default=None, repr=False)
+    """The plan as arrays (from the direct route), for fast result tables."""
+    compile_seconds: float = 0.0
+    """Seconds spent translating the model into HiGHS's arrays (direct route)."""
 
 
 def highs_options(options: SolveOptions) -> dict:
@@ -139,6 +160,8 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
                 solver: Highs | None = None) -> SolveOutcome:
     """Solve the model; load the plan and the duals into it when it is optimal."""
     solver = solver or make_solver(options)
+    prior = solver._solver_model  # the highspy.Highs object Pyomo drives, if built yet
+    before = _run_time(prior)
     try:
         result = solver.solve(model)
         status = _STATUS.get(result.termination_condition, "error")
@@ -147,7 +170,7 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
     highs = solver._solver_model  # the highspy.Highs object Pyomo drives
     outcome = SolveOutcome(
         status=status, message=MESSAGES[status], objective=None,
-        highs_seconds=highs.getRunTime() if highs is not None else 0.0,
+        highs_seconds=_run_time(highs) - (before if highs is prior else 0.0),
         rows=highs.getNumRow() if highs is not None else 0,
         columns=highs.getNumCol() if highs is not None else 0,
         nonzeros=highs.getNumNz() if highs is not None else 0,
@@ -157,3 +180,153 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
         outcome.objective = pyo.value(model.objective)
         outcome.duals = solver.get_duals()
     return outcome
+
+
+def _run_time(highs) -> float:
+    """HiGHS's own clock: seconds spent in ``run`` over the object's life (it adds up)."""
+    return highs.getRunTime() if highs is not None else 0.0
+
+
+_MODEL_STATUS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnbounded": "unbounded",
+    "kUnboundedOrInfeasible": "infeasible",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+    "kObjectiveBound": "objective_limit",
+    "kObjectiveTarget": "objective_limit",
+    "kInterrupt": "interrupted",
+}
+
+
+def array_scaling(lp: LinearProgram) -> dict[str, int]:
+    """:func:`user_scaling` read from the compiled arrays rather than from HiGHS."""
+    bounds = np.concatenate([lp.rows.lower, lp.rows.upper, lp.col_lower, lp.col_upper])
+    return {"user_bound_scale": _power_of_two_down(bounds),
+            "user_objective_scale": _power_of_two_down(lp.cost)}
+
+
+def highs_lp(lp: LinearProgram, names: bool = False) -> highspy.HighsLp:
+    """The compiled model as a ``highspy.HighsLp``; with ``names``, columns and rows carry
+    the model's names (spaces made underscores, as MPS needs)."""
+    result = highspy.HighsLp()
+    result.num_col_, result.num_row_ = len(lp.columns), lp.rows.count
+    result.col_cost_, result.offset_ = lp.cost, lp.offset
+    result.col_lower_, result.col_upper_ = lp.col_lower, lp.col_upper
+    result.row_lower_, result.row_upper_ = lp.rows.lower, lp.rows.upper
+    result.sense_ = highspy.ObjSense.kMaximize if lp.maximise else highspy.ObjSense.kMinimize
+    matrix = result.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kRowwise
+    matrix.num_col_, matrix.num_row_ = len(lp.columns), lp.rows.count
+    matrix.start_, matrix.index_, matrix.value_ = lp.rows.start, lp.rows.index, lp.rows.value
+    if names:
+        result.col_names_ = [v.name.replace(" ", "_") for v in lp.columns]
+        result.row_names_ = [c.name.replace(" ", "_") for c in lp.constraints]
+    return result
+
+
+class DirectHighs:
+    """HiGHS given the model's arrays in one call (:mod:`optimiser.compile`), kept for
+    re-solves.
+
+    The first solve translates the model and passes it to HiGHS. Later solves of the same
+    model re-read only the rows and costs that read a mutable parameter that changed
+    (demand, prices, recruitment limits, target levels, budgets), change them in place, and
+    re-run HiGHS from its last basis with the dual simplex method, whatever method solved it
+    first. A model whose rows or variables change needs a new solver."""
+
+    def __init__(self, options: SolveOptions = SolveOptions()):
+        self.options = options
+        self.model: pyo.ConcreteModel | None = None
+        self.lp: LinearProgram | None = None
+        self.highs: highspy.Highs | None = None
+        self.solves = 0
+
+    def _load(self, model: pyo.ConcreteModel) -> None:
+        self.lp = compile_model(model)
+        self.model = model
+        self.highs = highspy.Highs()
+        for name, value in highs_options(self.options).items():
+            self.highs.setOptionValue(name, value)
+        if self.options.time_limit is not None:
+            self.highs.setOptionValue("time_limit", float(self.options.time_limit))
+        self.highs.passModel(highs_lp(self.lp))
+
+    def _update(self) -> None:
+        """Pass HiGHS what changed since the last solve; switch re-solves to simplex."""
+        highs, changes = self.highs, self.lp.refresh(self.model)
+        if changes.bounds:
+            rows = np.asarray(changes.bounds, dtype=np.int32)
+            highs.changeRowsBounds(len(rows), rows, self.lp.rows.lower[rows],
+                                   self.lp.rows.upper[rows])
+        if changes.costs:
+            columns = np.asarray(changes.costs, dtype=np.int32)
+            highs.changeColsCost(len(columns), columns, self.lp.cost[columns])
+        for row, column, value in changes.coefficients:
+            highs.changeCoeff(row, column, value)
+        if changes.offset is not None:
+            highs.changeObjectiveOffset(changes.offset)
+        if self.options.method == "ipm":
+            highs.setOptionValue("solver", "simplex")
+
+    def _run(self) -> str:
+        """Run HiGHS; the status of the run, never an exception."""
+        try:
+            if self.highs.run() == highspy.HighsStatus.kError:
+                return "error"
+        except RuntimeError:
+            return "error"
+        return _MODEL_STATUS.get(self.highs.getModelStatus().name, "error")
+
+    def solve(self, model: pyo.ConcreteModel) -> SolveOutcome:
+        """Solve (or re-solve) the model; load the plan into it when it is optimal."""
+        start = time.perf_counter()
+        with PauseGC():
+            if model is not self.model:
+                self._load(model)
+            else:
+                self._update()
+        compile_seconds = time.perf_counter() - start
+        highs, lp = self.highs, self.lp
+        for name, value in array_scaling(lp).items():
+            highs.setOptionValue(name, value)
+        before = highs.getRunTime()
+        status = self._run()
+        self.solves += 1
+        outcome = SolveOutcome(
+            status=status, message=MESSAGES[status], objective=None,
+            highs_seconds=highs.getRunTime() - before, rows=lp.rows.count,
+            columns=len(lp.columns), nonzeros=len(lp.rows.index),
+            compile_seconds=compile_seconds,
+        )
+        if status == "optimal":
+            solution = highs.getSolution()
+            x = np.asarray(solution.col_value)
+            row_dual = np.asarray(solution.row_dual)
+            with PauseGC():
+                for var, value in zip(lp.columns, x.tolist(), strict=True):
+                    var.set_value(value, skip_validation=True)
+                outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
+            outcome.objective = highs.getInfo().objective_function_value
+            outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
+        return outcome
+
+
+def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
+                 solver: DirectHighs | None = None) -> SolveOutcome:
+    """Solve the model by the direct route: the same contract as :func:`solve_model` (plan
+    and duals loaded when optimal), plus the plan as arrays."""
+    return (solver or DirectHighs(options)).solve(model)
+
+
+def write_model(model: pyo.ConcreteModel, path) -> None:
+    """Write the model for HiGHS (or any LP solver) to read: MPS for ``.mps``, CPLEX LP for
+    ``.lp``, with the model's own column and row names."""
+    with PauseGC():
+        lp = compile_model(model)
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.passModel(highs_lp(lp, names=True))
+    if highs.writeModel(str(path)) != highspy.HighsStatus.kOk:
+        raise OSError(f"HiGHS could not write the model to {path}")

@@ -9,6 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
@@ -78,7 +79,11 @@ def test_numerical_trouble_gives_a_clear_message_and_exit_1(tmp_path, monkeypatc
     def trouble(self, timer):
         raise RuntimeError("HiGHS: solve error")
 
+    def run_trouble(self):
+        raise RuntimeError("HiGHS: solve error")
+
     monkeypatch.setattr(ScaledHighs, "_solve", trouble)
+    monkeypatch.setattr(highspy.Highs, "run", run_trouble)  # the direct route's run
     out = tmp_path / "plan"
     _assert_no_plan(_solve_command(out), out, "error")
 
