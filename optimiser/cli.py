@@ -177,6 +177,38 @@ def evidence(
               f"{md_path}.")
 
 
+@app.command()
+def export(
+    instance: InstancePath,
+    mps: Annotated[Path | None, typer.Option(help="Write the LP as an MPS file (.mps).")] = None,
+    lp: Annotated[Path | None, typer.Option(help="Write the LP as a CPLEX LP file (.lp).")] = None,
+) -> None:
+    """Write the instance's linear programme for HiGHS (or any LP solver) to solve directly,
+    with the model's own row and column names: `highs FILE` gives the same optimum."""
+    from optimiser.io.atomic import atomic_path
+    from optimiser.pipeline import build
+    from optimiser.solve import write_model
+
+    wanted = [(path, suffix) for path, suffix in ((mps, ".mps"), (lp, ".lp")) if path]
+    if not wanted:
+        raise fail("Say where to write the model: --mps FILE.mps and/or --lp FILE.lp.",
+                   BAD_INPUT)
+    for path, suffix in wanted:
+        if path.suffix.lower() != suffix:
+            raise fail(f"--{suffix[1:]}: {escape(str(path))} should end in {suffix} (HiGHS "
+                       "reads the format from the file name).", BAD_INPUT)
+        if path.is_dir():
+            raise fail(f"--{suffix[1:]}: {escape(str(path))} is a folder; give a file name.",
+                       BAD_INPUT)
+    data = read_instance(instance)
+    model, _ = build(data)
+    for path, _ in wanted:
+        with atomic_path(path) as temporary:
+            size = write_model(model, temporary)
+        out.print(f"Wrote {data.name}'s LP ({size['rows']:,} rows, {size['columns']:,} "
+                  f"columns, {size['nonzeros']:,} nonzeros) to {escape(str(path))}.")
+
+
 # Option appraisal and the cost-versus-outcome frontier live in optimiser.appraisal.
 from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
 

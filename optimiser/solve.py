@@ -16,6 +16,7 @@ can act on; nothing here raises for an infeasible or interrupted solve."""
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -207,9 +208,20 @@ def array_scaling(lp: LinearProgram) -> dict[str, int]:
             "user_objective_scale": _power_of_two_down(lp.cost)}
 
 
-def highs_lp(lp: LinearProgram, names: bool = False) -> highspy.HighsLp:
-    """The compiled model as a ``highspy.HighsLp``; with ``names``, columns and rows carry
-    the model's names (spaces made underscores, as MPS needs)."""
+_LP_NAME = re.compile(r"[^A-Za-z0-9_(),.]")
+"""Characters HiGHS's LP writer may not accept in a name (it rejects '/', ':', '[', '-')."""
+
+
+def _file_name(name: str, form: str) -> str:
+    """A model name as MPS (no spaces) or LP allows it (``cap(Melton,reablement,2027_28)``)."""
+    if form == "lp":
+        return _LP_NAME.sub("_", name.replace("[", "(").replace("]", ")"))
+    return name.replace(" ", "_")
+
+
+def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
+    """The compiled model as a ``highspy.HighsLp``; with ``names`` ('mps' or 'lp'), columns
+    and rows carry the model's names, written as that file format allows."""
     result = highspy.HighsLp()
     result.num_col_, result.num_row_ = len(lp.columns), lp.rows.count
     result.col_cost_, result.offset_ = lp.cost, lp.offset
@@ -221,8 +233,8 @@ def highs_lp(lp: LinearProgram, names: bool = False) -> highspy.HighsLp:
     matrix.num_col_, matrix.num_row_ = len(lp.columns), lp.rows.count
     matrix.start_, matrix.index_, matrix.value_ = lp.rows.start, lp.rows.index, lp.rows.value
     if names:
-        result.col_names_ = [v.name.replace(" ", "_") for v in lp.columns]
-        result.row_names_ = [c.name.replace(" ", "_") for c in lp.constraints]
+        result.col_names_ = [_file_name(v.name, names) for v in lp.columns]
+        result.row_names_ = [_file_name(c.name, names) for c in lp.constraints]
     return result
 
 
@@ -320,13 +332,15 @@ def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(
     return (solver or DirectHighs(options)).solve(model)
 
 
-def write_model(model: pyo.ConcreteModel, path) -> None:
+def write_model(model: pyo.ConcreteModel, path) -> dict[str, int]:
     """Write the model for HiGHS (or any LP solver) to read: MPS for ``.mps``, CPLEX LP for
-    ``.lp``, with the model's own column and row names."""
+    ``.lp``, with the model's own column and row names. Returns the LP's size."""
     with PauseGC():
         lp = compile_model(model)
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
-        highs.passModel(highs_lp(lp, names=True))
-    if highs.writeModel(str(path)) != highspy.HighsStatus.kOk:
+        form = "lp" if str(path).lower().endswith(".lp") else "mps"
+        highs.passModel(highs_lp(lp, names=form))
+    if highs.writeModel(str(path)) == highspy.HighsStatus.kError:
         raise OSError(f"HiGHS could not write the model to {path}")
+    return lp.size
