@@ -22,6 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check optimiser models tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) output

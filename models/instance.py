@@ -8,7 +8,7 @@ Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,6 +23,17 @@ class Row(BaseModel):
     so a workbook's README sheet can explain each column."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Named(Protocol):
+    """A row of a table whose rows are named things: localities, cohorts, services, roles,
+    indicators, pathways and contract designs."""
+
+    @property
+    def name(self) -> Name: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 class Settings(Row):
@@ -297,6 +308,11 @@ class Instance(BaseModel):
 
     def table(self, name: str) -> list[Row]:
         """One of the instance's tables by name."""
+        return getattr(self, name)
+
+    def named(self, name: str) -> list[Named]:
+        """One of the instance's tables of named things (``localities``, ``services``, ...)
+        by name: the same rows as :meth:`table`, typed as having a name and a label."""
         return getattr(self, name)
 
     def updated(self, **changes: object) -> Instance:

@@ -5,13 +5,14 @@ and what was expected, so a person can find it in their spreadsheet."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from models.instance import Instance
+    from models.sourced import Amount
 
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 _SHARE_TOLERANCE = 1e-9
@@ -57,7 +58,7 @@ class _Checker:
         self.problems.append(Problem(table, row, field, repr(found), expected))
 
     def names(self, table: str) -> set[str]:
-        return {row.name for row in self.instance.table(table)}
+        return {row.name for row in self.instance.named(table)}
 
     def unique(self, table: str, *key: str) -> None:
         rows = self.instance.table(table)
@@ -205,17 +206,17 @@ def _check_packages(c: _Checker) -> None:
     """Package sizes: given where the setting's package varies, consistent where it is fixed."""
     fixed = {s.name: s.package for s in c.instance.services if s.kind == "long_term"}
 
-    def need(table: str, i: int, service: str, package: object, what: str) -> None:
+    def need(table: str, i: int, service: str, package: Amount | None, what: str) -> None:
         if service not in fixed:
             return
-        if fixed[service] is None and package is None:
+        given = fixed[service]
+        if given is None and package is None:
             c.add(table, i, "package", None,
                   f"{what} package in {service!r}'s units per person (the service has no "
                   "fixed package)")
-        if fixed[service] is not None and package is not None \
-                and package.value != fixed[service].value:  # type: ignore[union-attr]
-            c.add(table, i, "package", package.value,  # type: ignore[attr-defined]
-                  f"empty or {fixed[service].value} (the service's fixed package)")
+        if given is not None and package is not None and package.value != given.value:
+            c.add(table, i, "package", package.value,
+                  f"empty or {given.value} (the service's fixed package)")
 
     for i, d in enumerate(c.instance.destinations):
         need("destinations", i, d.service, d.package, "the")
@@ -231,7 +232,7 @@ def _check_packages(c: _Checker) -> None:
 
 
 def _check_pathway_shares(c: _Checker) -> None:
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     for d in c.instance.destinations:
         totals[d.pathway] += d.share.value
     for p in c.instance.pathways:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from models import TABLES, Instance, Sourced, cited_lines
+from models import TABLES, Instance, Sourced, Target, cited_lines
 
 COLUMNS = ["parameter", "value", "unit", "source"]
 
@@ -83,15 +83,16 @@ def _row_key(row: BaseModel) -> str:
 def _unit(instance: Instance, table: str, field: str, row: BaseModel | None) -> str:
     template = _UNITS.get((table, field))
     if template is None:
-        if table == "targets" and row is not None:
-            return ("per 100,000 population" if row.basis == "population"  # type: ignore[attr-defined]
+        if table == "targets" and isinstance(row, Target):
+            return ("per 100,000 population" if row.basis == "population"
                     else "share of the new need")
         return ""
     if "{unit}" not in template or row is None:
         return template
     services = {s.name: s for s in instance.services}
-    service = services.get(getattr(row, "to_service", None) if table == "moves" else
-                           getattr(row, "service", None) or getattr(row, "name", None))
+    name: str | None = (getattr(row, "to_service", None) if table == "moves" else
+                        getattr(row, "service", None) or getattr(row, "name", None))
+    service = None if name is None else services.get(name)
     return template.format(unit=service.unit if service else "unit")
 
 
@@ -178,8 +179,9 @@ def evidence_markdown(instance: Instance, table: pd.DataFrame | None = None,
         "|---|---:|---|---|",
     ]
     out += [
-        f"| `{_cell(r.parameter)}` | {_number(r.value)} | {_cell(r.unit)} | {_cell(r.source)} |"
-        for r in table.itertuples(index=False)
+        f"| `{_cell(parameter)}` | {_number(value)} | {_cell(unit)} | {_cell(source)} |"
+        for parameter, value, unit, source in zip(
+            table["parameter"], table["value"], table["unit"], table["source"], strict=True)
     ]
     if documents is not None and documents.is_dir():
         out += _quotes(table, documents)

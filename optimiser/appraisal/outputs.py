@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import Instance
+from models import ContractDesign, Instance, Service
 from optimiser.appraisal.load import LoadedAppraisal
 from optimiser.appraisal.store import Store
 from optimiser.appraisal.summary import base_columns
@@ -170,7 +170,7 @@ def _cost_outcome_figure(loaded: LoadedAppraisal, table: pd.DataFrame, indicator
     fig = px.scatter(optimal, x=x, y="total cost (£m)", color=colour, symbol=symbol,
                      hover_name="option", hover_data={"unmet people": ":,.0f"},
                      title=f"Cost against {indicator or 'option'}: every option with a plan")
-    if x.startswith("outcome:"):
+    if indicator and x.startswith("outcome:"):
         label = loaded.base.indicators[[k.name for k in loaded.base.indicators]
                                        .index(indicator)].label or indicator
         fig.update_xaxes(tickformat=".1%", title=f"{label} (share of new need)")
@@ -228,16 +228,18 @@ def _designs_figure(table: pd.DataFrame):
 
 
 def _designs_table(loaded: LoadedAppraisal) -> str:
-    designs, prices, services = {}, {}, {}
+    in_force: dict[str, ContractDesign] = {}
+    prices: dict[str, dict[str, float]] = {}
+    services: dict[str, Service] = {}
     for instance in loaded.instances.values():
         services.update({s.name: s for s in instance.services})
         for design in instance.contract_designs:
             if design.name in instance.settings.designs:
-                designs.setdefault(design.name, design)
+                in_force.setdefault(design.name, design)
         for row in instance.outcome_prices:
-            if row.design in instance.settings.designs:
+            if row.design is not None and row.design in instance.settings.designs:
                 prices.setdefault(row.design, {}).setdefault(row.indicator, row.price.value)
-    designs = list(designs.values())
+    designs = list(in_force.values())
     if not designs:
         return "<p class='note'>No option uses a contract design: every service is bought " \
                "on its base contract.</p>"

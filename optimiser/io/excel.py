@@ -119,10 +119,11 @@ def read_excel(path: Path | str) -> RawInstance:
     with collecting(problems):
         data, origins.main = _read_settings(str(path), grids[SETTINGS_SHEET])
     for table in (table for table in TABLES if table in grids):
+        sheet = SheetOrigin(str(path), table)
         with collecting(problems):
-            frame = frame_from_grid(grids[table], origins.tables[table])
-            data[table], origins.tables[table] = records_from_frame(
-                frame, row_model(table), origins.tables[table])
+            frame = frame_from_grid(grids[table], sheet)
+            data[table], origins.tables[table] = records_from_frame(frame, row_model(table),
+                                                                    sheet)
     raise_any(problems)
     return RawInstance(data, origins)
 

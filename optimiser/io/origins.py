@@ -15,7 +15,10 @@ Steps = Sequence[str | int]
 class Origin(Protocol):
     """A file (or part of one) that some of an instance's entries were read from."""
 
-    file: str
+    @property
+    def file(self) -> str:
+        """The file's path, as given."""
+        ...
 
     def locate(self, entry: str, row: int | None, path: Steps) -> str:
         """Where ``entry[row].path`` is in the file, in a person's words ('row 5')."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from pydantic import BaseModel
@@ -80,7 +80,8 @@ def is_blank(cell: object) -> bool:
     """An empty cell, however it was read: None, NaN or only spaces."""
     if isinstance(cell, str):
         return not cell.strip()
-    return bool(pd.isna(cell))
+    # pandas-stubs has no overload for an arbitrary object; pd.isna accepts any value.
+    return bool(pd.isna(cell))  # type: ignore[call-overload]
 
 
 def encode(fields: Fields, item: object) -> dict[str, Any]:
@@ -197,7 +198,9 @@ def records_from_frame(frame: pd.DataFrame, model: type[BaseModel],
     check_columns(list(frame.columns), columns(fields), columns(fields, required_only=True),
                   origin)
     records, rows = [], []
-    for position, cells in enumerate(frame.to_dict("records")):
+    # The headings are text (frame_from_grid), so each record is keyed by column name.
+    cells_by_row = cast(list[dict[str, Any]], frame.to_dict("records"))
+    for position, cells in enumerate(cells_by_row):
         if not all(is_blank(cell) for cell in cells.values()):
             records.append(decode(fields, cells))
             rows.append(position + FIRST_DATA_ROW)

@@ -35,8 +35,10 @@ def describe(detail: ErrorDetails) -> tuple[str, str]:
 
 def shown(value: object) -> str:
     """A value as a person would write it (-3, not -3.0), cut short if long."""
-    whole = isinstance(value, float) and value.is_integer()
-    text = str(int(value)) if whole else repr(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = repr(value)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
 
 

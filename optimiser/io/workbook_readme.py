@@ -61,7 +61,7 @@ def what_to_enter(field: FieldInfo) -> str:
 
 
 def _guide(sheet: str, fields: Fields, source_columns: bool) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, field in fields.items():
         required = "required" if field.is_required() else "optional"
         rows.append((sheet, name, required, what_to_enter(field), meaning(name, field)))

@@ -55,12 +55,13 @@ class YamlOrigin:
 
     def _node_at(self, steps: list[str | int]) -> yaml.Node | None:
         """The deepest node on the way to ``steps``; None if even the first is absent."""
-        node, found = self.root, None
+        node = self.root
+        found: yaml.Node | None = None
         for step in steps:
-            node = _child(node, step)
-            if node is None:
+            child = _child(node, step)
+            if child is None:
                 break
-            found = node
+            node = found = child
         return found
 
 
@@ -123,7 +124,8 @@ def _syntax_problem(path: Path, error: yaml.YAMLError) -> InputError:
 
 
 def _kind(data: object) -> str:
-    return {list: "a list", str: "text"}.get(type(data), "a single value")
+    kinds: dict[type, str] = {list: "a list", str: "text"}
+    return kinds.get(type(data), "a single value")
 
 
 def _repeated_keys(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
