@@ -216,6 +216,10 @@ LEVERS: dict[str, _Lever] = {
 
 GROUPS = ("targets", "workforce", "market", "budget", "moves", "suitability")
 
+CUT_SHORT = ("HiGHS could not finish finding the smallest changes that would allow a plan "
+             "within the time or iteration limit given: solve again without --time-limit or "
+             "--iteration-limit to see them.")
+
 
 # --- words ----------------------------------------------------------------------------------
 
@@ -466,28 +470,36 @@ def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
     return _Elastic(m, rows)
 
 
+class _CutShort(Exception):
+    """HiGHS stopped an elastic re-solve early (a time or iteration limit, or trouble)."""
+
+
 def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
     """Minimise the weighted relaxation of the limits in ``groups`` only; None if that is not
-    enough for a plan."""
+    enough for a plan; :class:`_CutShort` if HiGHS could not tell."""
     m = elastic.model
     chosen = []
     for i, (family, _, _, _) in enumerate(elastic.rows):
+        # A bound of 0 rather than fixing the variable: Pyomo's persistent interface rebuilds
+        # every row holding a variable that is fixed or freed, but changes a bound in place.
         if LEVERS[family].group in groups:
-            m.relax[i].unfix()
+            m.relax[i].setub(None)
             chosen.append((i, LEVERS[family].weight))
         else:
-            m.relax[i].fix(0.0)
+            m.relax[i].setub(0.0)
     if not chosen:
         return None
     if hasattr(m, "relaxation"):
         m.del_component(m.relaxation)
     m.relaxation = pyo.Objective(expr=sum(w * m.relax[i] for i, w in chosen))
     try:
-        result = solver.solve(m)
+        outcome = solver.solve(m).termination_condition.name
     except RuntimeError:
+        outcome = "error"
+    if outcome in ("infeasible", "infeasibleOrUnbounded"):
         return None
-    if result.termination_condition.name != "optimal":
-        return None
+    if outcome != "optimal":
+        raise _CutShort(outcome)
     solver.load_vars()
     relaxations = []
     for i, _ in chosen:
@@ -604,10 +616,16 @@ def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -
     elastic = _elastic_copy(model)
     solver = make_solver(options)
     present = {LEVERS[family].group for family, *_ in elastic.rows}
-    smallest = _relax(elastic, set(GROUPS), solver)
-    alternatives = [alternative for group in GROUPS if group in present
-                    for alternative in [_relax(elastic, {group}, solver)]
-                    if alternative is not None and alternative.relaxations]
+    try:
+        smallest = _relax(elastic, set(GROUPS), solver)
+        alternatives = [alternative for group in GROUPS if group in present
+                        for alternative in [_relax(elastic, {group}, solver)]
+                        if alternative is not None and alternative.relaxations]
+    except _CutShort:
+        return Diagnosis(
+            explanation=[CUT_SHORT],
+            conflict=[describe_limit(model, c) for c in conflict],
+            conflict_constraints=[c.name for c in conflict])
     if smallest is not None and not smallest.relaxations:
         smallest = None
     return Diagnosis(

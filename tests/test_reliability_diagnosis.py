@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from models import Instance
 from optimiser.cli import app
-from optimiser.diagnose import diagnose
+from optimiser.diagnose import CUT_SHORT, diagnose
 from optimiser.io import load_instance
 from optimiser.pipeline import build, solve
+from optimiser.solve import SolveOptions
 from tests.builders import ROOT, S
 
 EXAMPLES = ROOT / "instances" / "examples"
@@ -196,3 +197,14 @@ def test_a_target_failing_in_several_places_and_years_is_explained_once():
     assert hiring == pytest.approx({"2026/27": 0.65 * 300 / 0.79 * 6 / 52 - 20.4,
                                     "2027/28": 0.65 * 306 / 0.79 * 6 / 52
                                     - (0.65 * 300 / 0.79 * 6 / 52 * 0.87 + 3)})
+
+
+@pytest.mark.parametrize("options", [SolveOptions(time_limit=0.0),
+                                     SolveOptions(iteration_limit=0)], ids=["time", "iterations"])
+def test_a_diagnosis_cut_short_by_a_solver_limit_says_so(options):
+    """Never 'nothing would help' when HiGHS simply ran out of time or iterations."""
+    model, _ = build(_example("infeasible-workforce-target"))
+    diagnosis = diagnose(model, options)
+    assert diagnosis.explanation == [CUT_SHORT]
+    assert diagnosis.alternatives == [] and diagnosis.smallest is None
+    assert "--time-limit" in diagnosis.text()
