@@ -318,6 +318,10 @@ def _target_level_words(m, index, amount: float, limit: float) -> str:
                   m.data.target_rows[index].basis)
 
 
+def _people(amount: float) -> str:
+    return "person" if math.isclose(amount, 1.0) else "people"
+
+
 def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
     """A relaxation in words."""
     d = m.data
@@ -346,21 +350,18 @@ def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
                 f"{_money(limit)})")
     if family == "move_limit":
         locality, move, year = index
-        return (f"{n} more {_plural('person', amount).replace('persons', 'people')} supported "
-                f"to move ({move}) in {locality} in {year} (the limit is {_number(limit)} a "
-                "year)")
+        return (f"{n} more {_people(amount)} supported to move ({move}) in {locality} in {year} "
+                f"(the limit is {_number(limit)} a year)")
     if family == "move_suitable":
         locality, move, year = index
-        return (f"the move {move} suitable for {n} more "
-                f"{_plural('person', amount).replace('persons', 'people')} in {locality} in "
+        return (f"the move {move} suitable for {n} more {_people(amount)} in {locality} in "
                 f"{year}")
     if family == "pathway_suitable":
         locality, pathway, year = index
         share = d.suitable[pathway] * (limit + amount) / limit if limit > 0 else 1.0
-        return (f"{_lower_first(d.labels[pathway])} suitable for {n} more "
-                f"{_plural('person', amount).replace('persons', 'people')} in {locality} in "
-                f"{year} ({_level(min(share, 1.0), 'demand')} of the cohort rather than "
-                f"{_level(d.suitable[pathway], 'demand')})")
+        return (f"{_lower_first(d.labels[pathway])} suitable for {n} more {_people(amount)} in "
+                f"{locality} in {year} ({_level(min(share, 1.0), 'demand')} of the cohort "
+                f"rather than {_level(d.suitable[pathway], 'demand')})")
     return f"{family}{list(index)} relaxed by {n}"
 
 
@@ -445,6 +446,11 @@ class _Elastic:
     """(family, index, 'lower' or 'upper', size) for each relaxation variable."""
 
 
+def _row(m, family: str, index: tuple):
+    """A constraint by family and index tuple (a one-part index is the bare value)."""
+    return getattr(m, family)[index if len(index) > 1 else index[0]]
+
+
 def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
     m = model.clone()
     m.objective.deactivate()
@@ -461,7 +467,7 @@ def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
     m.relax = pyo.Var(range(len(rows)), within=pyo.NonNegativeReals)
     m.relaxed = pyo.ConstraintList()
     for i, (family, index, side, size) in enumerate(rows):
-        constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
+        constraint = _row(m, family, index)
         constraint.deactivate()
         if side == "lower":
             m.relaxed.add(constraint.body + size * m.relax[i] >= constraint.lower)
@@ -474,7 +480,31 @@ class _CutShort(Exception):
     """HiGHS stopped an elastic re-solve early (a time or iteration limit, or trouble)."""
 
 
-def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
+class _Solver:
+    """One persistent HiGHS for the elastic re-solves, each starting from the last one's
+    basis; a re-solve that ends undecided (HiGHS's 'unknown', which a hot start can give
+    where a cold one does not) is tried once more from scratch."""
+
+    def __init__(self, options: SolveOptions):
+        self.options = options
+        self.highs = make_solver(options)
+
+    def _run(self, m) -> str:
+        try:
+            return self.highs.solve(m).termination_condition.name
+        except RuntimeError:
+            return "error"
+
+    def solve(self, m) -> str:
+        outcome = self._run(m)
+        if outcome not in ("optimal", "infeasible", "infeasibleOrUnbounded", "maxTimeLimit",
+                           "maxIterations"):
+            self.highs = make_solver(self.options)
+            outcome = self._run(m)
+        return outcome
+
+
+def _relax(elastic: _Elastic, groups: set[str], solver: _Solver) -> Alternative | None:
     """Minimise the weighted relaxation of the limits in ``groups`` only; None if that is not
     enough for a plan; :class:`_CutShort` if HiGHS could not tell."""
     m = elastic.model
@@ -492,15 +522,12 @@ def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
     if hasattr(m, "relaxation"):
         m.del_component(m.relaxation)
     m.relaxation = pyo.Objective(expr=sum(w * m.relax[i] for i, w in chosen))
-    try:
-        outcome = solver.solve(m).termination_condition.name
-    except RuntimeError:
-        outcome = "error"
+    outcome = solver.solve(m)
     if outcome in ("infeasible", "infeasibleOrUnbounded"):
         return None
     if outcome != "optimal":
         raise _CutShort(outcome)
-    solver.load_vars()
+    solver.highs.load_vars()
     relaxations = []
     for i, _ in chosen:
         family, index, _, size = elastic.rows[i]
@@ -508,7 +535,7 @@ def _relax(elastic: _Elastic, groups: set[str], solver) -> Alternative | None:
         if share <= NEGLIGIBLE:
             continue
         amount = share * size
-        constraint = getattr(m, family)[index if len(index) > 1 else index[0]]
+        constraint = _row(m, family, index)
         bound = constraint.lower if constraint.lower is not None else constraint.upper
         limit = _limit_value(m, family, index, pyo.value(bound))
         relaxations.append(Relaxation(
@@ -549,10 +576,10 @@ def _resources(alternative: Alternative, m) -> str:
     }.get(alternative.group, "the other limits")
 
 
-def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str, str]:
+def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str, str, int]:
     """The targets that cannot be met, where (for one target over several places and years),
-    and the levels that could be: 'the target of 65% independent ... in Melton, 2027/28
-    (target X)', '', 'a target of 46.4%'."""
+    the levels that could be, and how many targets: 'the target of 65% independent ... in
+    Melton, 2027/28 (target X)', '', 'a target of 46.4%', 1."""
     d = m.data
     by_name: dict[str, list[Relaxation]] = defaultdict(list)
     for r in relaxations:
@@ -581,17 +608,17 @@ def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str,
                           f"{_level(high, target.basis)})")
         levels.append(level + (f" for target {name}" if len(by_name) > 1 else ""))
     if len(subjects) == 1:
-        return subjects[0], scopes[0], levels[0]
+        return subjects[0], scopes[0], levels[0], 1
     return _and([s + scope for s, scope in zip(subjects, scopes, strict=True)]), "", \
-        _and(levels)
+        _and(levels), len(subjects)
 
 
 def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
     targets = next((a for a in alternatives if a.group == "targets"), None)
     others = [a for a in alternatives if a.group != "targets"]
     if targets is not None:
-        subject, scope, levels = _targets_in_words(m, targets.relaxations)
-        several = " and " in subject
+        subject, scope, levels, count = _targets_in_words(m, targets.relaxations)
+        several = count > 1
         within = _and([_resources(a, m) for a in others]) if others else "the other limits"
         sentence = (f"{subject[0].upper()}{subject[1:]} cannot {'all ' if several else ''}be "
                     f"met{scope} with {within}: it needs " +
@@ -599,7 +626,8 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -
         return [sentence]
     if others:
         kinds = _and([_resources(a, m) for a in others])
-        return [f"No plan fits within {kinds} together: it needs " +
+        return [f"No plan fits within {kinds}{' together' if len(others) > 1 else ''}: "
+                "it needs " +
                 _or([a.words() for a in others]) + "."]
     if smallest is not None:
         return ["No single kind of limit can be relaxed enough on its own. The smallest "
@@ -614,7 +642,7 @@ def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -
     and the smallest relaxations, of each kind alone and of all together, that allow one."""
     conflict = conflicting_limits(model, options)
     elastic = _elastic_copy(model)
-    solver = make_solver(options)
+    solver = _Solver(options)
     present = {LEVERS[family].group for family, *_ in elastic.rows}
     try:
         smallest = _relax(elastic, set(GROUPS), solver)
@@ -622,14 +650,13 @@ def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -
                         for alternative in [_relax(elastic, {group}, solver)]
                         if alternative is not None and alternative.relaxations]
     except _CutShort:
-        return Diagnosis(
-            explanation=[CUT_SHORT],
-            conflict=[describe_limit(model, c) for c in conflict],
-            conflict_constraints=[c.name for c in conflict])
-    if smallest is not None and not smallest.relaxations:
-        smallest = None
+        explanation, alternatives, smallest = [CUT_SHORT], [], None
+    else:
+        if smallest is not None and not smallest.relaxations:
+            smallest = None
+        explanation = _explain(elastic.model, alternatives, smallest)
     return Diagnosis(
-        explanation=_explain(elastic.model, alternatives, smallest),
+        explanation=explanation,
         alternatives=alternatives,
         smallest=smallest,
         conflict=[describe_limit(model, c) for c in conflict],
