@@ -31,9 +31,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import highspy
 import pyomo.environ as pyo
 
-from optimiser.solve import SolveOptions, make_solver
+from optimiser.solve import DirectHighs, SolveOptions, make_solver
 
 NEGLIGIBLE = 1e-6
 """A relaxation smaller than this share of its limit's size is solver noise, not a change a
@@ -414,25 +415,23 @@ def conflicting_limits(model: pyo.ConcreteModel, options: SolveOptions = SolveOp
                        ) -> list:
     """The constraints of HiGHS's irreducible infeasible subsystem, or [] if HiGHS finds
     none (its IIS facility is still being developed; the elastic re-solve does not need it)."""
-    import highspy
-
-    solver = make_solver(options)
+    solver = DirectHighs(options)
+    if solver.solve(model).status != "infeasible":
+        return []
+    highs = solver.highs
+    # From an elastic LP (2), then made irreducible (8): the light test alone finds only a
+    # single row or bound that is infeasible by itself.
+    highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
+                         + int(highspy.IisStrategy.kIisStrategyIrreducible))
+    if options.time_limit is not None:
+        highs.setOptionValue("iis_time_limit", float(options.time_limit))
     try:
-        solver.solve(model)
-        highs = solver._solver_model
-        # From an elastic LP (2), then made irreducible (8): the light test alone finds only
-        # a single row or bound that is infeasible by itself.
-        highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
-                             + int(highspy.IisStrategy.kIisStrategyIrreducible))
-        if options.time_limit is not None:
-            highs.setOptionValue("iis_time_limit", float(options.time_limit))
         status, iis = highs.getIis()
-    except (RuntimeError, AttributeError):
+    except RuntimeError:
         return []
     if status != highspy.HighsStatus.kOk or not iis.valid_:
         return []
-    rows = solver._solver_con_to_pyomo_con_map
-    return [rows[i] for i in iis.row_index_ if i in rows]
+    return [solver.lp.constraints[i] for i in iis.row_index_]
 
 
 # --- the elastic re-solve -------------------------------------------------------------------
