@@ -175,6 +175,124 @@ def _variable(node) -> bool:
     return type(node) not in _NUMBERS and node.is_potentially_variable()
 
 
+def _linear_in_one(value):
+    """(coefficient, parameter member) when a fixed figure is a number times one mutable
+    parameter member (``price_capacity[s] * cost_factor``), else None."""
+    kind = type(value)
+    if kind is ParamData:
+        return 1.0, value
+    if kind is ne.NPV_ProductExpression:
+        left, right = value.args
+        if type(left) in _NUMBERS:
+            inner = _linear_in_one(right)
+            return None if inner is None else (left * inner[0], inner[1])
+        if type(right) in _NUMBERS:
+            inner = _linear_in_one(left)
+            return None if inner is None else (right * inner[0], inner[1])
+    return None
+
+
+class _SplitObjective:
+    """The objective as fixed costs plus costs that are a number times one parameter member
+    (block and spot prices), so a re-solve with new prices sets every cost in one array
+    operation instead of reading the objective again."""
+
+    def __init__(self, cost, offset, groups):
+        self.cost, self.offset = cost, offset
+        self.groups = groups
+        """Parameter component → (columns, coefficients, positions of its members)."""
+
+    def __bool__(self) -> bool:
+        return self.cost is not None
+
+    @classmethod
+    def read(cls, reader: _Reader, objective, count: int) -> _SplitObjective:
+        """Split the objective; an empty split if a cost reads parameters any other way."""
+        terms: Terms = {}
+        parts: list[tuple[int, float, object]] = []
+        try:
+            offset = cls._add(reader, objective.expr, 1.0, terms, parts)
+        except _NotSplit:
+            return cls(None, 0.0, {})
+        cost = np.zeros(count)
+        for column, coefficient in terms.items():
+            cost[column] += coefficient
+        by_param: dict = {}
+        for column, coefficient, member in parts:
+            by_param.setdefault(member.parent_component(), []).append(
+                (column, coefficient, member))
+        groups = {}
+        for param, entries in by_param.items():
+            position = {id(p): i for i, p in enumerate(param.values())}
+            groups[param] = (np.asarray([c for c, _, _ in entries], dtype=np.int64),
+                             np.asarray([a for _, a, _ in entries], dtype=np.float64),
+                             np.asarray([position[id(m)] for _, _, m in entries],
+                                        dtype=np.int64))
+        return cls(cost, offset, groups)
+
+    @classmethod
+    def _add(cls, reader: _Reader, node, scale: float, terms: Terms, parts: list) -> float:
+        kind = type(node)
+        if kind in _NUMBERS:
+            return scale * node
+        if kind in _NAMED or node.is_named_expression_type():
+            named = reader.read_named(node)
+            if not named.reads:  # fixed costs: their terms as read once
+                for column, coefficient in named.terms.items():
+                    terms[column] = terms.get(column, 0.0) + scale * coefficient
+                return scale * named.constant
+            return cls._add(reader, node.expr, scale, terms, parts)
+        if kind in _SUMS:
+            return sum(cls._add(reader, arg, scale, terms, parts) for arg in node.args)
+        if kind is ne.MonomialTermExpression:
+            coefficient, var = node.args
+            if type(coefficient) in _NUMBERS:
+                return reader.add(var, scale * coefficient, terms)
+            linear = _linear_in_one(coefficient)
+            if linear is None or type(var) is not VarData or var.fixed:
+                raise _NotSplit
+            parts.append((reader.column_of[id(var)], scale * linear[0], linear[1]))
+            return 0.0
+        if kind is ne.NegationExpression:
+            return cls._add(reader, node.args[0], -scale, terms, parts)
+        if kind is ne.ProductExpression:
+            left, right = node.args
+            if type(left) in _NUMBERS:
+                return cls._add(reader, right, scale * left, terms, parts)
+            if type(right) in _NUMBERS:
+                return cls._add(reader, left, scale * right, terms, parts)
+            for fixed, other in ((left, right), (right, left)):
+                if not _variable(fixed):  # a price times an amount used
+                    linear = _linear_in_one(fixed)
+                    inner: Terms = {}
+                    reader.reads = set()
+                    constant = reader.add(other, 1.0, inner) if linear else None
+                    if linear is None or reader.reads or constant:
+                        raise _NotSplit
+                    parts.extend((column, scale * linear[0] * coefficient, linear[1])
+                                 for column, coefficient in inner.items())
+                    return 0.0
+        if not node.is_potentially_variable():
+            raise _NotSplit  # a parameter in the objective's constant: read it all again
+        reader.reads = set()
+        constant = reader.add(node, scale, terms)
+        if reader.reads:
+            raise _NotSplit
+        return constant
+
+    def evaluate(self, snapshot: dict) -> tuple[np.ndarray, float]:
+        """The costs and offset at the parameters' current values."""
+        cost = self.cost.copy()
+        for param, (columns, coefficients, positions) in self.groups.items():
+            cost += np.bincount(columns, weights=coefficients * snapshot[param][positions],
+                                minlength=len(cost))
+        return cost, self.offset
+
+
+class _NotSplit(Exception):
+    """The objective reads a parameter in a way the split does not follow."""
+
+
 @dataclass
 class Block:
     """Where one indexed component's members sit: its keys, in index order, and the first
@@ -236,7 +354,19 @@ class LinearProgram:
     reads_rows: dict = field(default_factory=dict, repr=False)
     """Mutable parameter component → rows whose bounds or coefficients read it."""
     row_terms: dict[int, Terms] = field(default_factory=dict, repr=False)
-    """Current coefficients of the rows that read a parameter."""
+    """Current coefficients of the rows whose body reads a parameter."""
+    bound_forms: dict[int, tuple] = field(default_factory=dict, repr=False)
+    """Bound expressions of the rows where only the bounds read a parameter (demand met,
+    suitability limits, recruitment limits, targets, budgets): re-evaluated alone."""
+    linear_bounds: dict = field(default_factory=dict, repr=False)
+    """Parameter component → {0 (lower) or 1 (upper): (rows, coefficients, positions)} for
+    bounds that are a coefficient times one member of the parameter: re-set by arrays."""
+    linear_rows: set = field(default_factory=set, repr=False)
+    expression_cache: dict = field(default_factory=dict, repr=False)
+    """Named-expression components as sparse rows, kept between re-solves."""
+    objective_split: _SplitObjective | None = field(default=None, repr=False)
+    memo: dict = field(default_factory=dict, repr=False)
+    """What result tables keep between re-solves of the same model (names, words)."""
     objective_reads: frozenset = frozenset()
     snapshot: dict = field(default_factory=dict, repr=False)
     """Each mutable parameter's values when last read."""
@@ -251,20 +381,32 @@ class LinearProgram:
 
     def expression_values(self, component, x: np.ndarray) -> np.ndarray:
         """The values of an indexed named expression's members at ``x``, in index order."""
+        cached = self.expression_cache.get(component.name)
+        if cached is None:
+            cached = self.expression_cache[component.name] = self._expression_rows(component)
+        constants, rows, columns, coefficients, _ = cached
+        return constants + np.bincount(rows, weights=coefficients * x[columns],
+                                       minlength=len(constants))
+
+    def _expression_rows(self, component) -> tuple:
+        """A named-expression component as constants and sparse rows, with the parameters
+        its members read."""
         read = self.reader.read_named
         count = len(component)
         constants, lengths = np.empty(count), np.empty(count, dtype=np.int64)
         columns: list[int] = []
         coefficients: list[float] = []
+        reads: set = set()
         for i, member in enumerate(component.values()):
             named = read(member)
             constants[i] = named.constant
             lengths[i] = len(named.terms)
             columns.extend(named.terms)
             coefficients.extend(named.terms.values())
-        rows = np.repeat(np.arange(count), lengths)
-        products = np.asarray(coefficients) * x[np.asarray(columns, dtype=np.int64)]
-        return constants + np.bincount(rows, weights=products, minlength=count)
+            reads |= named.reads
+        return (constants, np.repeat(np.arange(count), lengths),
+                np.asarray(columns, dtype=np.int64), np.asarray(coefficients, dtype=np.float64),
+                frozenset(reads))
 
     def changed_parameters(self, model) -> set:
         """Mutable parameter components whose values differ from when they were last read."""
@@ -284,9 +426,28 @@ class LinearProgram:
             return changes
         reader = self.reader
         reader.forget(changed)
-        rows = sorted({r for param in changed for r in self.reads_rows.get(param, ())})
+        self.expression_cache = {name: cached for name, cached in self.expression_cache.items()
+                                 if not cached[-1] & changed}
+        for param in changed:
+            values = self.snapshot[param]
+            for side, (rows, coefficients, positions) in self.linear_bounds.get(param,
+                                                                                  {}).items():
+                target = self.rows.lower if side == 0 else self.rows.upper
+                new = coefficients * values[positions] - self.row_constant[rows]
+                differs = new != target[rows]
+                target[rows[differs]] = new[differs]
+                changes.bounds.extend(rows[differs].tolist())
+        rows = sorted({r for param in changed for r in self.reads_rows.get(param, ())
+                       if r not in self.linear_rows})
         for r in rows:
-            lower, upper, constant, terms = _read_row(reader, self.constraints[r])
+            form = self.bound_forms.get(r)
+            if form is not None:
+                lower, upper = _read_bounds(reader, form, self.row_constant[r])
+                if lower != self.rows.lower[r] or upper != self.rows.upper[r]:
+                    self.rows.lower[r], self.rows.upper[r] = lower, upper
+                    changes.bounds.append(r)
+                continue
+            lower, upper, constant, terms, _, _ = _read_row(reader, self.constraints[r])
             self.row_constant[r] = constant
             if lower != self.rows.lower[r] or upper != self.rows.upper[r]:
                 self.rows.lower[r], self.rows.upper[r] = lower, upper
@@ -298,13 +459,20 @@ class LinearProgram:
                     changes.coefficients.append((r, column, new))
             self.row_terms[r] = terms
         if self.objective_reads & changed:
-            cost, offset = _read_objective(reader, self.objective, len(self.columns))
+            if self.objective_split is None:  # first re-solve that changes a price
+                self.objective_split = _SplitObjective.read(reader, self.objective,
+                                                            len(self.columns))
+            if self.objective_split:
+                cost, offset = self.objective_split.evaluate(self.snapshot)
+            else:
+                cost, offset = _read_objective(reader, self.objective, len(self.columns))
             differs = np.flatnonzero(cost != self.cost)
             self.cost, self.offset = cost, offset
             changes.costs.extend(differs.tolist())
             changes.offset = offset
         if changes.coefficients:
             self._patch_matrix(changes.coefficients)
+        changes.bounds = sorted(set(changes.bounds))
         return changes
 
     def _patch_matrix(self, coefficients) -> None:
@@ -346,7 +514,8 @@ class Changes:
 
 
 def _parameter_values(param) -> np.ndarray:
-    return np.fromiter((p.value for p in param.values()), dtype=np.float64, count=len(param))
+    # ParamData keeps its value in _value (what .value returns, after checks it does not need)
+    return np.fromiter((p._value for p in param.values()), dtype=np.float64, count=len(param))
 
 
 def _bound(reader: _Reader, bound) -> float | None:
@@ -359,8 +528,9 @@ def _fixed(node) -> bool:
     return type(node) in _NUMBERS or not node.is_potentially_variable()
 
 
-def _read_row(reader: _Reader, constraint) -> tuple[float, float, float, Terms]:
-    """A constraint's row bounds (its body's constant moved into them), constant and terms.
+def _read_row(reader: _Reader, constraint) -> tuple:
+    """A constraint's row bounds (its body's constant moved into them), constant and terms;
+    the parameters its body reads, and its bound expressions.
 
     The body and bounds are Pyomo's own (``ConstraintData.to_bounded_expression``): a side
     with no variables is the bound, the other the body, and when both have variables the
@@ -385,10 +555,74 @@ def _read_row(reader: _Reader, constraint) -> tuple[float, float, float, Terms]:
             lower, upper = (0.0 if equality else None), 0.0
             constant = reader.add(left, 1.0, terms) + reader.add(right, -1.0, terms)
     reader.reads = reads
+    body_reads = frozenset(reads)
+    form = (lower, upper)
     lower, upper = _bound(reader, lower), _bound(reader, upper)
     return (-INF if lower is None else lower - constant,
             INF if upper is None else upper - constant, constant,
-            {c: v for c, v in terms.items() if v != 0.0})
+            {c: v for c, v in terms.items() if v != 0.0}, body_reads, form)
+
+
+class _LinearBounds:
+    """Rows whose bounds are each a number or a coefficient times one parameter member
+    (``demand[l,g,t]``, ``suitable_p * demand[l,g,t]``, ``hire_max[l,w]``), kept as arrays so
+    a scenario's new bounds are one multiplication per parameter."""
+
+    def __init__(self):
+        self.rows: set[int] = set()
+        self.entries: dict = {}
+        self.positions: dict = {}
+
+    @staticmethod
+    def _linear(bound):
+        """(coefficient, parameter member) when the bound is one, else None."""
+        kind = type(bound)
+        if kind is ParamData:
+            return 1.0, bound
+        if kind is ne.NPV_ProductExpression:
+            left, right = bound.args
+            if type(left) in _NUMBERS and type(right) is ParamData:
+                return left, right
+            if type(right) in _NUMBERS and type(left) is ParamData:
+                return right, left
+        return None
+
+    def add(self, row: int, form: tuple) -> bool:
+        """Keep the row if both its bounds are linear or fixed; say whether it was kept."""
+        found = []
+        for side, bound in enumerate(form):
+            if bound is None or type(bound) in _NUMBERS:
+                continue
+            linear = self._linear(bound)
+            if linear is None:
+                return False
+            found.append((side, *linear))
+        for side, coefficient, member in found:
+            param = member.parent_component()
+            positions = self.positions.get(param)
+            if positions is None:
+                positions = self.positions[param] = {
+                    id(p): i for i, p in enumerate(param.values())}
+            entry = self.entries.setdefault(param, {}).setdefault(side, ([], [], []))
+            entry[0].append(row)
+            entry[1].append(coefficient)
+            entry[2].append(positions[id(member)])
+        self.rows.add(row)
+        return True
+
+    def arrays(self) -> dict:
+        return {param: {side: (np.asarray(rows, dtype=np.int64),
+                               np.asarray(coefficients, dtype=np.float64),
+                               np.asarray(positions, dtype=np.int64))
+                        for side, (rows, coefficients, positions) in sides.items()}
+                for param, sides in self.entries.items()}
+
+
+def _read_bounds(reader: _Reader, form: tuple, constant: float) -> tuple[float, float]:
+    """A row's bounds again, from its bound expressions alone (its body has not changed)."""
+    lower, upper = _bound(reader, form[0]), _bound(reader, form[1])
+    return (-INF if lower is None else lower - constant,
+            INF if upper is None else upper - constant)
 
 
 def _read_objective(reader: _Reader, objective, columns: int) -> tuple[np.ndarray, float]:
@@ -441,12 +675,14 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
     lower, upper, constants, starts, index, value = [], [], [], [0], [], []
     reads_rows: dict = {}
     row_terms: dict[int, Terms] = {}
+    bound_forms: dict[int, tuple] = {}
+    linear = _LinearBounds()
     for component in model.component_objects(pyo.Constraint, active=True, descend_into=True):
         members = [(k, c) for k, c in component.items() if c.active]
         row_blocks[component.name] = Block([k for k, _ in members], len(constraints))
         for _, constraint in members:
             r = len(constraints)
-            low, up, constant, terms = _read_row(reader, constraint)
+            low, up, constant, terms, body_reads, form = _read_row(reader, constraint)
             constraints.append(constraint)
             lower.append(low)
             upper.append(up)
@@ -457,7 +693,10 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
             if reader.reads:
                 for param in reader.reads:
                     reads_rows.setdefault(param, []).append(r)
-                row_terms[r] = terms
+                if body_reads:
+                    row_terms[r] = terms
+                elif not linear.add(r, form):
+                    bound_forms[r] = form
 
     objectives = list(model.component_data_objects(pyo.Objective, active=True))
     if len(objectives) > 1:
@@ -477,7 +716,9 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
                   np.asarray(value, dtype=np.float64)),
         constraints=constraints, row_blocks=row_blocks, objective=objective,
         row_constant=np.asarray(constants, dtype=np.float64), reader=reader,
-        reads_rows=reads_rows, row_terms=row_terms, objective_reads=objective_reads,
+        reads_rows=reads_rows, row_terms=row_terms, bound_forms=bound_forms,
+        linear_bounds=linear.arrays(), linear_rows=linear.rows,
+        objective_reads=objective_reads,
         snapshot={param: _parameter_values(param) for param in parameters},
     )
 

@@ -73,11 +73,13 @@ def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
     labels: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for year, loc, label in zip(limits["year"], limits["locality"], limits["constraint_label"],
-                                strict=True):
-        labels[year, loc].add(label)
+    unmet = np.flatnonzero(people > _TOLERANCE)
+    if len(unmet):
+        for year, loc, label in zip(limits["year"].tolist(), limits["locality"].tolist(),
+                                    limits["constraint_label"].tolist(), strict=True):
+            labels[year, loc].add(label)
     reasons = [""] * len(keys)
-    for i in np.flatnonzero(people > _TOLERANCE):
+    for i in unmet:
         loc, _, t = keys[i]
         here = labels.get((t, loc), set()) | labels.get((t, ""), set())
         reasons[i] = "; ".join(sorted(here)) or \
@@ -103,15 +105,20 @@ def workforce_plan(m, v: Values) -> pd.DataFrame:
 def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
     """People achieving each indicator, by (locality, cohort, year)."""
     d = m.data
+    shape = v.lp.memo.get("achieved")
+    if shape is None:  # which group each flow falls in, and its share achieving each indicator
+        groups: dict[tuple, int] = {}
+        codes = [groups.setdefault((loc, d.pathway_cohort[p], t), len(groups))
+                 for loc, p, t in v.keys(m.x)]
+        pathways = [p for _, p, _ in v.keys(m.x)]
+        shape = v.lp.memo["achieved"] = (
+            list(groups), np.asarray(codes, dtype=np.int64),
+            {k: np.asarray([d.outcome.get((p, k), 0.0) for p in pathways]) for k in d.indicators})
+    groups, codes, shares = shape
     people = v.of(m.x)
-    result: dict[str, dict[tuple, float]] = {k: defaultdict(float) for k in d.indicators}
-    for (loc, p, t), count in zip(v.keys(m.x), people.tolist(), strict=True):
-        g = d.pathway_cohort[p]
-        for k in d.indicators:
-            share = d.outcome.get((p, k))
-            if share is not None:
-                result[k][loc, g, t] += share * count
-    return result
+    return {k: dict(zip(groups, np.bincount(codes, weights=people * share,
+                                             minlength=len(groups)).tolist(), strict=True))
+            for k, share in shares.items()}
 
 
 def outcome_report(m, v: Values) -> pd.DataFrame:
@@ -271,13 +278,23 @@ def _binding(v: Values, constraint) -> np.ndarray:
     return result
 
 
-def shadow_prices(m, v: Values) -> pd.DataFrame:
-    """The marginal value of every capacity, workforce, outcome, market, suitability and
-    budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
-    outcome per £ when maximising an outcome)."""
+_PRICE_COLUMNS = ["family", "locality", "item", "year", "constraint_label", "shadow_price",
+                  "unit", "binding", "constraint"]
+
+
+def _price_words(m, v: Values) -> dict:
+    """The columns of the shadow-price table that do not depend on the solution (family,
+    where, words, names), with each family's rows: the same for every re-solve of a model, so
+    made once."""
+    words = v.lp.memo.get("shadow_prices")
+    if words is not None:
+        return words
     d = m.data
     maximising = d.objective != "min_cost"
-    parts = []
+    columns: dict[str, list] = {name: [] for name in ("family", "locality", "item", "year",
+                                                      "constraint_label", "unit",
+                                                      "constraint")}
+    families = []
     for family, how in _FAMILIES.items():
         unit = how.unit.replace("£", f"{d.objective_indicator} people", 1) if maximising \
             else how.unit
@@ -285,25 +302,37 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
         keys = v.keys(constraint)
         if not keys:
             continue
+        families.append(family)
         indices = [key if isinstance(key, tuple) else (key,) for key in keys]
-        dual = v.dual(constraint)
         spread = [_where(family, index) for index in indices]
-        parts.append(pd.DataFrame({
-            "family": family,
-            "locality": [w["locality"] for w in spread],
-            "item": [w["item"] for w in spread],
-            "year": [w["year"] for w in spread],
-            "constraint_label": [how.describe(d, *index) for index in indices],
-            "shadow_price": (dual if family == "demand_met" else np.abs(dual)) + 0.0,
-            "unit": unit,
-            "binding": _binding(v, constraint) if family != "demand_met" else True,
-            "constraint": _names(constraint, keys),
-        }))
-    columns = ["family", "locality", "item", "year", "constraint_label", "shadow_price",
-               "unit", "binding", "constraint"]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+        columns["family"] += [family] * len(keys)
+        for name in ("locality", "item", "year"):
+            columns[name] += [w[name] for w in spread]
+        columns["constraint_label"] += [how.describe(d, *index) for index in indices]
+        columns["unit"] += [unit] * len(keys)
+        columns["constraint"] += _names(constraint, keys)
+    words = v.lp.memo["shadow_prices"] = {"columns": columns, "families": families}
+    return words
+
+
+def shadow_prices(m, v: Values) -> pd.DataFrame:
+    """The marginal value of every capacity, workforce, outcome, market, suitability and
+    budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
+    outcome per £ when maximising an outcome)."""
+    words = _price_words(m, v)
+    if not words["families"]:
+        return pd.DataFrame(columns=_PRICE_COLUMNS)
+    prices, binding = [], []
+    for family in words["families"]:
+        constraint = getattr(m, family)
+        dual = v.dual(constraint)
+        prices.append((dual if family == "demand_met" else np.abs(dual)) + 0.0)
+        binding.append(_binding(v, constraint) if family != "demand_met"
+                       else np.ones(len(dual), dtype=bool))
+    frame = pd.DataFrame(words["columns"])
+    frame["shadow_price"] = np.concatenate(prices)
+    frame["binding"] = np.concatenate(binding)
+    return frame[_PRICE_COLUMNS]
 
 
 def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:

@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
 from optimiser.io import load_instance
 from optimiser.model import build_model
 from optimiser.prepare import prepare
+from optimiser.results import extract
 from optimiser.solve import DirectHighs, SolveOptions, solve_direct, solve_model
 from optimiser.synthetic import synthetic_instance
 
@@ -94,3 +96,16 @@ def test_a_re_solve_after_parameter_changes_matches_a_fresh_solve(method):
     reference = solve_model(fresh, SolveOptions())
     assert again.objective != pytest.approx(first.objective, rel=1e-4)
     _same(fresh, reference, kept, again)
+    assert solver.lp.objective_split, "prices should reach the costs by the array route"
+
+    # Tables of the re-solve (kept names, words and expression rows) match a fresh extract.
+    kept_tables = extract(kept, again.duals, again.values)
+    fresh_tables = extract(fresh, reference.duals)
+    pd.testing.assert_frame_equal(kept_tables["shadow_prices"], fresh_tables["shadow_prices"],
+                                  rtol=REL, atol=1e-6)
+    assert kept_tables["costs"]["discounted_cost"].sum() == pytest.approx(again.objective,
+                                                                          rel=REL)
+    for name in ("outcomes", "unmet"):
+        columns = ["required_people"] if name == "outcomes" else ["demand"]
+        pd.testing.assert_frame_equal(kept_tables[name][columns], fresh_tables[name][columns],
+                                      rtol=REL)

@@ -1,0 +1,418 @@
+"""Benchmarks at national scale, measured against HiGHS itself (``make bench``).
+
+Two modes:
+
+* **scales**: synthetic instances (:mod:`optimiser.synthetic`) from 10 to 1,000 localities
+  and 1 to 10 years, each solved once by ``optimiser solve``'s pipeline in a process of its
+  own (so each peak memory is its own). For each: rows, columns and nonzeros; seconds to
+  build the Pyomo model, to compile it into HiGHS's arrays, HiGHS's own solve time (HiGHS's
+  clock), seconds to extract the result tables, total wall time from validated instance to
+  tables, and peak memory.
+* **options**: 100 options of one base instance (demand, prices, recruitment limits, target
+  levels changed at random, seeded). Each is solved by rebuilding the model, and again by
+  setting the mutable parameters of one kept model and re-solving the same HiGHS object from
+  its last basis (the direct route), and by the same through Pyomo's persistent interface.
+  Every strategy produces the full result tables.
+
+Results go to CSV files and a table on the terminal, with the targets checked.
+
+    python -m optimiser.bench                      # both modes, default scales
+    python -m optimiser.bench --mode scales --scales 10x1,100x10,300x10
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+SCALES: tuple[tuple[int, int], ...] = (
+    (10, 1), (10, 10), (30, 10), (100, 1), (100, 5), (100, 10), (300, 1), (300, 5),
+    (300, 10), (1000, 1), (1000, 5), (1000, 10),
+)
+"""(localities, years) solved by ``make bench``."""
+OPTIONS_SCALE = (30, 10)
+"""The base instance of the options mode."""
+OPTIONS = 100
+SEED = 1
+
+TARGET_SCALE = (300, 10)
+TARGET_RATIO = 2.0
+"""Total wall time at most this many times HiGHS's own solve time, at TARGET_SCALE."""
+TARGET_SECONDS = 60.0
+MEMORY_SCALE = (1000, 10)
+TARGET_MEMORY_MB = 4096.0
+TARGET_SPEEDUP = 5.0
+"""Persistent re-solves at least this many times faster than rebuilding."""
+LINEAR_SPREAD = 1.5
+"""Build time counts as linear when its cost per nonzero varies by at most this factor over
+the scales with at least 100,000 nonzeros (smaller models carry fixed costs)."""
+
+
+@dataclass
+class ScaleRow:
+    """One scale's measurements."""
+
+    localities: int
+    years: int
+    rows: int
+    columns: int
+    nonzeros: int
+    status: str
+    objective: float
+    generate_s: float
+    """Making the synthetic instance (not part of the total)."""
+    build_s: float
+    """Preparing the data and building the Pyomo model."""
+    compile_s: float
+    """Translating the model into HiGHS's arrays and passing them."""
+    highs_s: float
+    """HiGHS's own solve time, from its clock."""
+    extract_s: float
+    total_s: float
+    """Wall time from validated instance to result tables."""
+    peak_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.total_s / self.highs_s if self.highs_s else float("inf")
+
+    @property
+    def build_us_per_nonzero(self) -> float:
+        return 1e6 * self.build_s / self.nonzeros if self.nonzeros else float("nan")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def measure_scale(localities: int, years: int, seed: int = SEED, method: str = "choose",
+                  base: Path | None = None) -> ScaleRow:
+    """Solve one synthetic instance by the pipeline and time each step (in this process)."""
+    from optimiser.pipeline import solve
+    from optimiser.solve import SolveOptions
+    from optimiser.synthetic import load_base, synthetic_instance
+
+    start = time.perf_counter()
+    instance = synthetic_instance(localities, years, seed=seed, base=load_base(base))
+    generate = time.perf_counter() - start
+    start = time.perf_counter()
+    solution = solve(instance, SolveOptions(method=method))
+    total = time.perf_counter() - start
+    t = solution.timings
+    return ScaleRow(
+        localities=localities, years=years, rows=solution.size.get("rows", 0),
+        columns=solution.size.get("columns", 0), nonzeros=solution.size.get("nonzeros", 0),
+        status=solution.status, objective=solution.objective or float("nan"),
+        generate_s=generate, build_s=t["build"], compile_s=t.get("compile", 0.0),
+        highs_s=t["highs"], extract_s=t.get("extract", 0.0), total_s=total,
+        peak_mb=_peak_mb(),
+    )
+
+
+def measure_in_subprocess(localities: int, years: int, seed: int, method: str,
+                          base: Path | None) -> ScaleRow:
+    """:func:`measure_scale` in a fresh Python process, so its peak memory is its own."""
+    command = [sys.executable, "-m", "optimiser.bench", "--one", f"{localities}x{years}",
+               "--seed", str(seed), "--method", method]
+    if base is not None:
+        command += ["--base", str(base)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the {localities}x{years} benchmark failed:\n{done.stderr}")
+    return ScaleRow(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# -- options: rebuild versus persistent re-solve ---------------------------------------------
+
+@dataclass
+class OptionRow:
+    """One option solved three ways."""
+
+    option: int
+    status: str
+    rebuild_s: float
+    persistent_s: float
+    persistent_highs_s: float
+    appsi_persistent_s: float
+    rebuild_objective: float
+    persistent_objective: float
+
+
+def option_instances(base, count: int, seed: int) -> list:
+    """``count`` options of ``base``: demand, block prices, recruitment limits and target
+    levels scaled by seeded random factors (figures only: each keeps the base's rows)."""
+    rng = np.random.default_rng(seed)
+    why = "assumption: a benchmark option, the base figure scaled by a random factor"
+    options = []
+
+    def scaled(sourced, factor: float) -> dict:
+        return {"value": sourced.value * factor, "source": why}
+
+    for _ in range(count):
+        # Ranges an appraisal would try, kept where the base stays feasible: more demand
+        # with the same floor on independence would need capacity the market cannot add.
+        demand = rng.uniform(0.9, 1.1)
+        prices = {s.name: rng.uniform(0.9, 1.1) for s in base.services}
+        hiring = rng.uniform(1.0, 1.2)
+        level = rng.uniform(0.8, 1.0)
+        options.append(base.updated(
+            demand=[{**d.model_dump(), "people": scaled(d.people, demand)} for d in base.demand],
+            services=[{**s.model_dump(), "price_capacity": scaled(s.price_capacity,
+                                                                  prices[s.name])}
+                      for s in base.services],
+            workforce=[{**w.model_dump(), "hire_max": scaled(w.hire_max, hiring)}
+                       for w in base.workforce],
+            targets=[{**t.model_dump(), "level": scaled(t.level, level)}
+                     for t in base.targets],
+        ))
+    return options
+
+
+def measure_options(localities: int, years: int, count: int = OPTIONS, seed: int = SEED,
+                    base: Path | None = None, appsi: bool = True) -> list[OptionRow]:
+    """Each option rebuilt and solved, then re-solved on a kept model by each route."""
+    from optimiser.appraisal.resolve import set_parameters
+    from optimiser.model import build_model
+    from optimiser.pipeline import finish, solve
+    from optimiser.prepare import prepare
+    from optimiser.solve import DirectHighs, SolveOptions, make_solver, solve_model
+    from optimiser.synthetic import load_base, synthetic_instance
+
+    instance = synthetic_instance(localities, years, seed=seed, base=load_base(base))
+    options = option_instances(instance, count, seed)
+    settings = SolveOptions()
+
+    def kept_route(solve_one):
+        model = build_model(prepare(instance))
+        solve_one(model)  # the first, cold solve: not counted against any option
+        times, objectives, highs = [], [], []
+        for option in options:
+            start = time.perf_counter()
+            data = prepare(option)
+            set_parameters(model, data)
+            outcome = solve_one(model)
+            finish(option.name, model, outcome, {})
+            times.append(time.perf_counter() - start)
+            objectives.append(outcome.objective)
+            highs.append(outcome.highs_seconds)
+        return times, objectives, highs
+
+    rebuild_times, rebuild_objectives, statuses = [], [], []
+    for option in options:
+        start = time.perf_counter()
+        solution = solve(option, settings)
+        rebuild_times.append(time.perf_counter() - start)
+        rebuild_objectives.append(solution.objective)
+        statuses.append(solution.status)
+    direct = DirectHighs(settings)
+    kept_times, kept_objectives, kept_highs = kept_route(direct.solve)
+    if appsi:
+        solver = make_solver(settings)
+        appsi_times, _, _ = kept_route(lambda model: solve_model(model, settings, solver))
+    else:
+        appsi_times = [float("nan")] * count
+    nan = float("nan")
+    return [OptionRow(i + 1, statuses[i], rebuild_times[i], kept_times[i], kept_highs[i],
+                      appsi_times[i], nan if rebuild_objectives[i] is None
+                      else rebuild_objectives[i],
+                      nan if kept_objectives[i] is None else kept_objectives[i])
+            for i in range(count)]
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+def machine() -> str:
+    """The machine the benchmark ran on, in one line."""
+    import highspy
+    import pyomo
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        import psutil
+
+        memory = f", {psutil.virtual_memory().total / 2**30:.0f} GiB RAM"
+    except ImportError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, "
+            f"Pyomo {pyomo.version.version}, HiGHS {highspy.Highs().version()}")
+
+
+def _write_csv(path: Path, rows: list, extra: dict | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = [{**asdict(r), **({k: f(r) for k, f in extra.items()} if extra else {})}
+               for r in rows]
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def scale_checks(rows: list[ScaleRow]) -> list[tuple[str, bool | None, str]]:
+    """The targets that the scales mode measures: (target, met or None if not measured,
+    the measured figures)."""
+    by_scale = {(r.localities, r.years): r for r in rows}
+    checks: list[tuple[str, bool | None, str]] = []
+    row = by_scale.get(TARGET_SCALE)
+    name = f"{TARGET_SCALE[0]}x{TARGET_SCALE[1]}: total <= {TARGET_RATIO:g} x HiGHS, < " \
+           f"{TARGET_SECONDS:g} s"
+    if row is None:
+        checks.append((name, None, "not measured"))
+    else:
+        met = row.ratio <= TARGET_RATIO and row.total_s < TARGET_SECONDS
+        checks.append((name, met, f"total {row.total_s:.1f} s = {row.ratio:.2f} x HiGHS "
+                                  f"{row.highs_s:.1f} s (build {row.build_s:.1f}, compile "
+                                  f"{row.compile_s:.1f}, extract {row.extract_s:.1f})"))
+    large = [r for r in rows if r.nonzeros >= 100_000]
+    if len(large) >= 2:
+        costs = [r.build_us_per_nonzero for r in large]
+        spread = max(costs) / min(costs)
+        slope, intercept = np.polyfit([r.nonzeros for r in large], [r.build_s for r in large], 1)
+        checks.append(("build time linear in model size", spread <= LINEAR_SPREAD,
+                       f"{min(costs):.2f}-{max(costs):.2f} us per nonzero (spread "
+                       f"{spread:.2f}x); fit {slope * 1e6:.2f} s per million nonzeros + "
+                       f"{intercept:.2f} s"))
+    else:
+        checks.append(("build time linear in model size", None, "not measured"))
+    row = by_scale.get(MEMORY_SCALE)
+    name = f"{MEMORY_SCALE[0]}x{MEMORY_SCALE[1]}: peak memory <= {TARGET_MEMORY_MB / 1024:g} GB"
+    checks.append((name, None, "not measured") if row is None else
+                  (name, row.peak_mb <= TARGET_MEMORY_MB, f"{row.peak_mb:,.0f} MB"))
+    return checks
+
+
+def option_checks(rows: list[OptionRow]) -> list[tuple[str, bool | None, str]]:
+    rebuild = sum(r.rebuild_s for r in rows)
+    kept = sum(r.persistent_s for r in rows)
+    appsi = sum(r.appsi_persistent_s for r in rows)
+    solved = [r for r in rows if r.status == "optimal"]
+    worst = max((abs(r.persistent_objective - r.rebuild_objective) / abs(r.rebuild_objective)
+                 for r in solved), default=0.0)
+    speedup = rebuild / kept
+    detail = (f"{len(rows)} options: rebuild {rebuild:.1f} s, persistent {kept:.1f} s "
+              f"({speedup:.1f}x; HiGHS {sum(r.persistent_highs_s for r in rows):.1f} s), "
+              f"appsi persistent {appsi:.1f} s; {len(solved)} optimal, objectives agree to "
+              f"{worst:.1e}")
+    return [(f"persistent re-solve >= {TARGET_SPEEDUP:g}x faster than rebuild",
+             speedup >= TARGET_SPEEDUP and worst < 1e-6, detail)]
+
+
+def print_report(scales: list[ScaleRow], checks: list[tuple[str, bool | None, str]],
+                 options: list[OptionRow] | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:  # a log file or CI: wide enough for the whole table
+        console = Console(width=180)
+    console.print(f"[bold]Machine:[/] {machine()}")
+    if scales:
+        table = Table(title="Synthetic instances solved by the pipeline (seconds)")
+        for name in ("localities", "years", "rows", "columns", "nonzeros", "build",
+                     "compile", "HiGHS", "extract", "total", "total/HiGHS", "peak MB",
+                     "build us/nz", "status"):
+            table.add_column(name, justify="right")
+        for r in scales:
+            table.add_row(str(r.localities), str(r.years), f"{r.rows:,}", f"{r.columns:,}",
+                          f"{r.nonzeros:,}", f"{r.build_s:.2f}", f"{r.compile_s:.2f}",
+                          f"{r.highs_s:.2f}", f"{r.extract_s:.2f}", f"{r.total_s:.2f}",
+                          f"{r.ratio:.2f}", f"{r.peak_mb:,.0f}",
+                          f"{r.build_us_per_nonzero:.2f}", r.status)
+        console.print(table)
+    if options:
+        per = len(options)
+        table = Table(title=f"{per} options of one base instance (seconds per option)")
+        for name in ("strategy", "mean", "median", "max", "total"):
+            table.add_column(name, justify="right")
+        for name, values in (
+            ("rebuild and solve", [r.rebuild_s for r in options]),
+            ("persistent re-solve (direct)", [r.persistent_s for r in options]),
+            ("  of which HiGHS", [r.persistent_highs_s for r in options]),
+            ("persistent re-solve (appsi)", [r.appsi_persistent_s for r in options]),
+        ):
+            table.add_row(name, f"{np.mean(values):.3f}", f"{np.median(values):.3f}",
+                          f"{np.max(values):.3f}", f"{np.sum(values):.1f}")
+        console.print(table)
+    for name, met, detail in checks:
+        mark = "[green]met[/]" if met else "[yellow]not measured[/]" if met is None \
+            else "[red]NOT MET[/]"
+        console.print(f"{mark}  {name}: {detail}")
+
+
+def _scale(text: str) -> tuple[int, int]:
+    localities, years = text.lower().split("x")
+    return int(localities), int(years)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m optimiser.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=["all", "scales", "options"], default="all")
+    parser.add_argument("--scales", default=",".join(f"{a}x{b}" for a, b in SCALES),
+                        help="comma-separated LOCALITIESxYEARS (default: %(default)s)")
+    parser.add_argument("--options", type=int, default=OPTIONS, help="options to time")
+    parser.add_argument("--options-scale", default=f"{OPTIONS_SCALE[0]}x{OPTIONS_SCALE[1]}")
+    parser.add_argument("--no-appsi", action="store_true",
+                        help="skip timing persistent re-solves through Pyomo's interface")
+    parser.add_argument("--method", default="choose", choices=["choose", "simplex", "ipm"])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--base", type=Path, default=None,
+                        help="instance to scale from (default: the default instance)")
+    parser.add_argument("--out", type=Path, default=Path("output/bench"))
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one:  # the child process of the scales mode
+        row = measure_scale(*_scale(args.one), seed=args.seed, method=args.method,
+                            base=args.base)
+        print(json.dumps(asdict(row)))
+        return 0
+
+    scales: list[ScaleRow] = []
+    options: list[OptionRow] = []
+    checks: list[tuple[str, bool | None, str]] = []
+    if args.mode in ("all", "scales"):
+        for text in args.scales.split(","):
+            localities, years = _scale(text)
+            print(f"solving {localities} localities x {years} years ...", file=sys.stderr,
+                  flush=True)
+            scales.append(measure_in_subprocess(localities, years, args.seed, args.method,
+                                                args.base))
+        _write_csv(args.out / "scales.csv", scales, {
+            "total_over_highs": lambda r: round(r.ratio, 3),
+            "build_us_per_nonzero": lambda r: round(r.build_us_per_nonzero, 3)})
+        checks += scale_checks(scales)
+    if args.mode in ("all", "options"):
+        localities, years = _scale(args.options_scale)
+        print(f"timing {args.options} options of {localities}x{years} ...", file=sys.stderr,
+              flush=True)
+        options = measure_options(localities, years, args.options, args.seed, args.base,
+                                  appsi=not args.no_appsi)
+        _write_csv(args.out / "options.csv", options)
+        checks += option_checks(options)
+    print_report(scales, checks, options)
+    (args.out / "machine.txt").write_text(machine() + "\n")
+    print(f"Wrote {args.out}/", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
