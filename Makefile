@@ -20,6 +20,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# National-scale benchmark (minutes; not part of `make test`): table on screen, CSV files in
+# output/bench/. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--mode scales --scales 100x10".
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check optimiser models tests
 	$(BIN)/mypy
