@@ -240,6 +240,12 @@ def _lower_first(label: str) -> str:
     return label
 
 
+def _label(d, name: str) -> str:
+    """A locality's, cohort's, service's, role's, pathway's or indicator's label, as it reads
+    inside a sentence."""
+    return _lower_first(d.labels[name])
+
+
 def _plural(noun: str, amount: float = 2.0) -> str:
     """'reablement worker' → 'reablement workers', 'hour per week' → 'hours per week'."""
     if math.isclose(amount, 1.0):
@@ -262,6 +268,7 @@ def _number(value: float) -> str:
 
 
 def _money(value: float) -> str:
+    """Pounds rounded up to the pound (so the change is enough)."""
     return f"£{math.ceil(value - 1e-6):,}"
 
 
@@ -287,7 +294,7 @@ def _target_scope(d, name, group, year) -> str:
     """What a target row counts, where and when: 'independent after reablement in Melton,
     2027/28'."""
     row = d.target_rows[name, group, year]
-    return f"{_lower_first(d.labels[row.indicator])} {_where(d, name, group, year)}, {year}"
+    return f"{_label(d, row.indicator)} {_where(d, name, group, year)}, {year}"
 
 
 def _target_subject(d, name, group, year) -> str:
@@ -334,12 +341,12 @@ def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
                 f"{_level(row.level, row.basis)}")
     if family == "hiring_limit":
         locality, role, year = index
-        return (f"{n} more {_plural(_lower_first(d.labels[role]), amount)} recruited in "
+        return (f"{n} more {_plural(_label(d, role), amount)} recruited in "
                 f"{locality} in {year} (the limit is {_number(limit)} a year)")
     if family in ("market_growth_limit", "market_shrink_limit"):
         locality, service, year = index
         units = _plural(d.units[service], amount)
-        what = _lower_first(d.labels[service])
+        what = _label(d, service)
         if family == "market_growth_limit":
             return (f"{n} more {units} in {locality} in {year} than the market for {what} can "
                     "grow to")
@@ -360,42 +367,39 @@ def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
     if family == "pathway_suitable":
         locality, pathway, year = index
         share = d.suitable[pathway] * (limit + amount) / limit if limit > 0 else 1.0
-        return (f"{_lower_first(d.labels[pathway])} suitable for {n} more {_people(amount)} in "
+        return (f"{_label(d, pathway)} suitable for {n} more {_people(amount)} in "
                 f"{locality} in {year} ({_level(min(share, 1.0), 'demand')} of the cohort "
                 f"rather than {_level(d.suitable[pathway], 'demand')})")
     return f"{family}{list(index)} relaxed by {n}"
 
 
 _LIMIT_WORDS: dict[str, Callable[..., str]] = {
-    "demand_met": lambda d, loc, g, t: f"new need of {_lower_first(d.labels[g])} in {loc}, {t} "
-                                       "routed or counted as unmet",
-    "caseload_balance": lambda d, loc, g, s, t: f"the caseload of {_lower_first(d.labels[g])} "
-                                                f"in {_lower_first(d.labels[s])} in {loc}, {t} "
-                                                "carried over from the year before",
-    "caseload_units_balance": lambda d, loc, g, s, t: f"the care needed by "
-                                                      f"{_lower_first(d.labels[g])} in "
-                                                      f"{_lower_first(d.labels[s])} in {loc}, "
-                                                      f"{t}, carried over",
-    "pathway_suitable": lambda d, loc, p, t: f"the share of people for whom "
-                                             f"{_lower_first(d.labels[p])} is suitable in {loc}, "
-                                             f"{t}",
-    "move_suitable": lambda d, loc, a, t: f"the people for whom the move {a} is suitable in "
-                                          f"{loc}, {t}",
-    "move_limit": lambda d, loc, a, t: f"the moves ({a}) that can be supported in {loc}, {t}",
-    "capacity_covers_use": lambda d, loc, s, t: f"the {_lower_first(d.labels[s])} commissioned "
-                                                f"in {loc}, {t} covering what is used",
-    "market_growth_limit": lambda d, loc, s, t: f"how fast the market for "
-                                                f"{_lower_first(d.labels[s])} can grow in "
-                                                f"{loc}, {t}",
-    "market_shrink_limit": lambda d, loc, s, t: f"how much {_lower_first(d.labels[s])} "
-                                                f"contracts let be given up in {loc}, {t}",
-    "staff_cover_capacity": lambda d, loc, w, t: f"{_plural(_lower_first(d.labels[w]))} in "
-                                                 f"post staffing the capacity in {loc}, {t}",
-    "staff_retention": lambda d, loc, w, t: f"{_plural(_lower_first(d.labels[w]))} kept after "
-                                            f"turnover in {loc}, {t}",
-    "hiring_limit": lambda d, loc, w, t: f"the recruitment limit for "
-                                         f"{_plural(_lower_first(d.labels[w]))} in {loc}, {t}",
-    "outcome_target": lambda d, name, group, t: _target_subject(d, name, group, t),
+    "demand_met": lambda d, loc, g, t:
+        f"new need of {_label(d, g)} in {loc}, {t} routed or counted as unmet",
+    "caseload_balance": lambda d, loc, g, s, t:
+        f"the caseload of {_label(d, g)} in {_label(d, s)} in {loc}, {t} carried over from "
+        "the year before",
+    "caseload_units_balance": lambda d, loc, g, s, t:
+        f"the care needed by {_label(d, g)} in {_label(d, s)} in {loc}, {t}, carried over",
+    "pathway_suitable": lambda d, loc, p, t:
+        f"the share of people for whom {_label(d, p)} is suitable in {loc}, {t}",
+    "move_suitable": lambda d, loc, a, t:
+        f"the people for whom the move {a} is suitable in {loc}, {t}",
+    "move_limit": lambda d, loc, a, t:
+        f"the moves ({a}) that can be supported in {loc}, {t}",
+    "capacity_covers_use": lambda d, loc, s, t:
+        f"the {_label(d, s)} commissioned in {loc}, {t} covering what is used",
+    "market_growth_limit": lambda d, loc, s, t:
+        f"how fast the market for {_label(d, s)} can grow in {loc}, {t}",
+    "market_shrink_limit": lambda d, loc, s, t:
+        f"how much {_label(d, s)} contracts let be given up in {loc}, {t}",
+    "staff_cover_capacity": lambda d, loc, w, t:
+        f"{_plural(_label(d, w))} in post staffing the capacity in {loc}, {t}",
+    "staff_retention": lambda d, loc, w, t:
+        f"{_plural(_label(d, w))} kept after turnover in {loc}, {t}",
+    "hiring_limit": lambda d, loc, w, t:
+        f"the recruitment limit for {_plural(_label(d, w))} in {loc}, {t}",
+    "outcome_target": _target_subject,
     "budget_limit": lambda d, t: f"the budget for {t}",
 }
 
@@ -562,12 +566,12 @@ def _resources(alternative: Alternative, m) -> str:
     d = m.data
     if alternative.group == "workforce":
         roles = sorted({r.index[1] for r in alternative.relaxations})
-        return "the " + _and([_plural(_lower_first(d.labels[w])) for w in roles]) + \
+        return "the " + _and([_plural(_label(d, w)) for w in roles]) + \
             " that can be recruited"
     if alternative.group == "market":
         services = sorted({r.index[1] for r in alternative.relaxations})
         return "the change the market for " + \
-            _and([_lower_first(d.labels[s]) for s in services]) + " can make in a year"
+            _and([_label(d, s) for s in services]) + " can make in a year"
     return {
         "budget": "the budget",
         "moves": "the moves that can be supported",
@@ -596,7 +600,7 @@ def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str,
             places = sum(1 for key in d.target_rows if key[0] == name)
             subjects.append(
                 f"the target of {ceiling}{_level(target.level, target.basis)} "
-                f"{_lower_first(d.labels[target.indicator])} (target {name})")
+                f"{_label(d, target.indicator)} (target {name})")
             scopes.append(f" in each of its {places} places and years" if len(rows) == places
                           else f" in {len(rows)} of its {places} places and years")
             uniform = min(reachable) if target.sense == "at_least" else max(reachable)
