@@ -116,9 +116,10 @@ def markdown_summary(solution: Solution) -> str:
     return "\n".join(lines)
 
 
-def _fixed_dates(workbook: Path) -> None:
-    """Rewrite a workbook with a fixed date on each part and in its document properties
-    (openpyxl stamps both with the time of writing)."""
+def fixed_dates(workbook: Path) -> None:
+    """Rewrite a workbook with a fixed date (:data:`WORKBOOK_DATE`) on each part and in its
+    document properties, which openpyxl stamps with the time of writing: the same tables then
+    give the same bytes. Call it on the temporary file inside ``atomic_path``."""
     stamp = b"%04d-%02d-%02dT%02d:%02d:%02dZ" % WORKBOOK_DATE
     with zipfile.ZipFile(workbook) as book:
         parts = [(info.filename, book.read(info)) for info in book.infolist()]
@@ -146,7 +147,7 @@ def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
             with pd.ExcelWriter(tmp, engine="openpyxl") as book:
                 for name, frame in solution.tables.items():
                     frame.to_excel(book, sheet_name=name, index=False)
-            _fixed_dates(tmp)
+            fixed_dates(tmp)
         written.append(out_dir / "plan.xlsx")
     with atomic_path(out_dir / "summary.md") as tmp:
         tmp.write_text(markdown_summary(solution), encoding="utf-8")

@@ -132,7 +132,7 @@ def test_a_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
     def disk_full(workbook):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "_fixed_dates", disk_full)
+    monkeypatch.setattr(report, "fixed_dates", disk_full)
     out = tmp_path / "plan"
     result = _run("solve", WORKED, "--out", out)
 
