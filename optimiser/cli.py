@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from models import Instance, ReferenceErrors
 from optimiser.io import InputError, load_instance
-from optimiser.solve import SolveOptions
+from optimiser.solve import Method, SolveOptions
 
 app = typer.Typer(
     help="Plan adult social care capacity (reablement, home care, supported living, "
@@ -121,7 +121,7 @@ def solve(
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
     prepare_out_dir(out_dir, force, instance)
     with progress_of(f"Solving {data.name}") as progress:
-        options = SolveOptions(time_limit=time_limit, method=method,
+        options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
         solution = run(data, options, progress)
         try:

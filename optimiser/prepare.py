@@ -135,14 +135,16 @@ def prepare(instance: Instance) -> Prepared:
     }
 
     growth = {c.name: c.growth.value for c in instance.cohorts}
-    demand = {
+    demand: dict[Key, float] = {
         (d.locality, d.cohort, year): d.people.value * (1 + growth[d.cohort]) ** t
         for d in instance.demand
         for t, year in enumerate(years)
     }
 
-    caseload0 = {(r.locality, r.cohort, r.service): r.people.value for r in instance.caseload0}
-    units0 = {
+    caseload0: dict[Key, float] = {
+        (r.locality, r.cohort, r.service): r.people.value for r in instance.caseload0
+    }
+    units0: dict[Key, float] = {
         (r.locality, r.cohort, r.service): r.people.value * _package_of(
             services[r.service], r.package)
         for r in instance.caseload0
@@ -336,6 +338,6 @@ def _labels(instance: Instance) -> dict[str, str]:
     labels: dict[str, str] = {}
     for table in ("localities", "cohorts", "services", "roles", "indicators", "pathways",
                   "contract_designs"):
-        for row in instance.table(table):
+        for row in instance.named(table):
             labels[row.name] = row.label or row.name.replace("_", " ")
     return labels

@@ -45,6 +45,7 @@ def _cost_by_year(solution: Solution) -> pd.DataFrame:
 
 
 def _capacity_by_service(solution: Solution) -> pd.DataFrame:
+    assert solution.model is not None, "an optimal solution keeps its model"
     cap = solution.tables["capacity"]
     labels = solution.model.data.labels
     table = cap.pivot_table(index=["service", "unit"], columns="year", values="capacity",
@@ -92,6 +93,7 @@ def markdown_summary(solution: Solution) -> str:
         if solution.diagnosis is not None:
             lines.append(solution.diagnosis.markdown())
         return "\n".join(lines)
+    assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
     penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
     lines += [
