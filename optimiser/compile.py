@@ -45,7 +45,10 @@ class NotLinear(ValueError):
 Terms = dict[int, float]
 
 
-@dataclass
+_NONE: frozenset = frozenset()
+
+
+@dataclass(slots=True)
 class Named:
     """A named expression read once: its constant, its terms and the parameters it reads."""
 
@@ -74,6 +77,10 @@ class _Reader:
         if kind is ScalarParam:
             self.reads.add(node)
             return node.value
+        if kind is ne.NPV_ProductExpression:  # a price times a cost factor, a share times demand
+            left, right = node._args_
+            return (left if type(left) in _NUMBERS else self.value(left, depth + 1)) * (
+                right if type(right) in _NUMBERS else self.value(right, depth + 1))
         if node.is_expression_type() and not node.is_named_expression_type():
             if depth < _SHALLOW:
                 return node._apply_operation([self.value(arg, depth + 1) for arg in node.args])
@@ -124,8 +131,9 @@ class _Reader:
             return constant
         if kind in _NAMED or (node.is_named_expression_type()):
             named = self.read_named(node)
+            get = terms.get
             for column, coefficient in named.terms.items():
-                terms[column] = terms.get(column, 0.0) + scale * coefficient
+                terms[column] = get(column, 0.0) + scale * coefficient
             return scale * named.constant
         if kind is ne.NegationExpression:
             return self.add(node.args[0], -scale, terms)
@@ -149,13 +157,16 @@ class _Reader:
         known = self.named.get(id(node))
         if known is None:
             outer = self.reads
-            self.reads = set()
+            self.reads = reads = set()
             terms: Terms = {}
-            constant = self.add(node.expr, 1.0, terms)
-            known = Named(constant, terms, frozenset(self.reads))
+            # ExpressionData holds its expression as its one argument (what .expr returns)
+            body = node._args_[0] if type(node) is ExpressionData else node.expr
+            constant = self.add(body, 1.0, terms)
+            known = Named(constant, terms, frozenset(reads) if reads else _NONE)
             self.named[id(node)] = known
             self.reads = outer
-        self.reads.update(known.reads)
+        if known.reads:
+            self.reads.update(known.reads)
         return known
 
     def read(self, node) -> tuple[float, Terms, frozenset]:
@@ -358,9 +369,10 @@ class LinearProgram:
     bound_forms: dict[int, tuple] = field(default_factory=dict, repr=False)
     """Bound expressions of the rows where only the bounds read a parameter (demand met,
     suitability limits, recruitment limits, targets, budgets): re-evaluated alone."""
-    linear_bounds: dict = field(default_factory=dict, repr=False)
+    linear_bounds: dict | None = field(default=None, repr=False)
     """Parameter component → {0 (lower) or 1 (upper): (rows, coefficients, positions)} for
-    bounds that are a coefficient times one member of the parameter: re-set by arrays."""
+    bounds that are a coefficient times one member of the parameter: re-set by arrays. Made
+    at the first re-solve (a single solve never needs it)."""
     linear_rows: set = field(default_factory=set, repr=False)
     expression_cache: dict = field(default_factory=dict, repr=False)
     """Named-expression components as sparse rows, kept between re-solves."""
@@ -376,17 +388,27 @@ class LinearProgram:
         return {"rows": self.rows.count, "columns": len(self.columns),
                 "nonzeros": len(self.rows.index)}
 
+    def keys(self, component) -> list:
+        """The indices of a variable's or constraint's members, in order."""
+        blocks = self.column_blocks if component.ctype is pyo.Var else self.row_blocks
+        return blocks[component.name].keys
+
     def column_values(self, x: np.ndarray, name: str) -> np.ndarray:
         return x[self.column_blocks[name].span]
 
     def expression_values(self, component, x: np.ndarray) -> np.ndarray:
         """The values of an indexed named expression's members at ``x``, in index order."""
+        constants, rows, columns, coefficients, _ = self.expression_rows(component)
+        return constants + np.bincount(rows, weights=coefficients * x[columns],
+                                       minlength=len(constants))
+
+    def expression_rows(self, component) -> tuple:
+        """A named-expression component as sparse rows, made once (until a parameter it
+        reads changes)."""
         cached = self.expression_cache.get(component.name)
         if cached is None:
             cached = self.expression_cache[component.name] = self._expression_rows(component)
-        constants, rows, columns, coefficients, _ = cached
-        return constants + np.bincount(rows, weights=coefficients * x[columns],
-                                       minlength=len(constants))
+        return cached
 
     def _expression_rows(self, component) -> tuple:
         """A named-expression component as constants and sparse rows, with the parameters
@@ -428,6 +450,12 @@ class LinearProgram:
         reader.forget(changed)
         self.expression_cache = {name: cached for name, cached in self.expression_cache.items()
                                  if not cached[-1] & changed}
+        if self.linear_bounds is None:
+            linear = _LinearBounds()
+            for r, form in list(self.bound_forms.items()):
+                if linear.add(r, form):
+                    del self.bound_forms[r]
+            self.linear_bounds, self.linear_rows = linear.arrays(), linear.rows
         for param in changed:
             values = self.snapshot[param]
             for side, (rows, coefficients, positions) in self.linear_bounds.get(param,
@@ -536,14 +564,14 @@ def _read_row(reader: _Reader, constraint) -> tuple:
     with no variables is the bound, the other the body, and when both have variables the
     body is left minus right. Here the two sides are read straight into one row rather than
     first building that difference as a new expression."""
-    expr = constraint.expr
+    expr = constraint._expr  # what ConstraintData.expr returns
     reader.reads = reads = set()
     terms: Terms = {}
     if type(expr) is RangedExpression:
         lower, body, upper = expr.args
         constant = reader.add(body, 1.0, terms)
     else:
-        left, right = expr.args
+        left, right = expr._args_
         equality = type(expr) is EqualityExpression
         if _fixed(right):
             lower, upper = (right if equality else None), right
@@ -558,9 +586,10 @@ def _read_row(reader: _Reader, constraint) -> tuple:
     body_reads = frozenset(reads)
     form = (lower, upper)
     lower, upper = _bound(reader, lower), _bound(reader, upper)
+    if 0.0 in terms.values():  # terms that cancelled (x - x) or have a zero price
+        terms = {c: v for c, v in terms.items() if v != 0.0}
     return (-INF if lower is None else lower - constant,
-            INF if upper is None else upper - constant, constant,
-            {c: v for c, v in terms.items() if v != 0.0}, body_reads, form)
+            INF if upper is None else upper - constant, constant, terms, body_reads, form)
 
 
 class _LinearBounds:
@@ -676,7 +705,6 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
     reads_rows: dict = {}
     row_terms: dict[int, Terms] = {}
     bound_forms: dict[int, tuple] = {}
-    linear = _LinearBounds()
     for component in model.component_objects(pyo.Constraint, active=True, descend_into=True):
         members = [(k, c) for k, c in component.items() if c.active]
         row_blocks[component.name] = Block([k for k, _ in members], len(constraints))
@@ -695,7 +723,7 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
                     reads_rows.setdefault(param, []).append(r)
                 if body_reads:
                     row_terms[r] = terms
-                elif not linear.add(r, form):
+                else:
                     bound_forms[r] = form
 
     objectives = list(model.component_data_objects(pyo.Objective, active=True))
@@ -717,7 +745,6 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
         constraints=constraints, row_blocks=row_blocks, objective=objective,
         row_constant=np.asarray(constants, dtype=np.float64), reader=reader,
         reads_rows=reads_rows, row_terms=row_terms, bound_forms=bound_forms,
-        linear_bounds=linear.arrays(), linear_rows=linear.rows,
         objective_reads=objective_reads,
         snapshot={param: _parameter_values(param) for param in parameters},
     )
@@ -769,8 +796,7 @@ class Values:
 
     def keys(self, component) -> list:
         """The indices of a variable's or constraint's members, in order."""
-        blocks = self.lp.column_blocks if component.ctype is pyo.Var else self.lp.row_blocks
-        return blocks[component.name].keys
+        return self.lp.keys(component)
 
 
 def parameter_values(param) -> np.ndarray:

@@ -17,51 +17,86 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
-from optimiser.compile import Values, parameter_values
+from optimiser.compile import LinearProgram, Values, parameter_values
 
 _TOLERANCE = 1e-6
 
 
-def _frame(keys: list, names: list[str], **columns) -> pd.DataFrame:
-    """A table whose first columns spread a component's index, then the given columns."""
-    frame = pd.DataFrame(keys, columns=names) if keys else pd.DataFrame(columns=names)
+def _memo(lp: LinearProgram, key, make):
+    """A part of the tables that does not depend on the solution, made once per model (and
+    kept for its re-solves)."""
+    found = lp.memo.get(key)
+    if found is None:
+        found = lp.memo[key] = make()
+    return found
+
+
+_INDEX_COLUMNS = {
+    "cap": ["locality", "service", "year"],
+    "x": ["locality", "pathway", "year"],
+    "caseload": ["locality", "cohort", "service", "year"],
+    "move": ["locality", "move", "year"],
+    "unmet": ["locality", "cohort", "year"],
+    "staff": ["locality", "role", "year"],
+}
+"""The variables whose index the tables spread into columns, and the columns' names."""
+
+
+def _index_frame(lp: LinearProgram, component) -> pd.DataFrame:
+    """A component's index as columns, made once."""
+    def make() -> pd.DataFrame:
+        keys, names = lp.keys(component), _INDEX_COLUMNS[component.local_name]
+        return pd.DataFrame(keys, columns=names) if keys else pd.DataFrame(columns=names)
+    return _memo(lp, ("index", component.name), make)
+
+
+def _frame(v: Values, component, **columns) -> pd.DataFrame:
+    """A table whose first columns spread a variable's index, then the given columns."""
+    frame = _index_frame(v.lp, component).copy()
     for name, values in columns.items():
         frame[name] = values
     return frame
 
 
+def _capacity_words(m, lp: LinearProgram) -> tuple[list, list]:
+    d = m.data
+    keys = lp.keys(m.cap)
+    return _memo(lp, "capacity", lambda: (
+        [d.units[s] for _, s, _ in keys],
+        [d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys]))
+
+
 def capacity_plan(m, v: Values) -> pd.DataFrame:
     """Capacity commissioned and used, by locality, service and year."""
-    d = m.data
-    keys = v.keys(m.cap)
     cap, used = v.of(m.cap), v.expression(m.use)
     safe = np.where(cap > _TOLERANCE, cap, 1.0)
+    unit, today = _capacity_words(m, v.lp)
     return _frame(
-        keys, ["locality", "service", "year"],
-        unit=[d.units[s] for _, s, _ in keys], capacity=cap, used=used,
-        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0),
-        capacity_today=[d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys],
+        v, m.cap, unit=unit, capacity=cap, used=used,
+        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today,
     )
+
+
+def _cohorts_of_flows(m, lp: LinearProgram) -> list[str]:
+    return _memo(lp, "flow cohorts",
+                 lambda: [m.data.pathway_cohort[p] for _, p, _ in lp.keys(m.x)])
 
 
 def flows(m, v: Values) -> pd.DataFrame:
     """People with a new need routed along each pathway."""
-    d = m.data
-    keys = v.keys(m.x)
-    frame = _frame(keys, ["locality", "pathway", "year"], people=v.of(m.x))
-    frame.insert(1, "cohort", [d.pathway_cohort[p] for _, p, _ in keys])
+    frame = _frame(v, m.x, people=v.of(m.x))
+    frame.insert(1, "cohort", _cohorts_of_flows(m, v.lp))
     return frame
 
 
 def caseload(m, v: Values) -> pd.DataFrame:
     """People in each long-term setting and the capacity units their packages need."""
-    return _frame(v.keys(m.caseload), ["locality", "cohort", "service", "year"],
-                  people=v.of(m.caseload), units=v.of(m.care_units))
+    return _frame(v, m.caseload, people=v.of(m.caseload), units=v.of(m.care_units))
 
 
 def moves(m, v: Values) -> pd.DataFrame:
     """People supported to move to a more independent setting."""
-    return _frame(v.keys(m.move), ["locality", "move", "year"], people=v.of(m.move))
+    return _frame(v, m.move, people=v.of(m.move))
 
 
 def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
@@ -85,8 +120,7 @@ def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
         reasons[i] = "; ".join(sorted(here)) or \
             "meeting it would cost more than the unmet-need penalty"
     share = np.divide(people, demand, out=np.zeros_like(people), where=demand != 0)
-    return _frame(keys, ["locality", "cohort", "year"], demand=demand, unmet=people,
-                  unmet_share=share, why=reasons)
+    return _frame(v, m.unmet, demand=demand, unmet=people, unmet_share=share, why=reasons)
 
 
 def workforce_plan(m, v: Values) -> pd.DataFrame:
@@ -97,24 +131,28 @@ def workforce_plan(m, v: Values) -> pd.DataFrame:
     needed = [sum(d.staff_per_unit[s, w] * capacity[loc, s, t] for s in d.services_needing[w])
               for loc, w, t in keys]
     limit = dict(zip(m.hire_max.keys(), parameter_values(m.hire_max).tolist(), strict=True))
-    return _frame(keys, ["locality", "role", "year"], staff_needed=needed,
-                  staff_in_post=v.of(m.staff), recruited=v.of(m.hire),
-                  recruitment_limit=[limit[loc, w] for loc, w, _ in keys])
+    return _frame(v, m.staff, staff_needed=needed, staff_in_post=v.of(m.staff),
+                  recruited=v.of(m.hire), recruitment_limit=[limit[loc, w] for loc, w, _ in keys])
+
+
+def _achieved_shape(m, lp: LinearProgram) -> tuple:
+    """Which (locality, cohort, year) group each flow falls in, and each flow's share
+    achieving each indicator."""
+    def make() -> tuple:
+        d = m.data
+        groups: dict[tuple, int] = {}
+        codes = [groups.setdefault((loc, d.pathway_cohort[p], t), len(groups))
+                 for loc, p, t in lp.keys(m.x)]
+        pathways = [p for _, p, _ in lp.keys(m.x)]
+        return (list(groups), np.asarray(codes, dtype=np.int64),
+                {k: np.asarray([d.outcome.get((p, k), 0.0) for p in pathways], dtype=float)
+                 for k in d.indicators})
+    return _memo(lp, "achieved", make)
 
 
 def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
     """People achieving each indicator, by (locality, cohort, year)."""
-    d = m.data
-    shape = v.lp.memo.get("achieved")
-    if shape is None:  # which group each flow falls in, and its share achieving each indicator
-        groups: dict[tuple, int] = {}
-        codes = [groups.setdefault((loc, d.pathway_cohort[p], t), len(groups))
-                 for loc, p, t in v.keys(m.x)]
-        pathways = [p for _, p, _ in v.keys(m.x)]
-        shape = v.lp.memo["achieved"] = (
-            list(groups), np.asarray(codes, dtype=np.int64),
-            {k: np.asarray([d.outcome.get((p, k), 0.0) for p in pathways]) for k in d.indicators})
-    groups, codes, shares = shape
+    groups, codes, shares = _achieved_shape(m, v.lp)
     people = v.of(m.x)
     return {k: dict(zip(groups, np.bincount(codes, weights=people * share,
                                              minlength=len(groups)).tolist(), strict=True))
@@ -282,11 +320,11 @@ _PRICE_COLUMNS = ["family", "locality", "item", "year", "constraint_label", "sha
                   "unit", "binding", "constraint"]
 
 
-def _price_words(m, v: Values) -> dict:
+def _price_words(m, lp: LinearProgram) -> dict:
     """The columns of the shadow-price table that do not depend on the solution (family,
     where, words, names), with each family's rows: the same for every re-solve of a model, so
     made once."""
-    words = v.lp.memo.get("shadow_prices")
+    words = lp.memo.get("shadow_prices")
     if words is not None:
         return words
     d = m.data
@@ -299,7 +337,7 @@ def _price_words(m, v: Values) -> dict:
         unit = how.unit.replace("£", f"{d.objective_indicator} people", 1) if maximising \
             else how.unit
         constraint = getattr(m, family)
-        keys = v.keys(constraint)
+        keys = lp.keys(constraint)
         if not keys:
             continue
         families.append(family)
@@ -311,7 +349,7 @@ def _price_words(m, v: Values) -> dict:
         columns["constraint_label"] += [how.describe(d, *index) for index in indices]
         columns["unit"] += [unit] * len(keys)
         columns["constraint"] += _names(constraint, keys)
-    words = v.lp.memo["shadow_prices"] = {"columns": columns, "families": families}
+    words = lp.memo["shadow_prices"] = {"columns": columns, "families": families}
     return words
 
 
@@ -319,7 +357,7 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
     """The marginal value of every capacity, workforce, outcome, market, suitability and
     budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
     outcome per £ when maximising an outcome)."""
-    words = _price_words(m, v)
+    words = _price_words(m, v.lp)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)
     prices, binding = [], []
@@ -333,6 +371,26 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
     frame["shadow_price"] = np.concatenate(prices)
     frame["binding"] = np.concatenate(binding)
     return frame[_PRICE_COLUMNS]
+
+
+_EXPRESSIONS = ("use", "capacity_payment", "use_payment", "outcome_payment",
+                "recruitment_cost", "unmet_penalty")
+"""The named expressions the tables read."""
+
+
+def prepare_tables(m, lp: LinearProgram) -> None:
+    """Make every part of the tables that does not depend on the solution: index columns,
+    words, names, the expressions' sparse rows. The direct route runs this while HiGHS
+    solves (HiGHS releases Python's lock), so only the solution's own columns are left."""
+    with PauseGC():
+        for name in _INDEX_COLUMNS:
+            _index_frame(lp, getattr(m, name))
+        _capacity_words(m, lp)
+        _cohorts_of_flows(m, lp)
+        _achieved_shape(m, lp)
+        _price_words(m, lp)
+        for name in _EXPRESSIONS:
+            lp.expression_rows(getattr(m, name))
 
 
 def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -282,6 +284,24 @@ class DirectHighs:
         if self.options.method == "ipm":
             highs.setOptionValue("solver", "simplex")
 
+    def _run_alongside(self, alongside: Callable[[LinearProgram], None]) -> str:
+        failed: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                alongside(self.lp)
+            except BaseException as problem:  # raised again below, in the caller's thread
+                failed.append(problem)
+
+        thread = threading.Thread(target=work, name="alongside HiGHS")
+        thread.start()
+        try:
+            return self._run()
+        finally:
+            thread.join()
+            if failed:
+                raise failed[0]
+
     def _run(self) -> str:
         """Run HiGHS; the status of the run, never an exception."""
         try:
@@ -291,8 +311,13 @@ class DirectHighs:
             return "error"
         return _MODEL_STATUS.get(self.highs.getModelStatus().name, "error")
 
-    def solve(self, model: pyo.ConcreteModel) -> SolveOutcome:
-        """Solve (or re-solve) the model; load the plan into it when it is optimal."""
+    def solve(self, model: pyo.ConcreteModel,
+              alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
+        """Solve (or re-solve) the model; load the plan into it when it is optimal.
+
+        ``alongside(lp)``, if given, runs in a second thread while HiGHS solves (HiGHS
+        releases Python's lock, so on two cores it is free): work that needs the model's
+        arrays but not the solution, such as the result tables' words and index columns."""
         start = time.perf_counter()
         with PauseGC():
             if model is not self.model:
@@ -304,7 +329,10 @@ class DirectHighs:
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
         before = highs.getRunTime()
-        status = self._run()
+        if alongside is None:
+            status = self._run()
+        else:
+            status = self._run_alongside(alongside)
         self.solves += 1
         outcome = SolveOutcome(
             status=status, message=MESSAGES[status], objective=None,
@@ -326,10 +354,11 @@ class DirectHighs:
 
 
 def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
-                 solver: DirectHighs | None = None) -> SolveOutcome:
+                 solver: DirectHighs | None = None,
+                 alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
     """Solve the model by the direct route: the same contract as :func:`solve_model` (plan
     and duals loaded when optimal), plus the plan as arrays."""
-    return (solver or DirectHighs(options)).solve(model)
+    return (solver or DirectHighs(options)).solve(model, alongside)
 
 
 def write_model(model: pyo.ConcreteModel, path) -> dict[str, int]:
