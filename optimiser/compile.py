@@ -161,7 +161,15 @@ class _Reader:
             terms: Terms = {}
             # ExpressionData holds its expression as its one argument (what .expr returns)
             body = node._args_[0] if type(node) is ExpressionData else node.expr
-            constant = self.add(body, 1.0, terms)
+            if type(body) is ne.MonomialTermExpression and type(body._args_[1]) is VarData \
+                    and not body._args_[1].fixed:  # a price times a quantity: most payments
+                coefficient, var = body._args_
+                if type(coefficient) not in _NUMBERS:
+                    coefficient = self.value(coefficient)
+                terms[self.column_of[id(var)]] = coefficient
+                constant = 0.0
+            else:
+                constant = self.add(body, 1.0, terms)
             known = Named(constant, terms, frozenset(reads) if reads else _NONE)
             self.named[id(node)] = known
             self.reads = outer
@@ -708,16 +716,19 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
     for component in model.component_objects(pyo.Constraint, active=True, descend_into=True):
         members = [(k, c) for k, c in component.items() if c.active]
         row_blocks[component.name] = Block([k for k, _ in members], len(constraints))
+        add_constraint, add_lower, add_upper = constraints.append, lower.append, upper.append
+        add_constant, add_start = constants.append, starts.append
+        add_index, add_value = index.extend, value.extend
         for _, constraint in members:
             r = len(constraints)
             low, up, constant, terms, body_reads, form = _read_row(reader, constraint)
-            constraints.append(constraint)
-            lower.append(low)
-            upper.append(up)
-            constants.append(constant)
-            index.extend(terms)
-            value.extend(terms.values())
-            starts.append(len(index))
+            add_constraint(constraint)
+            add_lower(low)
+            add_upper(up)
+            add_constant(constant)
+            add_index(terms)
+            add_value(terms.values())
+            add_start(len(index))
             if reader.reads:
                 for param in reader.reads:
                     reads_rows.setdefault(param, []).append(r)

@@ -40,6 +40,13 @@ def _lookups(data: Prepared) -> SimpleNamespace:
     for arc in data.moves:
         moves_into[arc.cohort, arc.to_service].append(arc)
         moves_out_of[arc.cohort, arc.from_service].append(arc)
+    # (pathway, share entering, package) for each cohort's pathways into each setting
+    entering: dict[tuple[str, str], list] = defaultdict(list)
+    for g, pathways in pathways_of.items():
+        for p in pathways:
+            for s in data.long_term:
+                if (p, s) in data.enters:
+                    entering[g, s].append((p, data.enters[p, s], data.package.get((p, s), 0.0)))
     services_needing: dict[str, list[str]] = defaultdict(list)
     for s, w in data.staff_per_unit:
         services_needing[w].append(s)
@@ -50,6 +57,7 @@ def _lookups(data: Prepared) -> SimpleNamespace:
         cohorts_in={s: sorted(g) for s, g in cohorts_in.items()},
         moves_into=moves_into,
         moves_out_of=moves_out_of,
+        entering=entering,
         move_arcs={a.name: a for a in data.moves},
         services_needing=services_needing,
         short_term_set=set(data.short_term),

@@ -52,10 +52,12 @@ def unmet_penalty(m, locality, cohort, year):
 
 def year_spend(m, year):
     """Money the council pays out in a year: capacity, use, outcome and recruitment payments."""
+    # One flat sum of every payment (not a sum of three-term sums), so the expression is
+    # quick to build and to read into HiGHS's arrays.
     services = sum(
-        m.capacity_payment[loc, s, year] + m.use_payment[loc, s, year]
-        + m.outcome_payment[loc, s, year]
+        payment[loc, s, year]
         for loc in m.L for s in m.S
+        for payment in (m.capacity_payment, m.use_payment, m.outcome_payment)
     )
     return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
 

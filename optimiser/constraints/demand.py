@@ -21,14 +21,14 @@ def _previous_caseload(m, variable, start, locality, cohort, setting, year):
     return variable[locality, cohort, setting, before]
 
 
-def _entering(m, locality, cohort, setting, year, per_person):
-    """People (or their capacity units) entering a setting this year from new need and moves."""
-    d = m.data
-    new = sum(
-        d.enters[p, setting] * per_person(p) * m.x[locality, p, year]
-        for p in d.pathways_of[cohort] if (p, setting) in d.enters
+def _entering(m, locality, cohort, setting, year, units: bool):
+    """People (or, with ``units``, their capacity units) entering a setting this year from
+    new need: enters_{p,s} (times package_{p,s}) x_p over the cohort's pathways into it."""
+    x = m.x
+    return sum(
+        (share * package if units else share) * x[locality, p, year]
+        for p, share, package in m.data.entering[cohort, setting]
     )
-    return new
 
 
 def caseload_balance(m, locality, cohort, setting, year):
@@ -42,7 +42,7 @@ def caseload_balance(m, locality, cohort, setting, year):
     moved_in = sum(m.move[locality, a.name, year] for a in d.moves_into[cohort, setting])
     moved_out = sum(m.move[locality, a.name, year] for a in d.moves_out_of[cohort, setting])
     return m.caseload[locality, cohort, setting, year] == (
-        stay * before + _entering(m, locality, cohort, setting, year, lambda p: 1.0)
+        stay * before + _entering(m, locality, cohort, setting, year, units=False)
         + moved_in - moved_out
     )
 
@@ -59,7 +59,7 @@ def caseload_units_balance(m, locality, cohort, setting, year):
                    for a in d.moves_into[cohort, setting])
     moved_out = sum(a.package_from * m.move[locality, a.name, year]
                     for a in d.moves_out_of[cohort, setting])
-    entering = _entering(m, locality, cohort, setting, year, lambda p: d.package[p, setting])
+    entering = _entering(m, locality, cohort, setting, year, units=True)
     return m.care_units[locality, cohort, setting, year] == (
         stay * before + entering + moved_in - moved_out
     )
