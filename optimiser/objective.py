@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
 
 
@@ -14,8 +15,10 @@ def use(m, locality, service, year):
     """Capacity units used: short-term episodes plus the long-term caseload's packages."""
     d = m.data
     if service in d.short_term_set:
-        return sum(d.usage[p, service] * m.x[locality, p, year] for p in d.pathways_using[service])
-    return sum(m.care_units[locality, g, service, year] for g in d.cohorts_in.get(service, ()))
+        return linear((d.usage[p, service], m.x[locality, p, year])
+                      for p in d.pathways_using[service])
+    return linear((1, m.care_units[locality, g, service, year])
+                  for g in d.cohorts_in.get(service, ()))
 
 
 def capacity_payment(m, locality, service, year):

@@ -3,6 +3,8 @@ so fast."""
 
 from __future__ import annotations
 
+from optimiser.constraints.linear import linear
+
 
 def capacity_covers_use(m, locality, service, year):
     r"""\sum_p usage_{p,s} x_p + caseload\_units_{l,s,t} \le occupancy_s \cdot cap_{l,s,t}.
@@ -26,7 +28,8 @@ def market_growth_limit(m, locality, service, year):
     Providers can recruit and open only so much new capacity in a year."""
     d = m.data
     before = _capacity_before(m, locality, service, year)
-    return m.cap[locality, service, year] <= (1 + d.grow_max[service]) * before + d.startup[service]
+    return m.cap[locality, service, year] <= linear([(1 + d.grow_max[service], before)],
+                                                    d.startup[service])
 
 
 def market_shrink_limit(m, locality, service, year):
@@ -36,4 +39,4 @@ def market_shrink_limit(m, locality, service, year):
     before = _capacity_before(m, locality, service, year)
     if m.data.shrink_max[service] >= 1.0:
         return m.cap[locality, service, year] >= 0
-    return m.cap[locality, service, year] >= (1 - m.data.shrink_max[service]) * before
+    return m.cap[locality, service, year] >= linear([(1 - m.data.shrink_max[service], before)])

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints.linear import linear
+
 
 def demand_met(m, locality, cohort, year):
     r"""\sum_p x_{l,p,t} + unmet_{l,g,t} = demand_{l,g,t}.
 
     Everyone with a new need is either routed along a care pathway or counted as unmet."""
-    routed = sum(m.x[locality, p, year] for p in m.data.pathways_of[cohort])
-    return routed + m.unmet[locality, cohort, year] == m.demand[locality, cohort, year]
+    routed = [(1, m.x[locality, p, year]) for p in m.data.pathways_of[cohort]]
+    return linear([*routed, (1, m.unmet[locality, cohort, year])]) == \
+        m.demand[locality, cohort, year]
 
 
 def _previous_caseload(m, variable, start, locality, cohort, setting, year):
@@ -21,14 +24,13 @@ def _previous_caseload(m, variable, start, locality, cohort, setting, year):
     return variable[locality, cohort, setting, before]
 
 
-def _entering(m, locality, cohort, setting, year, units: bool):
+def _entering(m, locality, cohort, setting, year, units: bool) -> list:
     """People (or, with ``units``, their capacity units) entering a setting this year from
-    new need: enters_{p,s} (times package_{p,s}) x_p over the cohort's pathways into it."""
+    new need, as (coefficient, x) terms: enters_{p,s} (times package_{p,s}) x_p over the
+    cohort's pathways into it."""
     x = m.x
-    return sum(
-        (share * package if units else share) * x[locality, p, year]
-        for p, share, package in m.data.entering[cohort, setting]
-    )
+    return [((share * package if units else share), x[locality, p, year])
+            for p, share, package in m.data.entering[cohort, setting]]
 
 
 def caseload_balance(m, locality, cohort, setting, year):
@@ -39,12 +41,12 @@ def caseload_balance(m, locality, cohort, setting, year):
     d = m.data
     stay = 1.0 - d.leave.get((cohort, setting), 0.0)
     before = _previous_caseload(m, m.caseload, d.caseload0, locality, cohort, setting, year)
-    moved_in = sum(m.move[locality, a.name, year] for a in d.moves_into[cohort, setting])
-    moved_out = sum(m.move[locality, a.name, year] for a in d.moves_out_of[cohort, setting])
-    return m.caseload[locality, cohort, setting, year] == (
-        stay * before + _entering(m, locality, cohort, setting, year, units=False)
-        + moved_in - moved_out
-    )
+    moved_in = [(1, m.move[locality, a.name, year]) for a in d.moves_into[cohort, setting]]
+    moved_out = [(-1, m.move[locality, a.name, year]) for a in d.moves_out_of[cohort, setting]]
+    return m.caseload[locality, cohort, setting, year] == linear([
+        (stay, before), *_entering(m, locality, cohort, setting, year, units=False),
+        *moved_in, *moved_out,
+    ])
 
 
 def caseload_units_balance(m, locality, cohort, setting, year):
@@ -55,14 +57,14 @@ def caseload_units_balance(m, locality, cohort, setting, year):
     d = m.data
     stay = 1.0 - d.leave.get((cohort, setting), 0.0)
     before = _previous_caseload(m, m.care_units, d.units0, locality, cohort, setting, year)
-    moved_in = sum(a.package_to * m.move[locality, a.name, year]
-                   for a in d.moves_into[cohort, setting])
-    moved_out = sum(a.package_from * m.move[locality, a.name, year]
-                    for a in d.moves_out_of[cohort, setting])
-    entering = _entering(m, locality, cohort, setting, year, units=True)
-    return m.care_units[locality, cohort, setting, year] == (
-        stay * before + entering + moved_in - moved_out
-    )
+    moved_in = [(a.package_to, m.move[locality, a.name, year])
+                for a in d.moves_into[cohort, setting]]
+    moved_out = [(-a.package_from, m.move[locality, a.name, year])
+                 for a in d.moves_out_of[cohort, setting]]
+    return m.care_units[locality, cohort, setting, year] == linear([
+        (stay, before), *_entering(m, locality, cohort, setting, year, units=True),
+        *moved_in, *moved_out,
+    ])
 
 
 def pathway_suitable(m, locality, pathway, year):
@@ -70,11 +72,10 @@ def pathway_suitable(m, locality, pathway, year):
 
     A pathway is offered only to the share of people for whom it is clinically appropriate."""
     d = m.data
-    cohort = d.pathway_cohort[pathway]
-    limit = d.suitable[pathway] * m.demand[locality, cohort, year]
     if d.suitable[pathway] >= 1.0:
         return pyo.Constraint.Skip
-    return m.x[locality, pathway, year] <= limit
+    cohort = d.pathway_cohort[pathway]
+    return m.x[locality, pathway, year] <= d.suitable[pathway] * m.demand[locality, cohort, year]
 
 
 def move_suitable(m, locality, move, year):

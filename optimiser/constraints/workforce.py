@@ -3,14 +3,16 @@ actually be recruited and kept."""
 
 from __future__ import annotations
 
+from optimiser.constraints.linear import linear
+
 
 def staff_cover_capacity(m, locality, role, year):
     r"""\sum_s staff\_per\_unit_{s,w} cap_{l,s,t} \le staff_{l,w,t}.
 
     Every place, hour and bed commissioned needs care workers, therapists or nurses to run it."""
     d = m.data
-    needed = sum(d.staff_per_unit[s, role] * m.cap[locality, s, year]
-                 for s in d.services_needing[role])
+    needed = linear((d.staff_per_unit[s, role], m.cap[locality, s, year])
+                    for s in d.services_needing[role])
     return needed <= m.staff[locality, role, year]
 
 
@@ -24,8 +26,8 @@ def staff_retention(m, locality, role, year):
         prior = d.staff0.get((locality, role), 0.0)
     else:
         prior = m.staff[locality, role, before]
-    kept = (1 - d.turnover[role]) * prior
-    return m.staff[locality, role, year] <= kept + m.hire[locality, role, year]
+    return m.staff[locality, role, year] <= linear(
+        [(1 - d.turnover[role], prior), (1, m.hire[locality, role, year])])
 
 
 def hiring_limit(m, locality, role, year):
