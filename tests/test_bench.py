@@ -50,3 +50,21 @@ def test_synthetic_instances_are_reproducible_and_sized_as_asked():
     every_source = {s.source for row in a.demand for s in [row.people]}
     assert every_source == {"assumption: synthetic instance scaled from default for "
                             "benchmarking"}
+
+
+def _row(nonzeros: int, build: float):
+    from optimiser.bench import ScaleRow
+
+    return ScaleRow(localities=nonzeros // 1000, years=1, rows=nonzeros, columns=nonzeros,
+                    nonzeros=nonzeros, status="optimal", objective=1.0, generate_s=0.0,
+                    build_s=build, compile_s=0.0, highs_s=1.0, extract_s=0.0, total_s=build,
+                    peak_mb=100.0)
+
+
+def test_build_linearity_check_tells_linear_from_quadratic():
+    sizes = [200_000, 500_000, 1_000_000, 2_000_000]
+    linear = scale_checks([_row(n, 3.5e-6 * n * f) for n, f in zip(sizes, (1.1, 0.9, 1.05, 1),
+                                                                     strict=True)])
+    quadratic = scale_checks([_row(n, 3.5e-6 * n * n / 200_000) for n in sizes])
+    assert dict((name, met) for name, met, _ in linear)["build time linear in model size"]
+    assert not dict((name, met) for name, met, _ in quadratic)["build time linear in model size"]
