@@ -32,7 +32,6 @@ INF = float("inf")
 _NUMBERS = (int, float, np.float64, np.int64)
 _SUMS = (ne.LinearExpression, ne.SumExpression)
 _VARIABLES = (VarData, ScalarVar)
-_PARAMS = (ParamData, ScalarParam)
 _NAMED = (ExpressionData, ScalarExpression, ObjectiveData, ScalarObjective)
 _SHALLOW = 20
 """Fixed arithmetic nested deeper than this is evaluated by Pyomo's own walkers."""
@@ -401,9 +400,6 @@ class LinearProgram:
         blocks = self.column_blocks if component.ctype is pyo.Var else self.row_blocks
         return blocks[component.name].keys
 
-    def column_values(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x[self.column_blocks[name].span]
-
     def expression_values(self, component, x: np.ndarray) -> np.ndarray:
         """The values of an indexed named expression's members at ``x``, in index order."""
         constants, rows, columns, coefficients, _ = self.expression_rows(component)
@@ -610,27 +606,13 @@ class _LinearBounds:
         self.entries: dict = {}
         self.positions: dict = {}
 
-    @staticmethod
-    def _linear(bound):
-        """(coefficient, parameter member) when the bound is one, else None."""
-        kind = type(bound)
-        if kind is ParamData:
-            return 1.0, bound
-        if kind is ne.NPV_ProductExpression:
-            left, right = bound.args
-            if type(left) in _NUMBERS and type(right) is ParamData:
-                return left, right
-            if type(right) in _NUMBERS and type(left) is ParamData:
-                return right, left
-        return None
-
     def add(self, row: int, form: tuple) -> bool:
         """Keep the row if both its bounds are linear or fixed; say whether it was kept."""
         found = []
         for side, bound in enumerate(form):
             if bound is None or type(bound) in _NUMBERS:
                 continue
-            linear = self._linear(bound)
+            linear = _linear_in_one(bound)
             if linear is None:
                 return False
             found.append((side, *linear))
