@@ -262,6 +262,15 @@ class ContractDesign(Row):
     """Multiplies the suitability limit of pathways using the service (volume)."""
 
 
+def _plain(value: object) -> object:
+    """A field value as plain data, ready to validate: models dumped, in lists too."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
@@ -318,12 +327,5 @@ class Instance(BaseModel):
     def updated(self, **changes: object) -> Instance:
         """A re-validated copy with some top-level fields replaced (a scenario)."""
         data = self.model_dump()
-        data.update(
-            {
-                key: value.model_dump() if isinstance(value, BaseModel) else
-                [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
-                if isinstance(value, list) else value
-                for key, value in changes.items()
-            }
-        )
+        data.update({key: _plain(value) for key, value in changes.items()})
         return Instance.model_validate(data)
