@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from common import (
+    CARE_WORKER_HIRE_COST,
     COMM_CARE_HOME,
     COMM_NEED,
     ENGLAND_POP,
@@ -557,8 +558,7 @@ def lancashire(design: str) -> tuple[dict, str, str]:
         "roles": [
             {"name": "care_worker", "label": "Home-care workers (independent sector)",
              "turnover": F(TURNOVER_INDEPENDENT),
-             "hire_cost": A(2000, "advertising, checks, induction and Care Certificate "
-                            "training, about £2,000 a recruit; the documents give no figure")},
+             "hire_cost": CARE_WORKER_HIRE_COST},
             {"name": "reablement_worker", "label": "Reablement workers (contracted providers)",
              "turnover": Dv(TURNOVER_INDEPENDENT.value, f"independent-sector direct care "
                             f"turnover ({TURNOVER_INDEPENDENT.cite})"),

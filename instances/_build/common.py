@@ -582,11 +582,13 @@ STAFFING = [
      "hours at the start, 001_4550ef852cabf2d2.txt:922) at 25 contact hours per FTE"),
 ]
 
+CARE_WORKER_HIRE_COST = A(2000, "advertising, checks, induction and Care Certificate training, "
+                          "about £2,000 a recruit; the documents give no figure")
+"""Recruiting one care worker: the same assumption in every instance."""
+
 ROLES = [
     {"name": "care_worker", "label": "Care and support workers (independent sector)",
-     "turnover": F(TURNOVER_INDEPENDENT),
-     "hire_cost": A(2000, "advertising, checks, induction and Care Certificate training, about "
-                    "£2,000 a recruit; the documents give no figure")},
+     "turnover": F(TURNOVER_INDEPENDENT), "hire_cost": CARE_WORKER_HIRE_COST},
     {"name": "reablement_worker", "label": "Reablement workers and therapists (council "
      "in-house team)", "turnover": F(TURNOVER_COUNCIL),
      "hire_cost": A(3000, "council recruitment and reablement training, about £3,000 a recruit; "
