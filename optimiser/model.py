@@ -112,18 +112,16 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
 
     # Decision variables (all continuous, non-negative).
     nonneg = pyo.NonNegativeReals
-    m.x = pyo.Var(m.FLOW, within=nonneg, doc="people routed along a pathway")
+    m.routed = pyo.Var(m.FLOW, within=nonneg, doc="people routed along a pathway")
     m.caseload = pyo.Var(m.CASELOAD, within=nonneg, doc="people in a long-term setting")
     m.care_units = pyo.Var(m.CASELOAD, within=nonneg, doc="capacity units the caseload needs")
     m.move = pyo.Var(m.MOVE, within=nonneg, doc="people moved to a more independent setting")
     m.unmet = pyo.Var(m.NEED, within=nonneg, doc="people whose need is not met")
-    m.cap = pyo.Var(m.CAP, within=nonneg, doc="capacity commissioned")
+    m.capacity = pyo.Var(m.CAP, within=nonneg, doc="capacity commissioned")
     m.staff = pyo.Var(m.STAFF, within=nonneg, doc="staff in post (FTE)")
     m.hire = pyo.Var(m.STAFF, within=nonneg, doc="staff recruited (FTE)")
 
-    m.use = pyo.Expression(m.CAP, rule=objective.use)
-
-    # 1. Demand and caseload.
+        # 1. Demand and caseload.
     m.demand_met = pyo.Constraint(m.NEED, rule=demand.demand_met)
     m.caseload_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_balance)
     m.caseload_units_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_units_balance)
@@ -132,6 +130,7 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.move_suitable = pyo.Constraint(m.MOVE, rule=demand.move_suitable)
     m.move_limit = pyo.Constraint(m.MOVE, rule=demand.move_limit)
     # 3. Capacity.
+    m.use = pyo.Expression(m.CAP, rule=capacity.use)
     m.capacity_covers_use = pyo.Constraint(m.CAP, rule=capacity.capacity_covers_use)
     # 4. Market change.
     m.market_growth_limit = pyo.Constraint(m.CAP, rule=capacity.market_growth_limit)

@@ -7,24 +7,13 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
-
-
-def use(m, locality, service, year):
-    """Capacity units used: short-term episodes plus the long-term caseload's packages."""
-    d = m.data
-    if service in d.short_term_set:
-        return linear((d.usage[p, service], m.x[locality, p, year])
-                      for p in d.pathways_using[service])
-    return linear((1, m.care_units[locality, g, service, year])
-                  for g in d.cohorts_in.get(service, ()))
 
 
 def capacity_payment(m, locality, service, year):
     """Block payments: £ per unit of capacity commissioned."""
     d = m.data
-    return m.price_capacity[service] * d.cost_factor[locality] * m.cap[locality, service, year]
+    return m.price_capacity[service] * d.cost_factor[locality] * m.capacity[locality, service, year]
 
 
 def use_payment(m, locality, service, year):
@@ -37,7 +26,7 @@ def outcome_payment(m, locality, service, year):
     """Outcomes-based payments: £ per person on a pathway using the service who achieves k."""
     d = m.data
     return d.cost_factor[locality] * sum(
-        price * d.outcome[p, k] * m.x[locality, p, year]
+        price * d.outcome[p, k] * m.routed[locality, p, year]
         for (s, k), price in d.price_outcome.items() if s == service
         for p in d.pathways_using[service] if (p, k) in d.outcome
     )

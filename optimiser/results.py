@@ -32,8 +32,8 @@ def _memo(lp: LinearProgram, key, make):
 
 
 _INDEX_COLUMNS = {
-    "cap": ["locality", "service", "year"],
-    "x": ["locality", "pathway", "year"],
+    "capacity": ["locality", "service", "year"],
+    "routed": ["locality", "pathway", "year"],
     "caseload": ["locality", "cohort", "service", "year"],
     "move": ["locality", "move", "year"],
     "unmet": ["locality", "cohort", "year"],
@@ -60,7 +60,7 @@ def _frame(v: Values, component, **columns) -> pd.DataFrame:
 
 def _capacity_words(m, lp: LinearProgram) -> tuple[list, list]:
     d = m.data
-    keys = lp.keys(m.cap)
+    keys = lp.keys(m.capacity)
     return _memo(lp, "capacity", lambda: (
         [d.units[s] for _, s, _ in keys],
         [d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys]))
@@ -68,23 +68,23 @@ def _capacity_words(m, lp: LinearProgram) -> tuple[list, list]:
 
 def capacity_plan(m, v: Values) -> pd.DataFrame:
     """Capacity commissioned and used, by locality, service and year."""
-    cap, used = v.of(m.cap), v.expression(m.use)
+    cap, used = v.of(m.capacity), v.expression(m.use)
     safe = np.where(cap > _TOLERANCE, cap, 1.0)
     unit, today = _capacity_words(m, v.lp)
     return _frame(
-        v, m.cap, unit=unit, capacity=cap, used=used,
+        v, m.capacity, unit=unit, capacity=cap, used=used,
         utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today,
     )
 
 
 def _cohorts_of_flows(m, lp: LinearProgram) -> list[str]:
     return _memo(lp, "flow cohorts",
-                 lambda: [m.data.pathway_cohort[p] for _, p, _ in lp.keys(m.x)])
+                 lambda: [m.data.pathway_cohort[p] for _, p, _ in lp.keys(m.routed)])
 
 
 def flows(m, v: Values) -> pd.DataFrame:
     """People with a new need routed along each pathway."""
-    frame = _frame(v, m.x, people=v.of(m.x))
+    frame = _frame(v, m.routed, people=v.of(m.routed))
     frame.insert(1, "cohort", _cohorts_of_flows(m, v.lp))
     return frame
 
@@ -127,7 +127,7 @@ def workforce_plan(m, v: Values) -> pd.DataFrame:
     """Staff needed by the capacity plan, in post, recruited, and the recruitment limit."""
     d = m.data
     keys = v.keys(m.staff)
-    capacity = dict(zip(v.keys(m.cap), v.of(m.cap).tolist(), strict=True))
+    capacity = dict(zip(v.keys(m.capacity), v.of(m.capacity).tolist(), strict=True))
     needed = [sum(d.staff_per_unit[s, w] * capacity[loc, s, t] for s in d.services_needing[w])
               for loc, w, t in keys]
     limit = dict(zip(m.hire_max.keys(), parameter_values(m.hire_max).tolist(), strict=True))
@@ -142,8 +142,8 @@ def _achieved_shape(m, lp: LinearProgram) -> tuple:
         d = m.data
         groups: dict[tuple, int] = {}
         codes = [groups.setdefault((loc, d.pathway_cohort[p], t), len(groups))
-                 for loc, p, t in lp.keys(m.x)]
-        pathways = [p for _, p, _ in lp.keys(m.x)]
+                 for loc, p, t in lp.keys(m.routed)]
+        pathways = [p for _, p, _ in lp.keys(m.routed)]
         return (list(groups), np.asarray(codes, dtype=np.int64),
                 {k: np.asarray([d.outcome.get((p, k), 0.0) for p in pathways], dtype=float)
                  for k in d.indicators})
@@ -153,7 +153,7 @@ def _achieved_shape(m, lp: LinearProgram) -> tuple:
 def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
     """People achieving each indicator, by (locality, cohort, year)."""
     groups, codes, shares = _achieved_shape(m, v.lp)
-    people = v.of(m.x)
+    people = v.of(m.routed)
     return {k: dict(zip(groups, np.bincount(codes, weights=people * share,
                                              minlength=len(groups)).tolist(), strict=True))
             for k, share in shares.items()}
@@ -218,7 +218,7 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
             "cost": stacked[chosen],
         }))
 
-    add(v.keys(m.cap), None, ["block", "spot", "outcomes"],
+    add(v.keys(m.capacity), None, ["block", "spot", "outcomes"],
         [v.expression(m.capacity_payment), v.expression(m.use_payment),
          v.expression(m.outcome_payment)])
     add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])

@@ -215,7 +215,7 @@ _LP_NAME = re.compile(r"[^A-Za-z0-9_(),.]")
 
 
 def _file_name(name: str, form: str) -> str:
-    """A model name as MPS (no spaces) or LP allows it (``cap(Melton,reablement,2027_28)``)."""
+    """A model name as MPS (no spaces) or LP allows it (``capacity(Melton,reablement,2027_28)``)."""
     if form == "lp":
         return _LP_NAME.sub("_", name.replace("[", "(").replace("]", ")"))
     return name.replace(" ", "_")

@@ -12,7 +12,7 @@ def demand_met(m, locality, cohort, year):
     r"""\sum_p x_{l,p,t} + unmet_{l,g,t} = demand_{l,g,t}.
 
     Everyone with a new need is either routed along a care pathway or counted as unmet."""
-    routed = [(1, m.x[locality, p, year]) for p in m.data.pathways_of[cohort]]
+    routed = [(1, m.routed[locality, p, year]) for p in m.data.pathways_of[cohort]]
     return linear([*routed, (1, m.unmet[locality, cohort, year])]) == \
         m.demand[locality, cohort, year]
 
@@ -28,8 +28,7 @@ def _entering(m, locality, cohort, setting, year, units: bool) -> list:
     """People (or, with ``units``, their capacity units) entering a setting this year from
     new need, as (coefficient, x) terms: enters_{p,s} (times package_{p,s}) x_p over the
     cohort's pathways into it."""
-    x = m.x
-    return [((share * package if units else share), x[locality, p, year])
+    return [((share * package if units else share), m.routed[locality, p, year])
             for p, share, package in m.data.entering[cohort, setting]]
 
 
@@ -75,7 +74,8 @@ def pathway_suitable(m, locality, pathway, year):
     if d.suitable[pathway] >= 1.0:
         return pyo.Constraint.Skip
     cohort = d.pathway_cohort[pathway]
-    return m.x[locality, pathway, year] <= d.suitable[pathway] * m.demand[locality, cohort, year]
+    limit = d.suitable[pathway] * m.demand[locality, cohort, year]
+    return m.routed[locality, pathway, year] <= limit
 
 
 def move_suitable(m, locality, move, year):

@@ -7,7 +7,7 @@ def achieved(m, indicator, localities, cohorts, year):
     """People achieving an indicator among the given localities and cohorts in a year."""
     d = m.data
     return sum(
-        d.outcome[p, indicator] * m.x[locality, p, year]
+        d.outcome[p, indicator] * m.routed[locality, p, year]
         for locality in localities
         for cohort in cohorts
         for p in d.pathways_of[cohort]

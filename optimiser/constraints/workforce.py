@@ -11,7 +11,7 @@ def staff_cover_capacity(m, locality, role, year):
 
     Every place, hour and bed commissioned needs care workers, therapists or nurses to run it."""
     d = m.data
-    needed = linear((d.staff_per_unit[s, role], m.cap[locality, s, year])
+    needed = linear((d.staff_per_unit[s, role], m.capacity[locality, s, year])
                     for s in d.services_needing[role])
     return needed <= m.staff[locality, role, year]
 
