@@ -42,6 +42,8 @@ class Solution:
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
     diagnosis: Diagnosis | None = None
     """For an infeasible instance: why, and the smallest changes that would allow a plan."""
+    inputs: Instance | None = field(default=None, repr=False)
+    """The validated instance solved: its labels, units and area codes word the outputs."""
 
     @property
     def optimal(self) -> bool:
@@ -104,7 +106,9 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
     with PauseGC():
-        return _solve(instance, options, progress)
+        solution = _solve(instance, options, progress)
+    solution.inputs = instance
+    return solution
 
 
 def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Solution:

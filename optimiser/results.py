@@ -239,9 +239,17 @@ class _Family:
 
 def _target_words(d, name, group, year) -> str:
     where = "across the area" if group == "area" else f"in {d.labels[group]}"
-    if d.target_rows[name, group, year].sense == "at_least":
-        return f"cost of one more person achieving target {name} {where}, {year}"
-    return f"saving if target {name} allowed one more person {where}, {year}"
+    row = d.target_rows[name, group, year]
+    target = f"the {d.labels[row.indicator]} target ({name.replace('_', ' ')})"
+    if row.sense == "at_least":
+        return f"cost of one more person achieving {target} {where}, {year}"
+    return f"saving if {target} allowed one more person {where}, {year}"
+
+
+def _move_words(d, name) -> str:
+    """A move in labels: 'Older adults: Residential care to Home care'."""
+    arc = d.move_arcs[name]
+    return f"{d.labels[arc.cohort]}: {d.labels[arc.from_service]} to {d.labels[arc.to_service]}"
 
 
 _FAMILIES: dict[str, _Family] = {
@@ -251,10 +259,11 @@ _FAMILIES: dict[str, _Family] = {
                                 f"saving if one more person could take {d.labels[p]} in "
                                 f"{d.labels[loc]}, {t}"),
     "move_limit": _Family("£ per person", lambda d, loc, a, t:
-                          f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}"),
+                          f"saving from supporting one more move ({_move_words(d, a)}) in "
+                          f"{d.labels[loc]}, {t}"),
     "move_suitable": _Family("£ per person", lambda d, loc, a, t:
-                             f"saving if one more person were suitable to move ({a}) in "
-                             f"{d.labels[loc]}, {t}"),
+                             f"saving if one more person were suitable to move "
+                             f"({_move_words(d, a)}) in {d.labels[loc]}, {t}"),
     "capacity_covers_use": _Family("£ per unit", lambda d, loc, s, t:
                                    f"cost of one more {d.units[s]} of {d.labels[s]} used in "
                                    f"{d.labels[loc]}, {t}"),

@@ -1,0 +1,102 @@
+"""``summary.md``: the plan in two minutes. Totals, the largest ten of each list, and a link
+to the full tables; the same size for three localities or three hundred."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from optimiser.pipeline import Solution
+from optimiser.report import tables as T
+
+FULL_TABLES = ("capacity", "flows", "caseload", "moves", "unmet", "workforce", "outcomes",
+               "costs", "shadow_prices")
+
+
+def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
+    if frame.empty:
+        return "_None._"
+    shown = frame.copy()
+    for column in shown.columns:  # shares as percentages, the rest as floatfmt says
+        if "share" in column.lower() or column.startswith("Share"):
+            shown[column] = shown[column].map("{:.1%}".format)
+    return shown.to_markdown(index=False, floatfmt=floatfmt)
+
+
+def _top(frame: pd.DataFrame, what: str, sheet: str) -> str:
+    """The first ten rows, saying how many more there are and where."""
+    more = len(frame) - T.TOP
+    text = _table(frame.head(T.TOP), ",.1f")
+    if more > 0:
+        text += f"\n\n_The largest {T.TOP} of {len(frame):,} {what}; all of them: sheet " \
+                f"“{sheet}” of `plan.xlsx`._"
+    return text
+
+
+def _title(solution: Solution) -> str:
+    instance = solution.inputs
+    return f"# Commissioning plan: {instance.name if instance else solution.instance}"
+
+
+def _headline(solution: Solution) -> list[str]:
+    head = T.headline(solution)
+    base = f" at {head.price_base} prices" if head.price_base else ""
+    lines = [
+        f"**Planning years:** {head.first_year} to {head.last_year} ({head.years} years).",
+        "",
+        f"**Total cost{base}:** {T.money(head.spend_discounted)} discounted "
+        f"({T.money(head.spend_cash)} in cash). {head.discounting_difference}",
+    ]
+    if head.penalty > 0:
+        lines.append(f"The optimiser also charged {T.money(head.penalty)} (discounted) for "
+                     f"unmet need, which is not money spent: the objective it minimised is "
+                     f"{T.money(head.objective)}.")
+    elif not head.minimised_cost:
+        lines.append(f"The plan maximises an outcome within the budget: {head.objective:,.1f} "
+                     "people achieve it over the planning years.")
+    unmet = round(head.unmet_people)
+    lines += ["", f"**People whose new need is not met:** {unmet:,}"
+              + (" — see “Unmet need” below." if head.unmet_people > T.TOLERANCE else "."),
+              "", T.what_limits_most(solution)]
+    return lines
+
+
+def markdown_summary(solution: Solution) -> str:
+    """A short plain-English summary a commissioner can read in two minutes."""
+    lines = [_title(solution), ""]
+    if not solution.optimal:
+        lines += [f"**No plan:** {solution.message}", ""]
+        if solution.diagnosis is not None:
+            lines.append(solution.diagnosis.markdown())
+        return "\n".join(lines)
+    words = T.Words.of(solution.inputs)
+    missed = T.targets(solution, words)
+    missed = pd.concat([missed[missed["Met"] == "NO"], missed[missed["Met"] != "NO"]])
+    lines += _headline(solution) + [
+        "",
+        "## Spending by year (£)", "", _table(T.cost_by_year(solution), ",.0f"), "",
+        "## Spending by payment type (£, all years)", "",
+        _table(T.cost_by_payment(solution), ",.0f"), "",
+        "## Capacity to commission (all localities)", "",
+        _table(T.capacity(solution, words)), "",
+        "## Localities (largest spending first)", "",
+        _top(T.localities(solution, words).sort_values("£ cash", ascending=False),
+             "localities", "Localities"), "",
+        "## Workforce (FTE, all localities)", "", _table(T.workforce(solution, words)), "",
+        "## Outcomes", "",
+        "Each indicator's share of the year's new need, what it counts, and how it differs "
+        "from the ASCOF measure of a similar name.", "",
+        _table(T.outcomes(solution, words)), "",
+        "## Outcome targets (missed first)", "",
+        _top(missed, "target rows", "Targets"), "",
+        "## Unmet need, where and why", "",
+        _top(T.unmet(solution, words), "rows with unmet need", "Unmet need"), "",
+        "## What limits the plan most", "",
+        "The binding limits with the largest shadow prices: what one more unit of each "
+        "would save (or cost), in discounted £.", "",
+        _top(T.binding_limits(solution), "binding limits", "Limits"), "",
+        "## Full tables", "",
+        "The charts: [report.html](report.html). Every figure: [plan.xlsx](plan.xlsx), and "
+        "one file per table (CSV for spreadsheets, Parquet for analysis tools): "
+        + ", ".join(f"[{name}.csv]({name}.csv)" for name in FULL_TABLES) + ".", "",
+    ]
+    return "\n".join(lines)
