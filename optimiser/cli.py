@@ -5,6 +5,7 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
+from models.overrides import Override, OverrideError, apply_overrides, parse_override
 from optimiser.io import InputError, load_instance
 from optimiser.solve import Method, SolveOptions
 
@@ -96,6 +98,25 @@ def _reasons(problem: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def with_overrides(data: Instance, changes: list[str],
+                   sources: list[str]) -> tuple[Instance, list[Override]]:
+    """The instance with the ``--set`` overrides made, each with its ``--source``; or exit 2
+    naming the table and field at fault."""
+    if sources and not changes:
+        raise fail("--source: found a source but no --set for it to describe.", BAD_INPUT)
+    if len(sources) not in (0, 1, len(changes)):
+        raise fail(f"--source: found {len(sources)} sources for {len(changes)} --set changes; "
+                   "expected one for all of them, or one for each in order.", BAD_INPUT)
+    paired = sources if len(sources) == len(changes) else sources * len(changes)
+    try:
+        overrides = [parse_override(text, source) for text, source in
+                     itertools.zip_longest(changes, paired)]
+        return (apply_overrides(data, overrides) if overrides else data), overrides
+    except OverrideError as problem:
+        raise fail(f"[bold red]Cannot make the change:[/] --set {escape(str(problem))}",
+                   BAD_INPUT) from None
+
+
 @contextmanager
 def progress_of(what: str):
     """A spinner on the terminal naming the step under way."""
@@ -125,12 +146,20 @@ def solve(
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost.",
     )] = None,
+    changes: Annotated[list[str] | None, typer.Option(
+        "--set", help="Change a figure for this solve only, e.g. "
+        "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
+        "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    sources: Annotated[list[str] | None, typer.Option(
+        "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
+        "once for all of them, or once for each --set in order. Default: 'assumption: "
+        "command-line override'.")] = None,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
-    data = read_instance(instance)
+    data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
         settings = data.settings.model_copy(
             update={"objective": "max_outcome", "objective_indicator": maximise})
@@ -146,6 +175,7 @@ def solve(
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
         solution = run(data, options, progress)
+        solution.overrides = [o.record() for o in overrides]
         with written_folder(out_dir, force, [instance]) as staged:
             written = write_outputs(solution, staged.path)
             if not solution.optimal and staged.holds_outputs:
