@@ -60,9 +60,17 @@ def _headline(solution: Solution) -> list[str]:
     return lines
 
 
+def _overrides(solution: Solution) -> list[str]:
+    """The changes made to the instance for this solve, each with its source."""
+    if not solution.overrides:
+        return []
+    rows = [f"- `{o['set']}` ({o['source']})" for o in solution.overrides]
+    return ["**Changed for this solve** (not in the instance file):", "", *rows, ""]
+
+
 def markdown_summary(solution: Solution) -> str:
     """A short plain-English summary a commissioner can read in two minutes."""
-    lines = [_title(solution), ""]
+    lines = [_title(solution), "", *_overrides(solution)]
     if not solution.optimal:
         lines += [f"**No plan:** {solution.message}", ""]
         if solution.diagnosis is not None:
