@@ -8,9 +8,8 @@ Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
-
 import re
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 

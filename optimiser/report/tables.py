@@ -272,8 +272,10 @@ def definition(instance: Instance | None, indicator: str, words: Words) -> str:
 
 
 def ascof_note(instance: Instance | None, indicator: str) -> str:
-    row = next((k for k in instance.indicators if k.name == indicator), None) \
-        if instance else None
+    """How an indicator differs from the ASCOF measure of a similar name, if one exists."""
+    if instance is None:
+        return ""
+    row = next((k for k in instance.indicators if k.name == indicator), None)
     if row is None:
         return ""
     if row.derived == "enters" and not any(

@@ -105,8 +105,8 @@ class _Book:
             sheet.write_string(0, col, str(column), self.header)
         if len(frame.columns):
             sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-        for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
-            for col, value in enumerate(values):
+        for row, cells in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for col, value in enumerate(cells):
                 writers[col](row, col, value)
 
     def close(self) -> None:
