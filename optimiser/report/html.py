@@ -129,13 +129,14 @@ def _sections(solution: Solution, words: T.Words) -> list[Section]:
     return sections
 
 
-def render_report_html(solution: Solution, plotlyjs: str | None = None) -> str:
-    """The page for a solved plan, as text. ``plotlyjs`` is the script to embed (the
-    installed plotly's by default)."""
+def render_report_html(solution: Solution, plotly_src: str = "") -> str:
+    """The page for a solved plan, as text. plotly.js is embedded in the page, or, given
+    ``plotly_src``, read from that file beside it (the options of an appraisal share one
+    copy: :func:`write_plotlyjs`)."""
     instance = solution.inputs
     common = {"title": instance.name if instance else solution.instance,
               "description": instance.description if instance else "",
-              "plotlyjs": get_plotlyjs() if plotlyjs is None else plotlyjs}
+              "plotly_src": plotly_src, "plotlyjs": "" if plotly_src else get_plotlyjs()}
     if not solution.optimal:
         why = solution.diagnosis.text() if solution.diagnosis is not None else ""
         return _template().render(no_plan=solution.message, why=why, sections=[],
@@ -159,6 +160,12 @@ def render_report_html(solution: Solution, plotlyjs: str | None = None) -> str:
         price_base=head.price_base or "", limits_most=T.what_limits_most(solution),
         sections=sections, chart_count=sum(1 for s in sections if s.chart),
     )
+
+
+def write_plotlyjs(path: Path) -> Path:
+    """The installed plotly's JavaScript as a file, for pages that share it."""
+    path.write_text(get_plotlyjs(), encoding="utf-8")
+    return path
 
 
 def write_report_html(solution: Solution, path: Path) -> Path:
