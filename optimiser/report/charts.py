@@ -15,6 +15,8 @@ from optimiser.report import tables as T
 
 MOST_LOCALITIES = 25
 """Localities drawn in the plan-vs-today chart; the workbook has them all."""
+SPLIT_BY_LOCALITY = 12
+"""Unmet need is drawn by locality up to this many localities with some, else by cohort."""
 TODAY, PLAN, RED = "#9aa5b1", "#1f6fb2", "#c0392b"
 
 
@@ -140,15 +142,16 @@ def unmet(solution: Solution, words: T.Words) -> go.Figure | None:
     rows = table[table["unmet"] > T.TOLERANCE]
     if rows.empty:
         return None
-    by = rows.groupby(["year", "locality"], sort=False)["unmet"].sum().reset_index()
+    split = "locality" if rows["locality"].nunique() <= SPLIT_BY_LOCALITY else "cohort"
+    by = rows.groupby(["year", split], sort=False)["unmet"].sum().reset_index()
     fig = go.Figure()
-    for locality, part in by.groupby("locality", sort=False):
-        fig.add_bar(x=part["year"], y=part["unmet"], name=words.label(str(locality)),
+    for name, part in by.groupby(split, sort=False):
+        fig.add_bar(x=part["year"], y=part["unmet"], name=words.label(str(name)),
                     hovertemplate="%{x}: %{y:,.0f} people<extra>%{fullData.name}</extra>")
     fig.update_traces(marker_line_color=RED, marker_line_width=1)
     fig.update_yaxes(tickformat=",.0f", title_text="people")
-    fig.update_layout(barmode="stack", title="Unmet need (people), by year and locality",
-                      title_font_color=RED, height=420, showlegend=by["locality"].nunique() <= 20)
+    fig.update_layout(barmode="stack", title=f"Unmet need (people), by year and {split}",
+                      title_font_color=RED, height=420)
     return fig
 
 

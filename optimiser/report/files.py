@@ -16,6 +16,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv
 
 from optimiser.io.atomic import atomic_path
 from optimiser.pipeline import Solution
@@ -52,7 +54,10 @@ def write_tables(solution: Solution, out_dir: Path) -> list[Path]:
         coded = with_area_codes(frame, words)
         shown = binding_or_priced(coded) if name == "shadow_prices" else coded
         with atomic_path(out_dir / f"{name}.csv") as tmp:
-            shown.to_csv(tmp, index=False)
+            # Arrow's writer: the shortest text that reads back to the same number, ten
+            # times quicker than pandas' at national scale.
+            csv.write_csv(pa.Table.from_pandas(shown, preserve_index=False), tmp,
+                          csv.WriteOptions(quoting_style="needed"))
         with atomic_path(out_dir / f"{name}.parquet") as tmp:
             coded.to_parquet(tmp, engine="pyarrow", index=False)
         written += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]

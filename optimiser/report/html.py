@@ -62,13 +62,15 @@ def _cell(column: str, value: object) -> Cell:
     return Cell(f"{value:,.1f}" if fmt == PEOPLE else f"{value:,.2f}", "number")
 
 
-def html_table(frame: pd.DataFrame, sheet: str) -> Table:
-    """A table for the page: the first :data:`ROWS_SHOWN` rows, exact figures."""
+def html_table(frame: pd.DataFrame, sheet: str, total: int | None = None) -> Table:
+    """A table for the page: the first :data:`ROWS_SHOWN` rows (of ``total``, when the frame
+    holds only the first), exact figures."""
+    total = len(frame) if total is None else total
     columns = [str(c) for c in frame.columns]
     rows = [[_cell(c, v) for c, v in zip(columns, values, strict=True)]
             for values in frame.head(ROWS_SHOWN).itertuples(index=False, name=None)]
-    more = "" if len(frame) <= ROWS_SHOWN else (
-        f"The first {ROWS_SHOWN} of {len(frame):,} rows; all of them are in the workbook's "
+    more = "" if total <= ROWS_SHOWN else (
+        f"The first {ROWS_SHOWN} of {total:,} rows; all of them are in the workbook's "
         f"“{sheet}” sheet.")
     return Table(columns, rows, more)
 
@@ -120,7 +122,8 @@ def _sections(solution: Solution, words: T.Words) -> list[Section]:
         Section("limits", "What limits the plan most",
                 "The binding limits with the largest shadow prices: what one more unit of "
                 "each would save (or cost), in discounted £.", "",
-                [html_table(T.binding_limits(solution), "Limits")]),
+                [html_table(T.binding_limits(solution, top=ROWS_SHOWN), "Limits",
+                            T.binding_count(solution))]),
         Section("costs", "Cost by payment type", head.discounting_difference,
                 charts.figure_html(charts.costs(solution), "costs"),
                 [html_table(T.cost_by_payment(solution), "Payment types"),

@@ -24,11 +24,14 @@ def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
 
 def _top(frame: pd.DataFrame, what: str, sheet: str) -> str:
     """The first ten rows, saying how many more there are and where."""
-    more = len(frame) - T.TOP
-    text = _table(frame.head(T.TOP), ",.1f")
-    if more > 0:
-        text += f"\n\n_The largest {T.TOP} of {len(frame):,} {what}; all of them: sheet " \
-                f"“{sheet}” of `plan.xlsx`._"
+    return _top_of(frame.head(T.TOP), len(frame), what, sheet)
+
+
+def _top_of(first: pd.DataFrame, total: int, what: str, sheet: str) -> str:
+    text = _table(first, ",.1f")
+    if total > len(first):
+        text += f"\n\n_The largest {len(first)} of {total:,} {what}; all of them: sheet " \
+                f"“{sheet}” of `plan.xlsx` and the result tables._"
     return text
 
 
@@ -101,7 +104,8 @@ def markdown_summary(solution: Solution) -> str:
         "## What limits the plan most", "",
         "The binding limits with the largest shadow prices: what one more unit of each "
         "would save (or cost), in discounted £.", "",
-        _top(T.binding_limits(solution), "binding limits", "Limits"), "",
+        _top_of(T.binding_limits(solution, top=T.TOP), T.binding_count(solution),
+                "binding limits", "Limits"), "",
         "## Full tables", "",
         "The charts: [report.html](report.html). Every figure: [plan.xlsx](plan.xlsx), and "
         "one file per table (CSV for spreadsheets, Parquet for analysis tools): "

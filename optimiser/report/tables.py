@@ -193,12 +193,17 @@ def workforce_by_year(solution: Solution, words: Words) -> pd.DataFrame:
     turnover = {r.name: r.turnover.value for r in instance.roles} if instance else {}
     today = {(w.locality, w.role): w.staff0.value for w in instance.workforce} \
         if instance else {}
-    most = np.empty(len(work))
-    reachable: dict[tuple[str, str], float] = {}
-    for i, (loc, role, limit) in enumerate(zip(work["locality"], work["role"],
-                                              work["recruitment_limit"], strict=True)):
-        before = reachable.get((loc, role), today.get((loc, role), 0.0))
-        reachable[loc, role] = most[i] = before * (1 - turnover.get(role, 0.0)) + limit
+    # Each (locality, role) a row of a matrix, each year a column: the recurrence runs over
+    # the years, every locality at once.
+    group, pairs = pd.factorize(pd.MultiIndex.from_arrays([work["locality"], work["role"]]))
+    year, _ = pd.factorize(work["year"])
+    limits = np.zeros((len(pairs), year.max() + 1))
+    limits[group, year] = work["recruitment_limit"].to_numpy()
+    keep = np.array([1 - turnover.get(role, 0.0) for _, role in pairs])
+    reachable = np.array([today.get(pair, 0.0) for pair in pairs])
+    for y in range(limits.shape[1]):
+        reachable = limits[:, y] = reachable * keep + limits[:, y]
+    most = limits[group, year]
     frame = work.assign(most=most).groupby(["role", "year"], sort=False)[
         ["staff_needed", "staff_in_post", "most"]].sum().reset_index()
     return pd.DataFrame({"Role": words.column(frame["role"]).to_numpy(),
@@ -344,21 +349,32 @@ def unmet(solution: Solution, words: Words) -> pd.DataFrame:
                          "Why": rows["why"].to_numpy()})
 
 
-def binding_limits(solution: Solution) -> pd.DataFrame:
+def binding_limits(solution: Solution, top: int | None = None) -> pd.DataFrame:
     """The binding limits with the largest shadow prices (meeting need itself left out: it is
-    the price of care, not a limit), largest first."""
+    the price of care, not a limit), largest first; the ``top`` ones only when given."""
     prices = solution.tables["shadow_prices"]
     rows = prices[prices["binding"].astype(bool) & (prices["family"] != "demand_met")
                   & (prices["shadow_price"] > TOLERANCE)]
+    if top is not None and len(rows) > top:  # the top ones (and any tied with the last)
+        rows = rows[rows["shadow_price"] >= rows["shadow_price"].nlargest(top).iloc[-1]]
     rows = rows.sort_values(["shadow_price", "constraint"], ascending=[False, True])
+    if top is not None:
+        rows = rows.head(top)
     return pd.DataFrame({"Limit": rows["constraint_label"].to_numpy(),
                          "Value": rows["shadow_price"].to_numpy(),
                          "Unit": rows["unit"].to_numpy()})
 
 
+def binding_count(solution: Solution) -> int:
+    """How many limits bind with a shadow price (meeting need left out)."""
+    prices = solution.tables["shadow_prices"]
+    return int((prices["binding"].astype(bool) & (prices["family"] != "demand_met")
+                & (prices["shadow_price"] > TOLERANCE)).sum())
+
+
 def what_limits_most(solution: Solution) -> str:
     """The limit worth most to relax, in a sentence with its £ value."""
-    limits = binding_limits(solution)
+    limits = binding_limits(solution, top=1)
     if limits.empty:
         return ("No limit binds: the plan is the cheapest way to meet the need at the prices "
                 "given, and relaxing any single limit would not lower its cost.")
@@ -366,7 +382,7 @@ def what_limits_most(solution: Solution) -> str:
     value = f"£{top['Value']:,.0f}" if str(top["Unit"]).startswith("£") \
         else f"{top['Value']:,.2f}"
     return (f"What limits the plan most: {top['Limit']}, worth {value} "
-            f"({top['Unit']}, discounted). {len(limits):,} limits bind in all.")
+            f"({top['Unit']}, discounted). {binding_count(solution):,} limits bind in all.")
 
 
 def caseload_by_year(solution: Solution, words: Words) -> pd.DataFrame:

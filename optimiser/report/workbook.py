@@ -27,6 +27,8 @@ from optimiser.report import tables as T
 
 CONSTANT_MEMORY_CELLS = 200_000
 """Past this many cells the workbook is written row by row with constant memory."""
+SHEET_ROWS = 5_000
+"""Rows of a commissioners' sheet (the largest first); every row is in the result tables."""
 FULL_TABLES_CELLS = 1_000_000
 """Past this many cells in the full result tables they are not copied into the workbook
 (Excel slows to a crawl; Power BI and pandas read the CSV and Parquet files instead)."""
@@ -150,7 +152,7 @@ def commissioners_tables(solution: Solution) -> dict[str, pd.DataFrame]:
         "Outcomes": T.outcomes(solution, words),
         "Targets": T.targets(solution, words),
         "Unmet need": T.unmet(solution, words),
-        "Limits": T.binding_limits(solution),
+        "Limits": T.binding_limits(solution, top=SHEET_ROWS),
     }
 
 
@@ -169,12 +171,19 @@ def write_workbook(solution: Solution, path: Path) -> Path:
     summary = commissioners_tables(solution)
     full = sum(frame.size for frame in solution.tables.values())
     with_full = full <= FULL_TABLES_CELLS
-    cells = sum(frame.size for frame in summary.values()) + (full if with_full else 0)
+    cells = sum(min(len(f), SHEET_ROWS) * len(f.columns) for f in summary.values()) \
+        + (full if with_full else 0)
     book = _Book(path, cells)
-    _front(book, solution, list(summary) + (list(solution.tables) if with_full else []),
-           with_full)
+    sizes = {name: len(frame) for name, frame in summary.items()} | {
+        "Limits": T.binding_count(solution)}
+    contents = {name: (name if sizes[name] <= SHEET_ROWS else
+                       f"{name} (the first {SHEET_ROWS:,} of {sizes[name]:,} rows; every row is "
+                       f"in the result tables)") for name in summary}
+    if with_full:
+        contents |= {f"all {name}"[:31]: f"all {name}"[:31] for name in solution.tables}
+    _front(book, solution, contents, with_full)
     for name, frame in summary.items():
-        book.sheet(name, frame)
+        book.sheet(name, frame.head(SHEET_ROWS))
     if with_full:
         for name, frame in solution.tables.items():
             book.sheet(f"all {name}"[:31], labelled(frame, words))
@@ -182,7 +191,7 @@ def write_workbook(solution: Solution, path: Path) -> Path:
     return path
 
 
-def _front(book: _Book, solution: Solution, sheets: list[str], with_full: bool) -> None:
+def _front(book: _Book, solution: Solution, sheets: dict[str, str], with_full: bool) -> None:
     """The first sheet: the headline figures, then a contents list linking to each sheet."""
     head = T.headline(solution)
     sheet = book.book.add_worksheet("Plan")
@@ -213,9 +222,8 @@ def _front(book: _Book, solution: Solution, sheets: list[str], with_full: bool) 
     sheet.write_string(row, 0, head.discounting_difference, book.wrap)
     sheet.write_string(row + 1, 0, T.what_limits_most(solution), book.wrap)
     sheet.write_string(row + 3, 0, "Contents", book.title)
-    for i, name in enumerate(sheets, start=row + 4):
-        shown = f"all {name}"[:31] if name in solution.tables else name
-        sheet.write_url(i, 0, f"internal:'{shown}'!A1", book.link, shown)
+    for i, (name, words) in enumerate(sheets.items(), start=row + 4):
+        sheet.write_url(i, 0, f"internal:'{name}'!A1", book.link, words)
     if not with_full:
         sheet.write_string(row + 4 + len(sheets), 0,
                            "The full result tables are too large for a workbook: they are "
