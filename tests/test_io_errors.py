@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from optimiser.io import InputError, InputProblem, load_instance, save_instance, write_yaml
 from optimiser.io.errors import MAX_SHOWN
+from tests.hypothesis_profiles import examples
 from tests.io_helpers import (
     WORKED_EXAMPLE,
     line_of,
@@ -439,7 +440,7 @@ def test_message_is_one_line_a_problem_and_fits_a_screen():
     assert lines[-1] == "... and 10 more problems like these"
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=examples(150),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_corruption_gives_an_instance_or_an_input_error(tmp_path, data):
