@@ -1,7 +1,7 @@
 """Solving the model with HiGHS (highspy).
 
 :class:`DirectHighs` and :func:`solve_direct` translate the model into HiGHS's arrays
-(:mod:`optimiser.compile`), pass them in one call, and re-solve after parameter changes from
+(:mod:`optimiser.lp`), pass them in one call, and re-solve after parameter changes from
 the last basis. Every solve goes this one way: ``optimiser solve``, the appraisal's options,
 the frontier's points and the diagnosis. tests/test_direct.py checks the arrays against
 Pyomo's own standard-form compiler on every shipped instance.
@@ -25,7 +25,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from optimiser.compile import LinearProgram, Values, compile_model
+from optimiser.lp import LinearProgram, Values, compile_model, refresh
 
 Method = Literal["choose", "ipm", "simplex"]
 
@@ -163,7 +163,7 @@ def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
 
 
 class DirectHighs:
-    """HiGHS given the model's arrays in one call (:mod:`optimiser.compile`), kept for
+    """HiGHS given the model's arrays in one call (:mod:`optimiser.lp`), kept for
     re-solves.
 
     The first solve translates the model and passes it to HiGHS. Later solves of the same
@@ -191,7 +191,7 @@ class DirectHighs:
 
     def _update(self) -> None:
         """Pass HiGHS what changed since the last solve; switch re-solves to simplex."""
-        highs, changes = self.highs, self.lp.refresh(self.model)
+        highs, changes = self.highs, refresh(self.lp)
         if changes.bounds:
             rows = np.asarray(changes.bounds, dtype=np.int32)
             highs.changeRowsBounds(len(rows), rows, self.lp.rows.lower[rows],
