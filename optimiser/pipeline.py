@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -52,7 +53,7 @@ class Solution:
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
         Timings are apart (:meth:`timing`), so the same input gives the same summary."""
-        summary = {
+        summary: dict[str, Any] = {
             "instance": self.instance, "status": self.status, "message": self.message,
             "objective": self.objective, "size": self.size,
         }

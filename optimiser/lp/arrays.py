@@ -195,7 +195,12 @@ def compile_model(model: pyo.ConcreteModel) -> LinearProgram:
 
     constraints: list = []
     row_blocks: dict[str, Block] = {}
-    lower, upper, constants, starts, index, value = [], [], [], [0], [], []
+    lower: list[float] = []
+    upper: list[float] = []
+    constants: list[float] = []
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
     reads_rows: dict = {}
     row_terms: dict[int, Terms] = {}
     bound_forms: dict[int, tuple] = {}

@@ -9,7 +9,7 @@ parameters), and a named expression is read once however many rows use it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyomo.environ as pyo
@@ -158,7 +158,7 @@ class Reader:
         known = self.named.get(id(node))
         if known is None:
             outer = self.reads
-            self.reads = reads = set()
+            self.reads = reads = set[Any]()
             terms: Terms = {}
             # ExpressionData holds its expression as its one argument (what .expr returns)
             body = node._args_[0] if type(node) is ExpressionData else node.expr
@@ -260,7 +260,7 @@ def read_row(reader: Reader, constraint) -> RowRead:
     body is left minus right. Here the two sides are read straight into one row rather than
     first building that difference as a new expression."""
     expr = constraint._expr  # what ConstraintData.expr returns
-    reader.reads = reads = set()
+    reader.reads = reads = set[Any]()
     terms: Terms = {}
     if type(expr) is RangedExpression:
         lower, body, upper = expr.args

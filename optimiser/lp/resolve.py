@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from pyomo.core.base.param import ParamData
 from pyomo.core.base.var import VarData
 from pyomo.core.expr import numeric_expr as ne
 
@@ -56,7 +57,7 @@ class SplitObjective:
     def read(cls, reader: Reader, objective, count: int) -> SplitObjective:
         """Split the objective; an empty split if a cost reads parameters any other way."""
         terms: Terms = {}
-        parts: list[tuple[int, float, object]] = []
+        parts: list[tuple[int, float, ParamData]] = []
         try:
             offset = cls._add(reader, objective.expr, 1.0, terms, parts)
         except NotSplit:
@@ -202,15 +203,17 @@ def refresh(lp: LinearProgram) -> Changes:
     reader.forget(changed)
     lp.expression_cache = {name: cached for name, cached in lp.expression_cache.items()
                              if not cached[-1] & changed}
-    if lp.linear_bounds is None:
+    linear_bounds = lp.linear_bounds
+    if linear_bounds is None:
         linear = LinearBounds()
-        for r, form in list(lp.bound_forms.items()):
-            if linear.add(r, form):
+        for r, bound_form in list(lp.bound_forms.items()):
+            if linear.add(r, bound_form):
                 del lp.bound_forms[r]
-        lp.linear_bounds, lp.linear_rows = linear.arrays(), linear.rows
+        linear_bounds = lp.linear_bounds = linear.arrays()
+        lp.linear_rows = linear.rows
     for param in changed:
         values = lp.snapshot[param]
-        for side, (rows, coefficients, positions) in lp.linear_bounds.get(param,
+        for side, (rows, coefficients, positions) in linear_bounds.get(param,
                                                                               {}).items():
             target = lp.rows.lower if side == 0 else lp.rows.upper
             new = coefficients * values[positions] - lp.row_constant[rows]
@@ -259,9 +262,11 @@ def refresh(lp: LinearProgram) -> Changes:
 def _patch_matrix(rows: Rows, coefficients: list[tuple[int, int, float]]) -> None:
     """Keep the stored CSR matrix equal to what HiGHS holds after coefficient changes."""
     by_row: dict[int, dict[int, float]] = {}
-    for r, column, value in coefficients:
-        by_row.setdefault(r, {})[column] = value
-    starts, index, value = [0], [], []
+    for r, column, coefficient in coefficients:
+        by_row.setdefault(r, {})[column] = coefficient
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
     for r in range(rows.count):
         a, b = rows.start[r], rows.start[r + 1]
         if r in by_row:
