@@ -187,8 +187,15 @@ def solve(
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
                    f"{details}", SOLVER_FAILED)
     seconds = solution.timings
-    out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
+    if solution.maximised:
+        result = (f"{solution.objective:,.0f} people achieving {solution.maximised} over the "
+                  f"planning years, spending £{solution.spend:,.0f} (discounted)")
+    else:
+        result = f"total cost £{solution.objective:,.0f}"
+    out.print(f"Optimal plan for {data.name}: {result}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
+    for note in solution.notes:
+        out.print(f"Note: {escape(note)}")
     out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
 
 
