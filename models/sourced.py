@@ -16,7 +16,7 @@ import math
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 DOCUMENT = r"\d{3}_[0-9a-f]{16}\.txt"
 DOCUMENT_REF = re.compile(rf"({DOCUMENT}):(\d+)(?:-(\d+))?")
@@ -65,7 +65,10 @@ def _finite(value: float) -> float:
 
 
 Source = Annotated[str, AfterValidator(check_source)]
-FiniteFloat = Annotated[float, AfterValidator(_finite)]
+FiniteFloat = Annotated[float, Strict(), AfterValidator(_finite)]
+"""A real number: an int or a float, never text, never true/false (YAML's yes/no). Text
+cells of a CSV file or workbook become numbers by one rule before they get here
+(:func:`optimiser.io.tables.figure_from_cell`)."""
 
 
 class Sourced(BaseModel):
