@@ -141,6 +141,10 @@ def check_references(instance: Instance) -> None:
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    from models.citations import uncited  # these use Problem, defined here
+    from models.ranges import out_of_range
+
+    c.problems += out_of_range(instance) + uncited(instance)
     if c.problems:
         raise ReferenceErrors(c.problems)
 
