@@ -62,10 +62,10 @@ def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
 
 
 def check_limits(time_limit: float | None, iteration_limit: int | None = None) -> None:
-    """A time or iteration limit must be a positive number: -1 or nan would otherwise be
-    silently ignored by HiGHS."""
-    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
-        raise fail(f"--time-limit: found {time_limit}; expected a positive number of seconds "
+    """A time or iteration limit must be a finite number, 0 or more: HiGHS would silently
+    ignore -1 or nan."""
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit >= 0):
+        raise fail(f"--time-limit: found {time_limit}; expected a number of seconds, 0 or more "
                    "(leave it out for no limit).", BAD_INPUT)
     if iteration_limit is not None and iteration_limit < 0:
         raise fail(f"--iteration-limit: found {iteration_limit}; expected a whole number of "
