@@ -39,7 +39,7 @@ def uncited(instance: Instance, documents: Path | None = None) -> list[Problem]:
         return []
     problems = []
     for table, row, field, figure in _figures(instance):
-        for doc, first, last in cited_lines(figure.source):
+        for doc, _first, last in cited_lines(figure.source):
             lines = line_count(folder / doc)
             if lines is None:
                 problems.append(Problem(table, row, field, f"the source {figure.source!r}",

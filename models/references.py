@@ -88,7 +88,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
     "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
     "staffing": ("service", "role"), "workforce": ("locality", "role"),
-    "stages": ("pathway", "service"), "destinations": ("pathway", "service"), "pathway_outcomes": ("pathway", "indicator"),
+    "stages": ("pathway", "service"), "destinations": ("pathway", "service"),
+    "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
 }
