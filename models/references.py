@@ -5,7 +5,7 @@ and what was expected, so a person can find it in their spreadsheet."""
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -61,15 +61,17 @@ class _Checker:
         return {row.name for row in self.instance.named(table)}
 
     def unique(self, table: str, *key: str) -> None:
+        """Each key once: every row of a repeated key is reported, so the message names them
+        all (the same stage twice would otherwise double its people's cost without a word)."""
         rows = self.instance.table(table)
-        counts = Counter(tuple(getattr(r, k) for k in key) for r in rows)
+        where: defaultdict[tuple, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
-            value = tuple(getattr(row, k) for k in key)
-            if counts[value] > 1:
-                shown = value[0] if len(value) == 1 else value
-                self.add(table, i, "/".join(key), shown,
-                         f"each {' and '.join(key)} once in {table} (this one is repeated)")
-                counts[value] = 0  # report each repeat once
+            where[tuple(getattr(row, k) for k in key)].append(i)
+        for value, found in where.items():
+            for i in found if len(found) > 1 else ():
+                self.add(table, i, "/".join(key), value[0] if len(value) == 1 else value,
+                         f"each {' and '.join(key)} once in {table} (given in {len(found)} "
+                         "rows, each listed here)")
 
     def refers(self, table: str, field: str, target: str, allowed: set[str] | None = None):
         allowed = self.names(target) if allowed is None else allowed
@@ -86,7 +88,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
     "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
     "staffing": ("service", "role"), "workforce": ("locality", "role"),
-    "destinations": ("pathway", "service"), "pathway_outcomes": ("pathway", "indicator"),
+    "stages": ("pathway", "service"), "destinations": ("pathway", "service"),
+    "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
 }
@@ -139,6 +142,10 @@ def check_references(instance: Instance) -> None:
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    from models.citations import uncited  # these use Problem, defined here
+    from models.ranges import out_of_range
+
+    c.problems += out_of_range(instance) + uncited(instance)
     if c.problems:
         raise ReferenceErrors(c.problems)
 

@@ -6,6 +6,7 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 from __future__ import annotations
 
 import itertools
+import math
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -58,6 +59,17 @@ def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
         return check_output_folder(out_dir, force, inputs)
     except OutputError as problem:
         raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+def check_limits(time_limit: float | None, iteration_limit: int | None = None) -> None:
+    """A time or iteration limit must be a finite number, 0 or more: HiGHS would silently
+    ignore -1 or nan."""
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit >= 0):
+        raise fail(f"--time-limit: found {time_limit}; expected a number of seconds, 0 or more "
+                   "(leave it out for no limit).", BAD_INPUT)
+    if iteration_limit is not None and iteration_limit < 0:
+        raise fail(f"--iteration-limit: found {iteration_limit}; expected a whole number of "
+                   "iterations, 0 or more (leave it out for HiGHS's default).", BAD_INPUT)
 
 
 def output_file(path: Path, force: bool, suffix: str, option: str = "--out") -> None:
@@ -159,6 +171,7 @@ def solve(
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
+    check_limits(time_limit, iteration_limit)
     data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
         settings = data.settings.model_copy(
@@ -187,8 +200,15 @@ def solve(
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
                    f"{details}", SOLVER_FAILED)
     seconds = solution.timings
-    out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
+    if solution.maximised:
+        result = (f"{solution.objective:,.0f} people achieving {solution.maximised} over the "
+                  f"planning years, spending £{solution.spend:,.0f} (discounted)")
+    else:
+        result = f"total cost £{solution.objective:,.0f}"
+    out.print(f"Optimal plan for {data.name}: {result}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
+    for note in solution.notes:
+        out.print(f"Note: {escape(note)}")
     out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
 
 

@@ -45,18 +45,43 @@ class Solution:
     """For an infeasible instance: why, and the smallest changes that would allow a plan."""
     overrides: list[dict[str, str]] = field(default_factory=list)
     """Changes made to the instance for this solve (``--set``), each with its source."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know about how the plan was solved (limits treated as none)."""
 
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
+
+    @property
+    def maximised(self) -> str | None:
+        """The outcome indicator's label when the plan maximises it (its objective then
+        counts people, not pounds); None for a least-cost plan."""
+        m = self.model
+        if m is None or m.objective.sense != pyo.maximize:
+            return None
+        return m.data.labels.get(m.data.objective_indicator, m.data.objective_indicator)
+
+    @property
+    def spend(self) -> float | None:
+        """The plan's discounted spending over the planning years (£, without the charge
+        for unmet need); None without a plan."""
+        costs = self.tables.get("costs")
+        if costs is None:
+            return None
+        return float(costs.loc[costs["payment"] != "penalty", "discounted_cost"].sum())
 
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
         Timings are apart (:meth:`timing`), so the same input gives the same summary."""
         summary: dict[str, Any] = {
             "instance": self.instance, "status": self.status, "message": self.message,
-            "objective": self.objective, "size": self.size,
+            "objective": self.objective,
+            "objective_unit": "people" if self.maximised else "£", "size": self.size,
         }
+        if self.optimal:
+            summary["spend"] = self.spend
+        if self.notes:
+            summary["notes"] = self.notes
         if self.overrides:
             summary["overrides"] = self.overrides
         if self.diagnosis is not None:
@@ -88,6 +113,7 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
         size={"rows": outcome.rows, "columns": outcome.columns, "nonzeros": outcome.nonzeros},
+        notes=outcome.notes,
     )
     if outcome.status == "optimal":
         progress("extracting results")

@@ -104,10 +104,17 @@ def markdown_summary(solution: Solution) -> str:
     assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
     penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    if solution.maximised:
+        headline = (f"An optimal plan was found. People achieving {solution.maximised} over the "
+                    f"planning years: **{solution.objective:,.0f}**, spending "
+                    f"**{_money(solution.spend or 0.0)}** (discounted).")
+    else:
+        headline = (f"An optimal plan was found. Total discounted cost over the planning years: "
+                    f"**{_money(solution.objective - penalty)}**"
+                    + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0
+                       else "."))
     lines += [
-        f"An optimal plan was found. Total discounted cost over the planning years: "
-        f"**{_money(solution.objective - penalty)}**"
-        + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0 else "."),
+        headline, *(f"Note: {note}" for note in solution.notes),
         f"People whose new need is not met: **{unmet:,.0f}**.",
         "",
         "## Spending by year (£, undiscounted)", "", _table(_cost_by_year(solution), ",.0f"), "",
