@@ -128,6 +128,10 @@ def solve(
         "--set", help="Change a figure for this solve only, e.g. "
         "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
         "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    ranging: Annotated[bool | None, typer.Option(
+        "--ranging/--no-ranging", help="Write ranging.csv: how far each price and binding "
+        "limit can move before the plan changes. Default: for models up to 100,000 rows.",
+    )] = None,
     sources: Annotated[list[str] | None, typer.Option(
         "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
         "once for all of them, or once for each --set in order. Default: 'assumption: "
@@ -152,7 +156,7 @@ def solve(
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
-        solution = run(data, options, progress)
+        solution = run(data, options, progress, ranging)
         solution.overrides = [o.record() for o in overrides]
         try:
             written = write_outputs(solution, out_dir)
