@@ -17,7 +17,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
-from models.overrides import Override, OverrideError, apply_overrides, parse_override
+from models.overrides import (
+    Override,
+    OverrideError,
+    apply_overrides,
+    maximising,
+    parse_override,
+)
 from optimiser.io import InputError, load_instance
 from optimiser.solve import Method, SolveOptions
 
@@ -143,10 +149,8 @@ def solve(
 
     data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
-        settings = data.settings.model_copy(
-            update={"objective": "max_outcome", "objective_indicator": maximise})
         try:
-            data = data.updated(settings=settings)
+            data = maximising(data, maximise)
         except ValidationError as problem:
             raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
