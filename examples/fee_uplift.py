@@ -45,9 +45,9 @@ def main(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "comparison.csv", index=False)
-    for name, plan in (("today", today), ("uplift", uplift)):
-        plan.to_excel(out / f"{name}.xlsx")
-        plan.report(out / f"{name}.md")
+    for name, plan in (("today", today), ("uplift", uplift)):  # this script's own files
+        plan.to_excel(out / f"{name}.xlsx", force=True)
+        plan.report(out / f"{name}.md", force=True)
     print(f"Wrote the comparison, workbooks and summaries to {out}/.")
 
 

@@ -25,7 +25,8 @@ from models import Instance
 from models.appraisal import Option
 from models.overrides import Override, apply_overrides, maximising, parse_override
 from optimiser.appraisal.summary import comparison_row
-from optimiser.io import load_instance
+from optimiser.io import atomic_path, load_instance
+from optimiser.io.outdir import check_output_file, staged_output
 from optimiser.pipeline import Solution
 from optimiser.pipeline import solve as run_pipeline
 from optimiser.ranging import COLUMNS as RANGING_COLUMNS
@@ -88,23 +89,33 @@ class Plan:
     def _repr_markdown_(self) -> str:
         return self.summary()
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write the plan's workbook (``plan.xlsx``) to ``path``; return the path."""
+    def to_excel(self, path: str | Path, force: bool = False) -> Path:
+        """Write the plan's workbook (``plan.xlsx``) to ``path`` (an existing file is
+        replaced only with ``force``); return the path."""
         path = Path(path)
+        check_output_file(path, force, [".xlsx"], "to_excel")
         write_workbook(self.solution, path)
         return path
 
-    def report(self, path: str | Path) -> Path:
-        """Write the plan's report to ``path``; return the path."""
+    def report(self, path: str | Path, force: bool = False) -> Path:
+        """Write the plan's report to ``path`` (an existing file is replaced only with
+        ``force``); return the path."""
         # TODO(report helper): write_report_html(self.solution, path) once it lands on main;
         # until then the report is the Markdown summary.
         path = Path(path)
-        path.write_text(self.summary(), encoding="utf-8")
+        check_output_file(path, force, [".md"], "report")
+        with atomic_path(path) as temporary:
+            temporary.write_text(self.summary(), encoding="utf-8")
         return path
 
-    def write(self, folder: str | Path) -> list[Path]:
-        """Write every output ``optimiser solve --out`` writes into ``folder``."""
-        return write_outputs(self.solution, Path(folder))
+    def write(self, folder: str | Path, force: bool = False) -> list[Path]:
+        """Write every output ``optimiser solve --out`` writes into ``folder``, as that
+        command does (an earlier run's outputs are replaced only with ``force``, and never
+        files the tool did not write); return the files written."""
+        folder = Path(folder)
+        with staged_output(folder, force) as staged:
+            names = [path.name for path in write_outputs(self.solution, staged.path)]
+        return [folder / name for name in names]
 
 
 def solve(instance: Instance | str | Path, changes: Sequence[str] = (), *,
@@ -175,10 +186,13 @@ class Appraised:
                          "(discounted).")
         return "\n".join(lines)
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Copy the comparison workbook (table, options, column notes) to ``path``."""
+    def to_excel(self, path: str | Path, force: bool = False) -> Path:
+        """Copy the comparison workbook (table, options, column notes) to ``path`` (an
+        existing file is replaced only with ``force``)."""
         path = Path(path)
-        shutil.copyfile(self.folder / "comparison.xlsx", path)
+        check_output_file(path, force, [".xlsx"], "to_excel")
+        with atomic_path(path) as temporary:
+            shutil.copyfile(self.folder / "comparison.xlsx", temporary)
         return path
 
 

@@ -20,7 +20,7 @@ from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.ranging import RANGING_ROWS, ranging_table
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct, solve_model
+from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
 
@@ -92,7 +92,8 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     if outcome.status == "optimal":
         progress("extracting results")
         start = time.perf_counter()
-        solution.tables = extract(model, outcome.duals, outcome.values)
+        assert outcome.values is not None  # an optimal solve always gives its arrays
+        solution.tables = extract(model, outcome.values)
         solution.timings["extract"] = time.perf_counter() - start
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
@@ -119,23 +120,21 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
-    solver = DirectHighs(options) if options.route == "direct" else None
-    if solver is not None:  # the tables' words are made while HiGHS solves
-        outcome = solve_direct(model, options, solver,
-                               alongside=lambda lp: prepare_tables(model, lp))
-    else:
-        outcome = solve_model(model, options)
+    solver = DirectHighs(options)  # kept for the ranging, which reads its basis
+    # the tables' words are made while HiGHS solves
+    outcome = solve_direct(model, options, solver,
+                           alongside=lambda lp: prepare_tables(model, lp))
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
     solution = finish(instance.name, model, outcome, timings, progress, options)
-    if solution.optimal and solver is not None and solver.highs is not None \
-            and solver.lp is not None and (ranging or (
-                ranging is None and solver.lp.rows.count <= RANGING_ROWS)):
+    lp = solver.lp
+    wanted = ranging if ranging is not None else lp is not None and lp.rows.count <= RANGING_ROWS
+    if solution.optimal and wanted and solver.highs is not None and lp is not None:
         progress("ranging prices and limits")
         start = time.perf_counter()
-        solution.tables["ranging"] = ranging_table(solver.highs, solver.lp, model,
+        solution.tables["ranging"] = ranging_table(solver.highs, lp, model,
                                                    solution.tables["shadow_prices"])
         solution.timings["ranging"] = time.perf_counter() - start
     return solution

@@ -16,6 +16,7 @@ import pytest
 
 import optimiser
 from models.overrides import OverrideError
+from optimiser.io.outdir import OutputError
 from tests.builders import ROOT
 from tests.io_helpers import WORKED_EXAMPLE
 
@@ -71,6 +72,11 @@ def test_a_plan_writes_its_workbook_report_and_outputs(plans, tmp_path):
         "# Commissioning plan: worked-example")
     written = {path.name for path in today.write(tmp_path / "out")}
     assert {"summary.json", "ranging.csv", "plan.xlsx"} <= written
+    with pytest.raises(OutputError, match="already exists"):
+        today.to_excel(tmp_path / "plan.xlsx")
+    with pytest.raises(OutputError, match="already holds files"):
+        today.write(tmp_path / "out")
+    assert {path.name for path in today.write(tmp_path / "out", force=True)} == written
 
 
 def test_solve_takes_a_path_and_maximises_an_outcome_within_the_budget():
