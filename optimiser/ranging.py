@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimiser.compile import LinearProgram
+from optimiser.compile import LinearProgram, Rows
 
 COLUMNS = ["kind", "item", "locality", "year", "parameter", "value", "lower", "upper", "unit",
            "marginal", "exact", "meaning"]
@@ -98,8 +98,7 @@ class _Basis:
         _, y = self.highs.getBasisTransposeSolve(rhs)
         y = np.asarray(y)
         rows = self.lp.rows
-        row_of = np.repeat(np.arange(rows.count), np.diff(rows.start))
-        reduced = a - np.bincount(rows.index, weights=rows.value * y[row_of],
+        reduced = a - np.bincount(rows.index, weights=rows.value * y[_row_of(rows)],
                                   minlength=len(a))
         low, high = -np.inf, np.inf
         for status, lower, upper, now, moves in (
@@ -114,6 +113,16 @@ class _Basis:
             if np.any(np.abs(moves[zero]) > _TOLERANCE):
                 low, high = max(low, 0.0), min(high, 0.0)
         return low, high
+
+
+def _row_of(rows: Rows) -> np.ndarray:
+    """The row of each nonzero of the row-wise matrix."""
+    return np.repeat(np.arange(rows.count), np.diff(rows.start))
+
+
+def _times(rows: Rows, x: np.ndarray) -> np.ndarray:
+    """The rows' activity at ``x``: A x."""
+    return np.bincount(_row_of(rows), weights=rows.value * x[rows.index], minlength=rows.count)
 
 
 _LOWER, _UPPER, _ZERO = (int(highspy.HighsBasisStatus.kLower),
@@ -139,7 +148,7 @@ def _per_unit_of(model: pyo.ConcreteModel, lp: LinearProgram, member,
     """What £1 more on a price adds to each column's cost, and to each row's activity at the
     plan ``x``: read from the model by moving the price and back (both are linear in it)."""
     def activity() -> np.ndarray:
-        return lp.rows.times(x) + lp.row_constant
+        return _times(lp.rows, x) + lp.row_constant
 
     start, cost, before = member.value, lp.cost.copy(), activity()
     step = max(1.0, abs(start))
@@ -158,7 +167,7 @@ def price_ranges(highs: highspy.Highs, lp: LinearProgram,
     """For every price in the objective, the range over which today's plan stays optimal."""
     basis = _Basis.read(highs, lp)
     d = model.data
-    activity = lp.rows.times(basis.x)
+    activity = _times(lp.rows, basis.x)
     records = []
     for param in sorted(lp.objective_reads, key=lambda p: p.name):
         described = _PRICES.get(param.name)
