@@ -15,6 +15,7 @@ instance it solved and the changes made to it; :func:`appraise` runs an appraisa
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from models import Instance
 from models.appraisal import Option
 from models.overrides import Override, apply_overrides, maximising, parse_override
 from optimiser.appraisal.summary import comparison_row
-from optimiser.io import atomic_path, load_instance
+from optimiser.io import atomic_path, load_with_notes
 from optimiser.io.outdir import check_output_file, staged_output
 from optimiser.pipeline import Solution
 from optimiser.pipeline import solve as run_pipeline
@@ -34,10 +35,19 @@ from optimiser.report import markdown_summary, write_outputs, write_workbook
 from optimiser.solve import Method, SolveOptions
 
 
+class InputNote(UserWarning):
+    """What the reader passed over or tidied in an instance's file (a workbook's notes
+    sheet ignored, names matched ignoring capitals): nothing that stops it being used."""
+
+
 def load(path: str | Path) -> Instance:
     """The validated instance in a YAML file (with any CSV tables beside it) or a workbook.
-    Raises :class:`optimiser.io.InputError` listing every problem by file, row and field."""
-    return load_instance(path)
+    Raises :class:`optimiser.io.InputError` listing every problem by file, row and field;
+    what the reader passed over or tidied is given as an :class:`InputNote` warning."""
+    instance, notes = load_with_notes(path)
+    for note in notes:
+        warnings.warn(InputNote(note), stacklevel=2)
+    return instance
 
 
 @dataclass

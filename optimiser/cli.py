@@ -23,7 +23,7 @@ from models.overrides import (
     maximising,
     parse_override,
 )
-from optimiser.io import InputError, load_instance
+from optimiser.io import InputError, load_with_notes
 from optimiser.solve import Method, SolveOptions
 
 app = typer.Typer(
@@ -49,10 +49,13 @@ def fail(message: str, code: int) -> typer.Exit:
 def read_instance(path: Path) -> Instance:
     """Load and validate an instance, or exit 2 with what is wrong and where."""
     try:
-        return load_instance(path)
+        data, notes = load_with_notes(path)
     except InputError as problem:
         raise fail(f"[bold red]The instance cannot be used.[/]\n{escape(str(problem))}",
                    BAD_INPUT) from None
+    for note in notes:
+        err.print(f"Note: {escape(note)}")
+    return data
 
 
 def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
@@ -220,6 +223,35 @@ def template(
         raise fail(f"Cannot write {escape(str(out_file))} ({problem.strerror or problem}).",
                    BAD_INPUT) from None
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
+
+
+@app.command()
+def convert(
+    instance: InstancePath,
+    to: Annotated[Path, typer.Option(
+        "--to", help="The file to write: FILE.xlsx (a workbook to fill in and share) or "
+                     "FILE.yaml.")],
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write an instance in the other form, a workbook from YAML or YAML from a workbook:
+    the same tables, figures and sources, so either solves to the same plan."""
+    from optimiser.io import save_instance
+    from optimiser.io.outdir import OutputError, check_output_file
+
+    if to.resolve() == instance.resolve():
+        raise fail(f"--to: {escape(str(to))} is the instance itself; choose another file.",
+                   BAD_INPUT)
+    try:
+        check_output_file(to, force, (".xlsx", ".yaml", ".yml"), "--to")
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+    data = read_instance(instance)
+    try:
+        save_instance(data, to)
+    except OSError as problem:
+        raise fail(f"Cannot write {escape(str(to))} ({problem.strerror or problem}).",
+                   BAD_INPUT) from None
+    out.print(f"Wrote {data.name} to {escape(str(to))}.")
 
 
 @app.command()
