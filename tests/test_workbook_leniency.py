@@ -108,3 +108,30 @@ def test_convert_never_overwrites_without_force(tmp_path):
     assert load_instance(target) == worked_example()
     refused = _run("convert", WORKED_EXAMPLE, "--to", tmp_path / "instance.csv")
     assert refused.exit_code == 2 and "should end in .xlsx or .yaml" in refused.stderr
+
+
+def _lists(sheet) -> dict[str, str]:
+    """A sheet's drop-down lists: the column (or cell) each covers, and its source."""
+    return {str(rule.sqref).split(":")[0].rstrip("0123456789") if ":" in str(rule.sqref)
+            else str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
+
+
+def test_the_template_offers_names_words_and_units_and_notes_every_heading(tmp_path):
+    path = tmp_path / "template.xlsx"
+    assert _run("template", "--out", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    assert _lists(book["demand"]) == {"A": "=localities!$A$2:$A$2000",
+                                      "B": "=cohorts!$A$2:$A$2000"}
+    assert _lists(book["services"]) == {"C": '"short_term,long_term"',
+                                        "D": '"place,bed,hour per week"'}
+    assert _lists(book["moves"])["B"] == "=services!$A$2:$A$2000"  # from_service
+    settings = book["settings"]
+    row = next(c.row for (c,) in settings.iter_rows(max_col=1) if c.value == "objective")
+    assert _lists(settings)[f"B{row}"] == '"min_cost,max_outcome"'
+    for table in ("demand", "services", "targets"):
+        headings = [cell for cell in book[table][1] if cell.value]
+        assert all(cell.comment is not None for cell in headings), table
+    assert book["demand"]["C1"].comment.text.startswith(
+        "People of the cohort with a new need in the first planning year.")
+    assert book["demand"]["A1"].comment.text.endswith(
+        "A name from the localities sheet (choose from the list).")

@@ -37,6 +37,7 @@ from optimiser.io.tables import (
     source_column,
     to_frame,
 )
+from optimiser.io.workbook_aids import add_aids, add_settings_aids
 from optimiser.io.workbook_readme import meaning, readme_rows
 
 README_SHEET = "README"
@@ -87,6 +88,9 @@ def write_template(path: Path | str, instance: Instance | None = None) -> None:
             frame.to_excel(book, sheet_name=name, index=False)
             _tidy(book.sheets[name])
             book.sheets[name].freeze_panes = "A2"
+            if name in TABLES:
+                add_aids(book.sheets[name], name)
+        add_settings_aids(book.sheets[SETTINGS_SHEET])
 
 
 def _settings_frame(instance: Instance | None) -> pd.DataFrame:
