@@ -236,8 +236,8 @@ staff within staff in post), not a figure of the instance: no range is given for
 
 def limit_ranges(highs: highspy.Highs, lp: LinearProgram,
                  shadow_prices: pd.DataFrame) -> pd.DataFrame:
-    """For every binding limit with a shadow price (and every need to be met), the range of
-    the limit over which its shadow price holds."""
+    """For every binding limit with a shadow price (each need to be met among them), the
+    range of the limit over which its shadow price holds."""
     if shadow_prices.empty:
         return pd.DataFrame(columns=COLUMNS)
     rows = np.concatenate([np.arange(lp.row_blocks[family].start, lp.row_blocks[family].stop)
@@ -254,7 +254,7 @@ def limit_ranges(highs: highspy.Highs, lp: LinearProgram,
         value=np.where(np.isfinite(upper), upper, lower), lower=down + constant,
         upper=up + constant)
     kept = table["binding"] & ~table["family"].isin(_STRUCTURAL) & (
-        (table["shadow_price"].abs() > _TOLERANCE) | (table["family"] == "demand_met"))
+        table["shadow_price"].abs() > _TOLERANCE)
     table = table[kept.to_numpy()]
     limit_unit = table["unit"].str.split(" per ", n=1).str[-1]
     table = table.assign(
