@@ -10,6 +10,6 @@ The Python API (docs/python.md)::
 solve, is imported as ``from optimiser.solve import ...``.)
 """
 
-from optimiser.api import Appraised, Plan, appraise, compare, load, solve
+from optimiser.api import Appraised, InputNote, Plan, appraise, compare, load, solve
 
-__all__ = ["Appraised", "Plan", "appraise", "compare", "load", "solve"]
+__all__ = ["Appraised", "InputNote", "Plan", "appraise", "compare", "load", "solve"]

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import optimiser
-from optimiser.api import InputNote
+from optimiser import InputNote
 from optimiser.cli import app
 from optimiser.io import load_instance, save_instance
 from tests.builders import ROOT
