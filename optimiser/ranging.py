@@ -60,9 +60,15 @@ class _Price:
     per: Callable[[str], str]
 
 
+def _a_year(unit: str) -> str:
+    """A price's unit in words: 'a place-year', 'a year for each hour a week'."""
+    amount, per, period = unit.partition(" per ")
+    return f"a year for each {amount} a {period}" if per else f"a {unit}-year"
+
+
 _PRICES: dict[str, _Price] = {
-    "price_capacity": _Price("block price", lambda unit: f"£ per {unit} a year"),
-    "price_use": _Price("spot price", lambda unit: f"£ per {unit} used a year"),
+    "price_capacity": _Price("block price", lambda unit: f"£ {_a_year(unit)}"),
+    "price_use": _Price("spot price", lambda unit: f"£ {_a_year(unit)} used"),
 }
 """The prices a range is worked out for, by their parameter in the model."""
 
@@ -216,7 +222,7 @@ def _money(value: float) -> str:
 def _price_words(label: str, what: str, value: float, lower: float, upper: float, unit: str,
                  exact: bool) -> str:
     """A price's range in a sentence."""
-    a_unit = f"a {unit}-year" if " " not in unit else f"per {unit} a year"
+    a_unit = _a_year(unit)
     if not np.isfinite(upper):
         span = f"at any {what} of {_money(lower)} or more" if lower > 0 else \
             f"at any {what}"

@@ -50,7 +50,7 @@ def test_the_worked_example_holds_while_reablement_costs_below_59082_40():
     assert reablement.upper == pytest.approx(59_082.40, abs=0.005)
     assert (reablement.value, reablement.lower, reablement.exact) == (26_000, 0, True)
     assert reablement.marginal == pytest.approx(REABLED)  # £1 more a place: £6.92 more
-    assert reablement.unit == "£ per place a year"
+    assert reablement.unit == "£ a place-year"
     assert reablement.meaning == ("The plan holds for Home reablement while its block price "
                                   "stays below £59,082 a place-year (now £26,000).")
     home_care = _row(table, "price_capacity[home_care]")
