@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check optimiser models tests
+	$(BIN)/ruff check optimiser models tests examples
 	$(BIN)/mypy
 
 clean:

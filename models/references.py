@@ -4,6 +4,7 @@ and what was expected, so a person can find it in their spreadsheet."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -49,6 +50,15 @@ def _listing(names: Iterable[str]) -> str:
     return f"one of: {shown}" if names else "a name defined first (the table is empty)"
 
 
+def _nearest(found: object, names: Iterable[str]) -> str:
+    """' (did you mean 'Blaby'?)' for a name close to one of ``names``, else nothing."""
+    if not isinstance(found, str):
+        return ""
+    folded = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(found.strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
 class _Checker:
     def __init__(self, instance: Instance):
         self.instance = instance
@@ -79,7 +89,8 @@ class _Checker:
             value = getattr(row, field)
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item not in allowed:
-                    self.add(table, i, field, item, f"{_listing(allowed)} (from {target})")
+                    self.add(table, i, field, item,
+                             f"{_listing(allowed)} (from {target}){_nearest(item, allowed)}")
 
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -198,13 +209,15 @@ def _check_coverage(c: _Checker) -> None:
         for cohort in inst.cohorts:
             if (loc.name, cohort.name) not in demand:
                 c.add("demand", None, "people", "no row",
-                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r}")
+                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r} "
+                      "(enter 0 people if there is none)")
     staffed = {(w.locality, w.role) for w in inst.workforce}
     for loc in inst.localities:
         for role in inst.roles:
             if (loc.name, role.name) not in staffed:
                 c.add("workforce", None, "staff0", "no row",
-                      f"a workforce row for locality {loc.name!r} and role {role.name!r}")
+                      f"a workforce row for locality {loc.name!r} and role {role.name!r} "
+                      "(enter 0 staff if there are none)")
     routed = {s.pathway for s in inst.stages} | {d.pathway for d in inst.destinations}
     for i, p in enumerate(inst.pathways):
         if p.name not in routed:

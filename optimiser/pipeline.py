@@ -19,8 +19,9 @@ from models import Instance
 from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
+from optimiser.ranging import RANGING_ROWS, ranging_table
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import SolveOptions, SolveOutcome, solve_direct
+from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
 
@@ -130,23 +131,37 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
 
 
 def solve(instance: Instance, options: SolveOptions = SolveOptions(),
-          progress: Progress = _quiet) -> Solution:
-    """Solve one instance from its validated data to its result tables."""
+          progress: Progress = _quiet, ranging: bool | None = None) -> Solution:
+    """Solve one instance from its validated data to its result tables. ``ranging`` adds the
+    ``ranging`` table (:mod:`optimiser.ranging`); by default, for models of up to
+    :data:`~optimiser.ranging.RANGING_ROWS` rows."""
     # Python's cyclic garbage collector stays off from build to tables: each time it ran it
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
     with PauseGC():
-        return _solve(instance, options, progress)
+        return _solve(instance, options, progress, ranging)
 
 
-def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Solution:
+def _solve(instance: Instance, options: SolveOptions, progress: Progress,
+           ranging: bool | None) -> Solution:
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
+    solver = DirectHighs(options)  # kept for the ranging, which reads its basis
     # the tables' words are made while HiGHS solves
-    outcome = solve_direct(model, options, alongside=lambda lp: prepare_tables(model, lp))
+    outcome = solve_direct(model, options, solver,
+                           alongside=lambda lp: prepare_tables(model, lp))
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
-    return finish(instance.name, model, outcome, timings, progress, options)
+    solution = finish(instance.name, model, outcome, timings, progress, options)
+    lp = solver.lp
+    wanted = ranging if ranging is not None else lp is not None and lp.rows.count <= RANGING_ROWS
+    if solution.optimal and wanted and solver.highs is not None and lp is not None:
+        progress("ranging prices and limits")
+        start = time.perf_counter()
+        solution.tables["ranging"] = ranging_table(solver.highs, lp, model,
+                                                   solution.tables["shadow_prices"])
+        solution.timings["ranging"] = time.perf_counter() - start
+    return solution

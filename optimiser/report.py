@@ -151,6 +151,15 @@ def fixed_dates(workbook: Path) -> None:
     workbook.write_bytes(buffer.getvalue())
 
 
+def write_workbook(solution: Solution, path: Path) -> None:
+    """``plan.xlsx``: every result table, one sheet each."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            for name, frame in solution.tables.items():
+                frame.to_excel(book, sheet_name=name, index=False)
+        fixed_dates(tmp)
+
+
 def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
     """Write every output of a solve into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -160,11 +169,7 @@ def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
             frame.to_csv(tmp, index=False)
         written.append(out_dir / f"{name}.csv")
     if solution.tables:
-        with atomic_path(out_dir / "plan.xlsx") as tmp:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-                for name, frame in solution.tables.items():
-                    frame.to_excel(book, sheet_name=name, index=False)
-            fixed_dates(tmp)
+        write_workbook(solution, out_dir / "plan.xlsx")
         written.append(out_dir / "plan.xlsx")
     with atomic_path(out_dir / "summary.md") as tmp:
         tmp.write_text(markdown_summary(solution), encoding="utf-8")

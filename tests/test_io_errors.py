@@ -376,6 +376,7 @@ def test_workbook_with_a_misspelt_sheet(workbook):
     problem = only_problem(workbook)
     assert (problem.location, problem.found) == ("sheet capacity",
                                                  "a sheet this workbook does not use")
+    assert problem.expected.startswith("a sheet named capacity0 (did you mean it?")
 
 
 def test_workbook_problem_in_a_table_whose_sheet_is_left_out(tmp_path):
