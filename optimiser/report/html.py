@@ -83,6 +83,16 @@ def _template() -> jinja2.Template:
     return env.get_template("report.html.j2")
 
 
+def _ranging(solution: Solution) -> list[Section]:
+    ranging = solution.tables.get("ranging")
+    if ranging is None or ranging.empty:
+        return []
+    return [Section("ranging", "How far the plan holds",
+                    "How far each price and binding limit can move before the plan changes.",
+                    "", [html_table(ranging[["meaning"]].rename(
+                        columns={"meaning": "Price or limit"}), "all ranging")])]
+
+
 def _sections(solution: Solution, words: T.Words) -> list[Section]:
     plan, plan_note = charts.plan_vs_today(solution, words)
     head = T.headline(solution)
@@ -124,6 +134,7 @@ def _sections(solution: Solution, words: T.Words) -> list[Section]:
                 "each would save (or cost), in discounted £.", "",
                 [html_table(T.binding_limits(solution, top=ROWS_SHOWN), "Limits",
                             T.binding_count(solution))]),
+        *_ranging(solution),
         Section("costs", "Cost by payment type", head.discounting_difference,
                 charts.figure_html(charts.costs(solution), "costs"),
                 [html_table(T.cost_by_payment(solution), "Payment types"),
@@ -161,6 +172,7 @@ def render_report_html(solution: Solution, plotly_src: str = "") -> str:
         discounting=head.discounting_difference,
         penalty=T.money(head.penalty) if head.penalty > 0 else "",
         price_base=head.price_base or "", limits_most=T.what_limits_most(solution),
+        notes=solution.notes,
         sections=sections, chart_count=sum(1 for s in sections if s.chart),
     )
 

@@ -8,9 +8,6 @@ import pandas as pd
 from optimiser.pipeline import Solution
 from optimiser.report import tables as T
 
-FULL_TABLES = ("capacity", "flows", "caseload", "moves", "unmet", "workforce", "outcomes",
-               "costs", "shadow_prices")
-
 
 def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
     if frame.empty:
@@ -35,6 +32,17 @@ def _top_of(first: pd.DataFrame, total: int, what: str, sheet: str) -> str:
     return text
 
 
+def _ranging(solution: Solution) -> list[str]:
+    """How far the first prices and limits can move before the plan changes, in words."""
+    ranging = solution.tables.get("ranging")
+    if ranging is None or ranging.empty:
+        return []
+    return ["## How far the plan holds", "",
+            *[f"- {meaning}" for meaning in ranging["meaning"].head(T.TOP)],
+            "" if len(ranging) <= T.TOP else
+            f"\n_{T.TOP} of {len(ranging):,}: all of them in [ranging.csv](ranging.csv)._", ""]
+
+
 def _title(solution: Solution) -> str:
     instance = solution.inputs
     return f"# Commissioning plan: {instance.name if instance else solution.instance}"
@@ -56,6 +64,7 @@ def _headline(solution: Solution) -> list[str]:
     elif not head.minimised_cost:
         lines.append(f"The plan maximises an outcome within the budget: {head.objective:,.1f} "
                      "people achieve it over the planning years.")
+    lines += [f"Note: {note}" for note in solution.notes]
     unmet = round(head.unmet_people)
     lines += ["", f"**People whose new need is not met:** {unmet:,}"
               + (" — see “Unmet need” below." if head.unmet_people > T.TOLERANCE else "."),
@@ -101,6 +110,7 @@ def markdown_summary(solution: Solution) -> str:
         _top(missed, "target rows", "Targets"), "",
         "## Unmet need, where and why", "",
         _top(T.unmet(solution, words), "rows with unmet need", "Unmet need"), "",
+        *_ranging(solution),
         "## What limits the plan most", "",
         "The binding limits with the largest shadow prices: what one more unit of each "
         "would save (or cost), in discounted £.", "",
@@ -109,6 +119,6 @@ def markdown_summary(solution: Solution) -> str:
         "## Full tables", "",
         "The charts: [report.html](report.html). Every figure: [plan.xlsx](plan.xlsx), and "
         "one file per table (CSV for spreadsheets, Parquet for analysis tools): "
-        + ", ".join(f"[{name}.csv]({name}.csv)" for name in FULL_TABLES) + ".", "",
+        + ", ".join(f"[{name}.csv]({name}.csv)" for name in solution.tables) + ".", "",
     ]
     return "\n".join(lines)
