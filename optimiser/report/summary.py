@@ -57,13 +57,14 @@ def _headline(solution: Solution) -> list[str]:
         f"**Total cost{base}:** {T.money(head.spend_discounted)} discounted "
         f"({T.money(head.spend_cash)} in cash). {head.discounting_difference}",
     ]
-    if head.penalty > 0:
+    if head.penalty > 0 and head.minimised_cost:
         lines.append(f"The optimiser also charged {T.money(head.penalty)} (discounted) for "
                      f"unmet need, which is not money spent: the objective it minimised is "
                      f"{T.money(head.objective)}.")
-    elif not head.minimised_cost:
-        lines.append(f"The plan maximises an outcome within the budget: {head.objective:,.1f} "
-                     "people achieve it over the planning years.")
+    if not head.minimised_cost:
+        lines += ["", f"**People achieving {solution.maximised}:** {head.objective:,.0f} over "
+                      f"the planning years, the most the budget allows (spending "
+                      f"{T.money(head.spend_discounted)}, discounted)."]
     lines += [f"Note: {note}" for note in solution.notes]
     unmet = round(head.unmet_people)
     lines += ["", f"**People whose new need is not met:** {unmet:,}"

@@ -104,7 +104,7 @@ def headline(solution: Solution) -> Headline:
     settings = instance.settings if instance else None
     return Headline(
         objective=float(solution.objective or 0.0),
-        minimised_cost=settings is None or settings.objective == "min_cost",
+        minimised_cost=solution.maximised is None,
         spend_cash=float(spend["cost"].sum()),
         spend_discounted=float(spend["discounted_cost"].sum()),
         penalty=float(costs.loc[costs["payment"] == "penalty", "discounted_cost"].sum()),
