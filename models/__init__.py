@@ -4,6 +4,7 @@ notebook or a web page can use them alone."""
 from models.appraisal import Appraisal, Option, OptionError, apply_option
 from models.instance import (
     TABLES,
+    Band,
     Budget,
     Capacity0,
     Caseload0,
@@ -11,6 +12,8 @@ from models.instance import (
     ContractDesign,
     Demand,
     Destination,
+    Deterioration,
+    HireLimit,
     Indicator,
     Instance,
     Leave,
@@ -32,9 +35,9 @@ from models.references import Problem, ReferenceErrors
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
 
 __all__ = [
-    "TABLES", "Amount", "Appraisal", "Budget", "Capacity0", "Caseload0", "Cohort",
+    "TABLES", "Amount", "Appraisal", "Band", "Budget", "Capacity0", "Caseload0", "Cohort",
     "ContractDesign", "Option", "OptionError", "apply_option",
-    "Demand", "Destination", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
+    "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
     "Move", "OutcomePrice", "Pathway", "PathwayOutcome", "Problem", "ReferenceErrors", "Role",
     "Row", "Service", "Settings", "Share", "Sourced", "Stage", "Staffing", "Target", "Weeks",
     "Workforce", "cited_lines",
