@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
 
 
@@ -38,8 +39,10 @@ def recruitment_cost(m, locality, role, year):
 
 
 def unmet_penalty(m, locality, cohort, year):
-    """The objective's charge for each person whose need is left unmet (not money spent)."""
-    return m.data.penalty * m.unmet[locality, cohort, year]
+    """The objective's charge for each person whose need is left unmet (not money spent):
+    the cohort's (or band's) penalty, else the settings' one."""
+    d = m.data
+    return d.penalty_of.get(cohort, d.penalty) * m.unmet[locality, cohort, year]
 
 
 def year_spend(m, year):
@@ -54,10 +57,28 @@ def year_spend(m, year):
     return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
 
 
+def end_of_horizon(m, locality, setting):
+    r"""\sum_g cost\_factor_l (\alpha_{g,s} care\_units_{l,g,s,T} + \beta_{g,s} caseload_{l,g,s,T}).
+
+    What the people still in care at the end of the last year go on costing until they
+    leave (MODEL.md 10; the coefficients in :mod:`optimiser.horizon`), undiscounted."""
+    d = m.data
+    last, factor = d.years[-1], d.cost_factor[locality]
+    terms = []
+    for g in d.cohorts_in.get(setting, ()):
+        per_unit, per_person = d.tail.get((g, setting), (0.0, 0.0))
+        terms += [(factor * per_unit, m.care_units[locality, g, setting, last]),
+                  (factor * per_person, m.caseload[locality, g, setting, last])]
+    return linear(terms)
+
+
 def total_cost(m):
-    """Discounted spend plus the penalty on unmet need, over the planning years."""
-    return sum(
-        m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
+    """Discounted spend plus the penalty on unmet need over the planning years, plus the
+    cost after the last year where the end-of-horizon tail is on."""
+    d = m.data
+    tail = d.discount[d.years[-1]] * sum(m.end_of_horizon[key] for key in m.TAIL)
+    return tail + sum(
+        d.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in d.needs_in[t]))
         for t in m.T
     )
 

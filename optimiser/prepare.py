@@ -132,6 +132,7 @@ class Prepared:
     """(£ per care unit, £ per person) of cost after the last year, by (need group,
     setting), undiscounted and before the locality's cost factor."""
     price_year: str | None = None
+    discount_rate: float = 0.0
     price_index: float = 1.0
     """Multiplier taking the instance's prices from ``price_year`` to the first planning
     year's prices."""
@@ -247,7 +248,7 @@ def prepare(instance: Instance) -> Prepared:
         startup={s: row.startup.value for s, row in services.items()},
         staff_per_unit={(r.service, r.role): r.fte_per_unit.value for r in instance.staffing},
         staff0={(r.locality, r.role): r.staff0.value for r in instance.workforce},
-        hire_max=_hire_max(instance),
+        hire_max=hire_limits(instance),
         turnover={w.name: w.turnover.value for w in instance.roles},
         hire_cost={w.name: w.hire_cost.value * index for w in instance.roles},
         targets=_targets(instance, groups),
@@ -268,6 +269,7 @@ def prepare(instance: Instance) -> Prepared:
                    {s: (price_capacity[s] / occupancy[s] if occupancy[s] > 0 else 0.0)
                     + price_use[s] for s in services}),
         price_year=instance.settings.price_year,
+        discount_rate=discount_rate,
         price_index=index,
     )
 
@@ -312,7 +314,7 @@ def _worsening(instance: Instance, groups: list[Group], services) -> list[Worsen
             for row in for_band(found, g.band)]
 
 
-def _hire_max(instance: Instance) -> dict[Key, float]:
+def hire_limits(instance: Instance) -> dict[Key, float]:
     """Most staff recruited in each locality, role and year: the workforce row's limit,
     replaced by a ``hire_limits`` row for every year, then by one for that year."""
     limit: dict[Key, float] = {
@@ -473,9 +475,9 @@ def _targets(instance: Instance, groups: list[Group]) -> list[TargetRow]:
     rows = []
     for t in instance.targets:
         covered = t.localities or all_localities
-        groups = ([(loc, (loc,)) for loc in covered] if t.scope == "each_locality"
+        places = ([(loc, (loc,)) for loc in covered] if t.scope == "each_locality"
                   else [("area", tuple(covered))])
-        for group, members in groups:
+        for group, members in places:
             for year in t.years or instance.years:
                 rows.append(TargetRow(
                     key=(t.name, group, year), indicator=t.indicator, sense=t.sense,
