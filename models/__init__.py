@@ -37,7 +37,8 @@ from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_
 __all__ = [
     "TABLES", "Amount", "Appraisal", "Band", "Budget", "Capacity0", "Caseload0", "Cohort",
     "ContractDesign", "Option", "OptionError", "apply_option",
-    "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
+    "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator",
+    "Instance", "Leave", "Locality",
     "Move", "OutcomePrice", "Pathway", "PathwayOutcome", "Problem", "ReferenceErrors", "Role",
     "Row", "Service", "Settings", "Share", "Sourced", "Stage", "Staffing", "Target", "Weeks",
     "Workforce", "cited_lines",

@@ -50,18 +50,21 @@ def _check_bands(c: Checker) -> None:
             c.add("bands", None, "share", round(total, 6),
                   f"the shares of cohort {cohort!r}'s bands adding up to 1")
     cohort_of_pathway = {p.name: p.cohort for p in inst.pathways}
-    for table in ("demand", "caseload0", "leave", "pathways", "deterioration", "destinations"):
-        for i, row in enumerate(inst.table(table)):
-            band = getattr(row, "band")
-            if band is None:
-                continue
-            cohort = (cohort_of_pathway.get(getattr(row, "pathway"), "")
-                      if table == "destinations" else getattr(row, "cohort"))
-            if band not in bands.get(cohort, set()):
-                known = sorted(bands.get(cohort, set()))
-                c.add(table, i, "band", band,
-                      f"one of {cohort!r}'s bands: {', '.join(known)}" if known else
-                      f"empty ({cohort!r} has no bands in the bands table)")
+    banded: list[tuple[str, int, str, str | None]] = [
+        *(("demand", i, r.cohort, r.band) for i, r in enumerate(inst.demand)),
+        *(("caseload0", i, r.cohort, r.band) for i, r in enumerate(inst.caseload0)),
+        *(("leave", i, r.cohort, r.band) for i, r in enumerate(inst.leave)),
+        *(("pathways", i, r.cohort, r.band) for i, r in enumerate(inst.pathways)),
+        *(("deterioration", i, r.cohort, r.band) for i, r in enumerate(inst.deterioration)),
+        *(("destinations", i, cohort_of_pathway.get(r.pathway, ""), r.band)
+          for i, r in enumerate(inst.destinations)),
+    ]
+    for table, i, cohort, name in banded:
+        if name is not None and name not in bands.get(cohort, set()):
+            known = sorted(bands.get(cohort, set()))
+            c.add(table, i, "band", name,
+                  f"one of {cohort!r}'s bands: {', '.join(known)}" if known else
+                  f"empty ({cohort!r} has no bands in the bands table)")
     cohorts = {g.name for g in inst.cohorts}
     for i, band in enumerate(inst.bands):
         if f"{band.cohort}/{band.name}" in cohorts:

@@ -20,6 +20,7 @@ Without deterioration \alpha_s = c_s (1 - leave_s) / leave_s: MODEL.md's geometr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,7 @@ class EndlessTail(ValueError):
 
 
 def tail_coefficients(
-    group: str, settings: list[str], leave: dict[tuple[str, str], float],
+    group: str, settings: list[str], leave: Mapping[tuple[str, ...], float],
     worsening: list[Worsening], unit_cost: dict[str, float],
 ) -> dict[str, tuple[float, float]]:
     """(alpha, beta) per setting of one need group: £ of future cost per care unit and per

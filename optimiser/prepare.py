@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from models import ContractDesign, Instance
 from models.second_wave import ALL_COHORTS, start_of
 from optimiser.bands import (
-    BandedPathway, Group, banded_pathways, for_band, group_name, groups_for, need_groups,
+    BandedPathway,
+    Group,
+    banded_pathways,
+    for_band,
+    group_name,
+    groups_for,
+    need_groups,
 )
 from optimiser.horizon import Worsening, tail_coefficients
 
@@ -160,7 +166,7 @@ def prepare(instance: Instance) -> Prepared:
             stage_services[stage.pathway].append(stage.service)
     pathway_services = {r.name: stage_services[r.pathway] for r in routes
                         if r.pathway in stage_services}
-    usage = {(r.name, s): stage_usage[r.pathway, s] for r in routes
+    usage: dict[Key, float] = {(r.name, s): stage_usage[r.pathway, s] for r in routes
              for s in stage_services.get(r.pathway, [])}
 
     enters, package = _destinations(instance, designs, routes, stage_services)
