@@ -159,6 +159,10 @@ def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
             for k, share in shares.items()}
 
 
+_OUTCOME_COLUMNS = ["target", "indicator", "group", "year", "achieved_people", "achieved_share",
+                    "sense", "level", "basis", "required_people", "met"]
+
+
 def outcome_report(m, v: Values) -> pd.DataFrame:
     """Every indicator achieved, area-wide each year, and against each target."""
     d = m.data
@@ -192,7 +196,8 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
                      "sense": row.sense, "level": row.level, "basis": row.basis,
                      "required_people": required,
                      "met": met})
-    return pd.DataFrame(rows)
+    # Named columns even with no indicator, so the tables that read it find them.
+    return pd.DataFrame(rows, columns=_OUTCOME_COLUMNS)
 
 
 TAIL = "end of horizon"

@@ -349,3 +349,20 @@ def test_a_recruitment_limit_without_a_year_holds_in_every_year():
     limits = prepare(build(data)).hire_max
     assert limits == {("Example", "care_worker", "2026/27"): 40,
                       ("Example", "care_worker", "2027/28"): 20}
+
+
+def test_the_summary_states_the_price_base_and_the_tail_apart_from_spend(tmp_path: Path):
+    """The one-year residential instance with 2024/25 prices raised 2% a year and the tail on:
+    spend 40 × £35,578.95 × 1.02² = £1,480,653.47, tail three times that, £4,441,960.42."""
+    data = _residential_one_year(True)
+    data["settings"].update({"price_year": "2024/25", "price_inflation": S(0.02),
+                             "discount_rate": S(0.035)})
+    path = tmp_path / "instance.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "plan")])
+    assert result.exit_code == 0, result.output
+    summary = (tmp_path / "plan" / "summary.md").read_text(encoding="utf-8")
+    assert "**£1,480,653**, plus £4,441,960 for the care of the people still supported" in summary
+    assert ("Prices are at 2026/27 levels: the instance's 2024/25 prices raised by 2.0% a year "
+            "(× 1.040). Costs are in constant 2026/27 prices, not cash; totals are discounted "
+            "at 3.5% a year to 2026/27") in summary
