@@ -5,6 +5,7 @@ from models.appraisal import Appraisal, Option, OptionError, apply_option
 from models.instance import (
     TABLES,
     Band,
+    BandSuitability,
     Budget,
     Capacity0,
     Caseload0,
@@ -35,7 +36,7 @@ from models.references import Problem, ReferenceErrors
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
 
 __all__ = [
-    "TABLES", "Amount", "Appraisal", "Band", "Budget", "Capacity0", "Caseload0", "Cohort",
+    "TABLES", "Amount", "Appraisal", "Band", "BandSuitability", "Budget", "Capacity0", "Caseload0", "Cohort",
     "ContractDesign", "Option", "OptionError", "apply_option",
     "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator",
     "Instance", "Leave", "Locality",

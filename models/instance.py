@@ -243,6 +243,16 @@ class Pathway(Row):
     """The need band the pathway is open to; empty for every band of the cohort."""
 
 
+class BandSuitability(Row):
+    """A pathway's suitability limit for one need band, where it differs from the pathway's
+    ``suitable`` (reablement appropriate for more people with moderate need than high)."""
+
+    pathway: Name
+    band: Name
+    suitable: Share
+    """Largest share of the band's new need for whom the pathway is appropriate."""
+
+
 class Stage(Row):
     pathway: Name
     service: Name
@@ -352,7 +362,7 @@ TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
-    "bands", "deterioration", "hire_limits",
+    "bands", "band_suitability", "deterioration", "hire_limits",
 )
 """The instance's tables, in the order they are read, written and checked."""
 
@@ -388,6 +398,7 @@ class Instance(BaseModel):
     budget: list[Budget] = []
     contract_designs: list[ContractDesign] = []
     bands: list[Band] = []
+    band_suitability: list[BandSuitability] = []
     deterioration: list[Deterioration] = []
     hire_limits: list[HireLimit] = []
 

@@ -102,7 +102,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
-    "bands": ("cohort", "name"),
+    "bands": ("cohort", "name"), "band_suitability": ("pathway", "band"),
     "deterioration": ("cohort", "from_service", "to_service", "band"),
     "hire_limits": ("locality", "role", "year"),
 }
@@ -140,7 +140,7 @@ def check_references(instance: Instance) -> None:
     c.refers("indicators", "services", "long-term services", long)
     for table in ("staffing", "workforce", "hire_limits"):
         c.refers(table, "role", "roles")
-    for table in ("stages", "destinations", "pathway_outcomes"):
+    for table in ("stages", "destinations", "pathway_outcomes", "band_suitability"):
         c.refers(table, "pathway", "pathways")
     typed = {k.name for k in instance.indicators if k.derived == "none"}
     c.refers("pathway_outcomes", "indicator", "indicators typed per pathway (derived: none)",

@@ -58,6 +58,8 @@ def _check_bands(c: Checker) -> None:
         *(("deterioration", i, r.cohort, r.band) for i, r in enumerate(inst.deterioration)),
         *(("destinations", i, cohort_of_pathway.get(r.pathway, ""), r.band)
           for i, r in enumerate(inst.destinations)),
+        *(("band_suitability", i, cohort_of_pathway.get(r.pathway, ""), r.band)
+          for i, r in enumerate(inst.band_suitability)),
     ]
     for table, i, cohort, name in banded:
         if name is not None and name not in bands.get(cohort, set()):
@@ -65,6 +67,12 @@ def _check_bands(c: Checker) -> None:
             c.add(table, i, "band", name,
                   f"one of {cohort!r}'s bands: {', '.join(known)}" if known else
                   f"empty ({cohort!r} has no bands in the bands table)")
+    band_of_pathway = {p.name: p.band for p in inst.pathways}
+    for i, row in enumerate(inst.band_suitability):
+        own = band_of_pathway.get(row.pathway)
+        if own is not None and own != row.band:
+            c.add("band_suitability", i, "band", row.band,
+                  f"{own!r}, the only band pathway {row.pathway!r} is open to")
     cohorts = {g.name for g in inst.cohorts}
     for i, band in enumerate(inst.bands):
         if f"{band.cohort}/{band.name}" in cohorts:

@@ -69,6 +69,7 @@ _UNITS: dict[tuple[str, str], str] = {
     ("settings", "price_inflation"): "share a year",
     ("cohorts", "unmet_penalty"): "£ per person whose need is unmet",
     ("bands", "share"): "share of the cohort's people",
+    ("band_suitability", "suitable"): "share of the band's new need",
     ("bands", "unmet_penalty"): "£ per person whose need is unmet",
     ("deterioration", "rate"): "share of the caseload a year",
     ("deterioration", "package"): "{unit} per person",

@@ -170,9 +170,11 @@ def prepare(instance: Instance) -> Prepared:
              for s in stage_services.get(r.pathway, [])}
 
     enters, package = _destinations(instance, designs, routes, stage_services)
+    by_band = {(row.pathway, row.band): row.suitable.value for row in instance.band_suitability}
     suitable = {
-        r.name: min(1.0, pathways[r.pathway].suitable.value * _pathway_factor(
-            designs, stage_services.get(r.pathway, []), "suitable_factor"))
+        r.name: min(1.0, by_band.get((r.pathway, r.band), pathways[r.pathway].suitable.value)
+                    * _pathway_factor(designs, stage_services.get(r.pathway, []),
+                                      "suitable_factor"))
         for r in routes
     }
 

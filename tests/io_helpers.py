@@ -67,6 +67,8 @@ def second_wave_instance() -> Instance:
                                  ("startup", 5), ("package", 1))}})
     data["leave"] = [{"cohort": "older_hospital", "service": s, "share": figure}
                      for s in ("home_care", "residential")]
+    data["band_suitability"] = [{"pathway": "reablement_first", "band": "moderate",
+                                 "suitable": {"value": 0.8, "source": ASSUMED}}]
     data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
                               "to_service": "residential", "band": "moderate",
                               "rate": {"value": 0.1, "source": ASSUMED}}]

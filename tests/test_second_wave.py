@@ -74,6 +74,18 @@ def test_reablement_pays_for_the_moderate_band_and_not_the_low_one():
     assert unmet["older_hospital/low"] == pytest.approx(50)
 
 
+def test_a_pathway_can_be_suitable_for_more_of_one_band():
+    """As above, but reablement suits 80% of the moderate band: 40 are reabled. Cost
+    50 × £6,362.72 + 40 × £7,999.28 + 10 × £11,816.48 = £756,272."""
+    data = _two_bands()
+    data["band_suitability"] = [{"pathway": "reablement_first", "band": "moderate",
+                                 "suitable": S(0.8)}]
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert _flow(solution, "reablement_first/moderate") == pytest.approx(40)
+    assert solution.objective == pytest.approx(756_272, rel=REL)
+
+
 def test_an_instance_without_bands_keeps_its_rows_and_names():
     """No bands: one need group per cohort, named as the cohort, and pathways keep their
     names, so every instance written before bands gives the same model."""
