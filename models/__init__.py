@@ -36,7 +36,8 @@ from models.references import Problem, ReferenceErrors
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
 
 __all__ = [
-    "TABLES", "Amount", "Appraisal", "Band", "BandSuitability", "Budget", "Capacity0", "Caseload0", "Cohort",
+    "TABLES", "Amount", "Appraisal", "Band", "BandSuitability", "Budget", "Capacity0",
+    "Caseload0", "Cohort",
     "ContractDesign", "Option", "OptionError", "apply_option",
     "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator",
     "Instance", "Leave", "Locality",
