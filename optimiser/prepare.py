@@ -170,7 +170,8 @@ def prepare(instance: Instance) -> Prepared:
              for s in stage_services.get(r.pathway, [])}
 
     enters, package = _destinations(instance, designs, routes, stage_services)
-    by_band = {(row.pathway, row.band): row.suitable.value for row in instance.band_suitability}
+    by_band: dict[tuple[str, str | None], float] = {
+        (row.pathway, row.band): row.suitable.value for row in instance.band_suitability}
     suitable = {
         r.name: min(1.0, by_band.get((r.pathway, r.band), pathways[r.pathway].suitable.value)
                     * _pathway_factor(designs, stage_services.get(r.pathway, []),
