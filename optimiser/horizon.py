@@ -9,13 +9,16 @@ follow
     N_{k+1} = M N_k,        U_{k+1} = A U_k + B N_k,
 
 with A = diag(1 - leave_s - \sum_{s'} worsen_{s,s'}), M = A plus worsen_{s,s'} from s into s',
-and B_{s',s} = worsen_{s,s'} package_{s'}. The tail is \sum_{k \ge 1} c^T U_k with c_s the
-yearly cost of one care unit of s (its block price over occupancy plus its spot price):
+and B_{s',s} = worsen_{s,s'} package_{s'}. Summed over every later year, the care units each
+setting r goes on needing are
 
-    tail = \alpha^T U_T + \beta^T N_T,   \alpha^T = c^T (I - A)^{-1} A,
-                                        \beta^T = c^T (I - A)^{-1} B (I - M)^{-1}.
+    \sum_{k \ge 1} U_k = K_U U_T + K_N N_T,   K_U = (I - A)^{-1} A,
+                                          K_N = (I - A)^{-1} B (I - M)^{-1},
 
-Without deterioration \alpha_s = c_s (1 - leave_s) / leave_s: MODEL.md's geometric series.
+and the tail is c^T (K_U U_T + K_N N_T), with c_r the yearly cost of one care unit of r (its
+block price over occupancy plus its spot price). The weights K are computed here; the prices
+stay in the model as parameters, so a scenario that changes a price changes the tail too.
+Without deterioration K_U is diagonal, (1 - leave_s) / leave_s: MODEL.md's geometric series.
 """
 
 from __future__ import annotations
@@ -42,12 +45,13 @@ class EndlessTail(ValueError):
     """A setting no one ever leaves: its caseload's cost would run on for ever."""
 
 
-def tail_coefficients(
+def tail_weights(
     group: str, settings: list[str], leave: Mapping[tuple[str, ...], float],
-    worsening: list[Worsening], unit_cost: dict[str, float],
-) -> dict[str, tuple[float, float]]:
-    """(alpha, beta) per setting of one need group: £ of future cost per care unit and per
-    person in the setting at the end of the last year, undiscounted."""
+    worsening: list[Worsening],
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Care units of setting r needed over every year after the last, per care unit and per
+    person of one need group in setting s at the end of the last year: {(s, r): (K_U, K_N)},
+    non-zero entries only."""
     index = {s: i for i, s in enumerate(settings)}
     n = len(settings)
     stay = np.array([1.0 - leave.get((group, s), 0.0) for s in settings])
@@ -65,9 +69,10 @@ def tail_coefficients(
                 f"no one in {group!r}'s caseload in {s!r} ever leaves (no leave share or "
                 "deterioration rate), so the end-of-horizon tail would be endless; give a "
                 "leave share or switch settings.end_of_horizon off")
-    a = np.diag(stay)
-    cost = np.array([unit_cost.get(s, 0.0) for s in settings])
-    per_unit = np.linalg.solve((np.eye(n) - a).T, cost)
-    alpha = a.T @ per_unit
-    beta = np.linalg.solve((np.eye(n) - a - moves).T, units_in.T @ per_unit)
-    return {s: (float(alpha[index[s]]), float(beta[index[s]])) for s in settings}
+    identity = np.eye(n)
+    per_unit = np.diag(stay / (1.0 - stay))
+    per_person = np.linalg.solve(identity - np.diag(stay), units_in) @ np.linalg.inv(
+        identity - np.diag(stay) - moves)
+    return {(s, r): (float(per_unit[index[r], index[s]]), float(per_person[index[r], index[s]]))
+            for s in settings for r in settings
+            if per_unit[index[r], index[s]] or per_person[index[r], index[s]]}

@@ -58,17 +58,22 @@ def year_spend(m, year):
 
 
 def end_of_horizon(m, locality, setting):
-    r"""\sum_g cost\_factor_l (\alpha_{g,s} care\_units_{l,g,s,T} + \beta_{g,s} caseload_{l,g,s,T}).
+    r"""c_{l,r} \sum_{g,s} (K_U care\_units_{l,g,s,T} + K_N caseload_{l,g,s,T}), with
+    c_{l,r} = cost\_factor_l (price\_capacity_r / occupancy_r + price\_use_r).
 
-    What the people still in care at the end of the last year go on costing until they
-    leave (MODEL.md 10; the coefficients in :mod:`optimiser.horizon`), undiscounted."""
+    What the people still in care at the end of the last year go on costing in this setting
+    until they leave it (MODEL.md 10; the weights K in :mod:`optimiser.horizon`),
+    undiscounted."""
     d = m.data
-    last, factor = d.years[-1], d.cost_factor[locality]
+    last = d.years[-1]
+    occupancy = d.occupancy[setting]
+    unit_cost = d.cost_factor[locality] * (
+        (m.price_capacity[setting] / occupancy if occupancy > 0 else 0.0)
+        + m.price_use[setting])
     terms = []
-    for g in d.cohorts_in.get(setting, ()):
-        per_unit, per_person = d.tail.get((g, setting), (0.0, 0.0))
-        terms += [(factor * per_unit, m.care_units[locality, g, setting, last]),
-                  (factor * per_person, m.caseload[locality, g, setting, last])]
+    for g, s, per_unit, per_person in d.tail.get(setting, ()):
+        terms += [(unit_cost * per_unit, m.care_units[locality, g, s, last]),
+                  (unit_cost * per_person, m.caseload[locality, g, s, last])]
     return linear(terms)
 
 

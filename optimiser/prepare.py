@@ -24,7 +24,7 @@ from optimiser.bands import (
     groups_for,
     need_groups,
 )
-from optimiser.horizon import Worsening, tail_coefficients
+from optimiser.horizon import Worsening, tail_weights
 
 WEEKS_PER_YEAR = 52.0
 
@@ -134,9 +134,10 @@ class Prepared:
     """Need groups whose eligible need must be met in full (``meet_eligible_need``)."""
     worsening: list[Worsening] = field(default_factory=list)
     end_of_horizon: bool = False
-    tail: dict[Key, tuple[float, float]] = field(default_factory=dict)
-    """(£ per care unit, £ per person) of cost after the last year, by (need group,
-    setting), undiscounted and before the locality's cost factor."""
+    tail: dict[str, list[tuple[str, str, float, float]]] = field(default_factory=dict)
+    """For each long-term setting r, the care units of r needed over every year after the
+    last, as (need group, setting s, per care unit in s, per person in s) at the end of the
+    last year (:func:`optimiser.horizon.tail_weights`); empty when the tail is off."""
     price_year: str | None = None
     discount_rate: float = 0.0
     price_index: float = 1.0
@@ -274,9 +275,7 @@ def prepare(instance: Instance) -> Prepared:
         duty=_duty(instance, groups),
         worsening=worsening,
         end_of_horizon=instance.settings.end_of_horizon,
-        tail=_tail(instance, groups, caseload_keys, leave, worsening,
-                   {s: (price_capacity[s] / occupancy[s] if occupancy[s] > 0 else 0.0)
-                    + price_use[s] for s in services}),
+        tail=_tail(instance, groups, caseload_keys, leave, worsening),
         price_year=instance.settings.price_year,
         discount_rate=discount_rate,
         price_index=index,
@@ -351,17 +350,21 @@ def _duty(instance: Instance, groups: list[Group]) -> list[str]:
 
 def _tail(instance: Instance, groups: list[Group], caseload_keys: list[Key],
           leave: dict[Key, float], worsening: list[Worsening],
-          unit_cost: dict[str, float]) -> dict[Key, tuple[float, float]]:
-    """The end-of-horizon coefficients of every need group's settings (none when off)."""
+          ) -> dict[str, list[tuple[str, str, float, float]]]:
+    """The end-of-horizon weights of every need group's settings, by the setting whose care
+    they are (none when the tail is off)."""
     if not instance.settings.end_of_horizon:
         return {}
     settings: dict[str, set[str]] = defaultdict(set)
-    for _, g, s in caseload_keys:
-        settings[g].add(s)
-    return {(g.name, s): value
-            for g in groups if g.name in settings
-            for s, value in tail_coefficients(g.name, sorted(settings[g.name]), leave,
-                                              worsening, unit_cost).items()}
+    for _, name, setting in caseload_keys:
+        settings[name].add(setting)
+    tail: dict[str, list[tuple[str, str, float, float]]] = defaultdict(list)
+    for group in groups:
+        if group.name in settings:
+            weights = tail_weights(group.name, sorted(settings[group.name]), leave, worsening)
+            for (s, r), (per_unit, per_person) in weights.items():
+                tail[r].append((group.name, s, per_unit, per_person))
+    return dict(tail)
 
 
 def _designs_in_force(instance: Instance) -> dict[str, ContractDesign]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from optimiser.cli import app
-from optimiser.horizon import EndlessTail, Worsening, tail_coefficients
+from optimiser.horizon import EndlessTail, Worsening, tail_weights
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
 from tests.builders import S, build, one_locality, service, worked_example
@@ -210,16 +210,41 @@ def test_the_tail_follows_people_who_deteriorate_into_a_dearer_setting():
     leave each year. Per home-care hour left at the end: it stays with the half who remain,
     1 more year on average (0.5 / 0.5): £908.96. Per person left in home care: 0.3 a year of
     a shrinking half-life caseload reach a care home, 0.3 × 2 = 0.6 people in all, each
-    staying 2 years counting the year they arrive: 0.6 × 2 × £33,800 = £40,560. Per bed:
-    1 more year, £33,800."""
+    staying 2 years counting the year they arrive: 0.6 × 2 = 1.2 bed-years, £40,560. Per
+    bed: 1 more year, £33,800.
+
+    Solved for one year with the tail on, 20 people on 10 hours of home care today and no
+    new need: at the end of the year 10 remain on 100 hours and 6 are in a care home. The
+    tail: home care 100 × £908.96 = £90,896; care homes 6 × £33,800 for the residents plus
+    10 × 1.2 × £33,800 for those still to move, £608,400."""
     worsening = [Worsening("g", "home_care", "residential", 0.3, 1.0)]
     leave = {("g", "home_care"): 0.2, ("g", "residential"): 0.5}
-    costs = {"home_care": HOUR_YEAR, "residential": BED_YEAR}
-    tail = tail_coefficients("g", ["home_care", "residential"], leave, worsening, costs)
-    assert tail["home_care"] == pytest.approx((HOUR_YEAR, 40_560), rel=1e-12)
-    assert tail["residential"] == pytest.approx((BED_YEAR, 0.0), abs=1e-9)
+    weights = tail_weights("g", ["home_care", "residential"], leave, worsening)
+    assert weights == {("home_care", "home_care"): pytest.approx((1.0, 0.0)),
+                       ("home_care", "residential"): pytest.approx((0.0, 1.2)),
+                       ("residential", "residential"): pytest.approx((1.0, 0.0))}
     with pytest.raises(EndlessTail, match="ever leaves"):
-        tail_coefficients("g", ["home_care"], {}, [], costs)
+        tail_weights("g", ["home_care"], {}, [])
+
+    data = one_locality(["2026/27"], 0, penalty=1e7)
+    data["settings"]["end_of_horizon"] = True
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR),
+                        service("residential", "long_term", "bed", BED_YEAR, package=1)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1),
+                             "package": S(10)}]
+    data["caseload0"] = [{"locality": "Example", "cohort": "older_hospital",
+                          "service": "home_care", "people": S(20), "package": S(10)}]
+    data["leave"] = [{"cohort": "older_hospital", "service": s, "share": S(share)}
+                     for s, share in (("home_care", 0.2), ("residential", 0.5))]
+    data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
+                              "to_service": "residential", "rate": S(0.3)}]
+    solution = solve(build(data))
+    check_invariants(solution)
+    costs = solution.tables["costs"].groupby(["payment", "service"])["cost"].sum()
+    assert costs["end of horizon", "home_care"] == pytest.approx(100 * HOUR_YEAR, rel=REL)
+    assert costs["end of horizon", "residential"] == pytest.approx(
+        6 * BED_YEAR + 10 * 1.2 * BED_YEAR, rel=REL)
 
 
 def test_the_tail_needs_a_way_out_of_every_setting():
