@@ -403,3 +403,18 @@ def test_the_summary_states_the_price_base_and_the_tail_apart_from_spend(tmp_pat
     assert ("Prices are at 2026/27 levels: the instance's 2024/25 prices raised by 2.0% a year "
             "(× 1.040). Costs are in constant 2026/27 prices, not cash; totals are discounted "
             "at 3.5% a year to 2026/27") in summary
+
+
+def test_a_band_penalty_overrides_the_cohorts_which_overrides_the_settings():
+    """Penalties by need group: the band's own, else its cohort's, else the settings'."""
+    data = _two_bands()
+    data["cohorts"][0]["unmet_penalty"] = S(60_000)
+    data["bands"][1]["unmet_penalty"] = S(90_000)
+    data["cohorts"].append({"name": "working_age", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "working_age", "people": S(0)})
+    data["settings"]["meet_eligible_need"] = ["older_hospital"]
+    prepared = prepare(build(data))
+    assert prepared.penalty_of == {"older_hospital/low": 60_000,
+                                   "older_hospital/moderate": 90_000,
+                                   "working_age": prepared.penalty}
+    assert prepared.duty == ["older_hospital/low", "older_hospital/moderate"]
