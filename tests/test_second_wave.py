@@ -418,3 +418,16 @@ def test_a_band_penalty_overrides_the_cohorts_which_overrides_the_settings():
                                    "older_hospital/moderate": 90_000,
                                    "working_age": prepared.penalty}
     assert prepared.duty == ["older_hospital/low", "older_hospital/moderate"]
+
+
+def test_the_tail_needs_a_way_out_for_every_band():
+    """A leave share for one band only leaves the other band's caseload endless."""
+    data = _two_bands()
+    data["settings"]["end_of_horizon"] = True
+    data["leave"] = [{"cohort": "older_hospital", "band": "low", "service": "home_care",
+                      "share": S(0.3)}]
+    with pytest.raises(ValidationError, match="band 'moderate', in 'home_care'"):
+        build(data)
+    data["leave"].append({"cohort": "older_hospital", "service": "home_care", "share": S(0.2)})
+    assert prepare(build(data)).leave == {("older_hospital/low", "home_care"): 0.3,
+                                          ("older_hospital/moderate", "home_care"): 0.2}
