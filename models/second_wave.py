@@ -48,7 +48,7 @@ def _check_bands(c: Checker) -> None:
     for cohort, total in totals.items():
         if abs(total - 1.0) > _SHARE_TOLERANCE:
             c.add("bands", None, "share", round(total, 6),
-                  f"the shares of cohort {cohort!r}'s bands adding up to 1")
+                  f"the shares of the bands of cohort {cohort!r} adding up to 1")
     cohort_of_pathway = {p.name: p.cohort for p in inst.pathways}
     banded: list[tuple[str, int, str, str | None]] = [
         *(("demand", i, r.cohort, r.band) for i, r in enumerate(inst.demand)),
@@ -65,7 +65,7 @@ def _check_bands(c: Checker) -> None:
         if name is not None and name not in bands.get(cohort, set()):
             known = sorted(bands.get(cohort, set()))
             c.add(table, i, "band", name,
-                  f"one of {cohort!r}'s bands: {', '.join(known)}" if known else
+                  f"one of the bands of cohort {cohort!r}: {', '.join(known)}" if known else
                   f"empty ({cohort!r} has no bands in the bands table)")
     band_of_pathway = {p.name: p.band for p in inst.pathways}
     for i, row in enumerate(inst.band_suitability):
