@@ -98,14 +98,16 @@ def test_an_instance_without_bands_keeps_its_rows_and_names():
 def test_a_band_not_of_the_cohort_is_refused():
     data = _two_bands()
     data["demand"][0]["band"] = "severe"
-    with pytest.raises(ValidationError, match="one of the bands of cohort 'older_hospital': low, moderate"):
+    with pytest.raises(ValidationError,
+                       match="one of the bands of cohort 'older_hospital': low, moderate"):
         build(data)
 
 
 def test_band_shares_must_add_up_to_one():
     data = _two_bands()
     data["bands"][0]["share"] = S(0.4)
-    with pytest.raises(ValidationError, match="the bands of cohort 'older_hospital' adding up to 1"):
+    with pytest.raises(ValidationError,
+                       match="the bands of cohort 'older_hospital' adding up to 1"):
         build(data)
 
 
