@@ -42,7 +42,7 @@ def test_a_plan_has_its_status_cost_and_tables(plans):
                                              "straight_to_home_care": 40})
     reablement = today.ranging.set_index("parameter").loc["price_capacity[reablement]"]
     assert reablement["upper"] == pytest.approx(59_082.40, abs=0.005)
-    assert "**Total cost:** £952,616 discounted (£952,616 in cash)" in today.summary()
+    assert "**Total cost:** £952,616 discounted (£952,616 undiscounted)" in today.summary()
 
 
 def test_a_change_is_made_for_the_solve_and_recorded(plans):

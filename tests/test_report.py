@@ -75,7 +75,7 @@ def test_the_workbook_front_sheet_states_the_objective_and_lists_every_sheet(wor
     total = figures["Objective minimised (£, discounted, with the penalty)"]
     assert total.value == pytest.approx(WORKED_COST, rel=1e-9)
     assert total.value == solution.objective and total.number_format == MONEY
-    assert figures["Total cost, cash (£)"].value == pytest.approx(WORKED_COST, rel=1e-9)
+    assert figures["Total cost, undiscounted (£)"].value == pytest.approx(WORKED_COST, rel=1e-9)
     links = [cell for cell in front["A"] if cell.hyperlink is not None]
     assert [cell.value for cell in links] == book.sheetnames[1:]
 
@@ -122,7 +122,7 @@ def test_the_summary_speaks_in_labels_and_explains_its_totals(worked):
     solution, out = worked
     text = (out / "summary.md").read_text()
     assert text == markdown_summary(solution)
-    assert "£952,616 discounted (£952,616 in cash)" in text
+    assert "£952,616 discounted (£952,616 undiscounted)" in text
     assert "so it is £0 lower" in text
     assert "| Service " in text and "| Today |" in text.replace("   ", " ").replace("  ", " ")
     assert "Change by 2026/27" in text and "## Localities" in text and "Melton" in text

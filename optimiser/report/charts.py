@@ -156,17 +156,17 @@ def unmet(solution: Solution, words: T.Words) -> go.Figure | None:
 
 
 def costs(solution: Solution) -> go.Figure:
-    """What is paid each year, by payment type (cash)."""
+    """What is paid each year, by payment type (undiscounted)."""
     table = T.cost_by_year(solution)
     fig = go.Figure()
     for column in table.columns:
         if column in T.PAYMENTS.values():
             fig.add_bar(x=table["Year"], y=table[column] / 1e6, name=column,
                         hovertemplate="%{x}: £%{y:,.2f}m<extra>" + column + "</extra>")
-    fig.update_yaxes(title_text="£ million (cash)", tickprefix="£", ticksuffix="m",
+    fig.update_yaxes(title_text="£ million (undiscounted)", tickprefix="£", ticksuffix="m",
                      tickformat=",.1f")
     fig.update_layout(barmode="stack", title="Cost by payment type each year (£ million, "
-                                             "cash)", height=420)
+                                             "undiscounted)", height=420)
     return fig
 
 

@@ -50,13 +50,18 @@ def _title(solution: Solution) -> str:
 
 def _headline(solution: Solution) -> list[str]:
     head = T.headline(solution)
-    base = f" at {head.price_base} prices" if head.price_base else ""
     lines = [
         f"**Planning years:** {head.first_year} to {head.last_year} ({head.years} years).",
         "",
-        f"**Total cost{base}:** {T.money(head.spend_discounted)} discounted "
-        f"({T.money(head.spend_cash)} in cash). {head.discounting_difference}",
+        f"**Total cost:** {T.money(head.spend_discounted)} discounted "
+        f"({T.money(head.spend_undiscounted)} undiscounted). {head.discounting_difference}",
     ]
+    if head.price_words:
+        lines.append(head.price_words)
+    if head.tail > 0:
+        lines.append(f"The objective also counts {T.money(head.tail)} (discounted) for the care "
+                     "of the people still supported at the end of the last year until they "
+                     "leave it (the end-of-horizon tail), not spent in the plan's years.")
     if head.penalty > 0 and head.minimised_cost:
         lines.append(f"The optimiser also charged {T.money(head.penalty)} (discounted) for "
                      f"unmet need, which is not money spent: the objective it minimised is "
@@ -100,7 +105,7 @@ def markdown_summary(solution: Solution) -> str:
         "## Capacity to commission (all localities)", "",
         _table(T.capacity(solution, words)), "",
         "## Localities (largest spending first)", "",
-        _top(T.localities(solution, words).sort_values("£ cash", ascending=False),
+        _top(T.localities(solution, words).sort_values("£ undiscounted", ascending=False),
              "localities", "Localities"), "",
         "## Workforce (FTE, all localities)", "", _table(T.workforce(solution, words)), "",
         "## Outcomes", "",

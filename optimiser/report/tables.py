@@ -14,6 +14,7 @@ import pandas as pd
 
 from models import Instance
 from optimiser.pipeline import Solution
+from optimiser.results import NOT_SPEND, TAIL, price_base
 
 TOP = 10
 """Rows of each list the summary shows; the full tables are in the workbook and files."""
@@ -71,24 +72,31 @@ class Headline:
     objective: float
     """What the optimiser minimised (or maximised): discounted £ with the unmet-need penalty."""
     minimised_cost: bool
-    spend_cash: float
+    spend_undiscounted: float
     """£ paid out over the planning years, undiscounted."""
     spend_discounted: float
     penalty: float
     """The discounted charge for unmet need inside the objective (not money spent)."""
+    tail: float
+    """The discounted care after the last year of people still supported then (the
+    end-of-horizon tail), inside the objective where the instance asks for it; not spent in
+    the plan's years."""
     unmet_people: float
     first_year: str
     last_year: str
     years: int
     discount_rate: float
     price_base: str | None
+    """The prices' base, e.g. '2026/27 prices'."""
+    price_words: str
+    """The price base in a sentence, with any inflation applied to the instance's prices."""
 
     @property
     def discounting_difference(self) -> str:
-        """The discounted-vs-cash difference, in a sentence."""
-        gap = self.spend_cash - self.spend_discounted
-        return (f"The cash total is what is paid out in each year's prices; the discounted "
-                f"total values later years' spending less (the Green Book's "
+        """The discounted-vs-undiscounted difference, in a sentence."""
+        gap = self.spend_undiscounted - self.spend_discounted
+        return (f"The undiscounted total adds up each year's spending at {self.first_year} "
+                f"prices; the discounted total values later years' spending less (the Green Book's "
                 f"{self.discount_rate:.1%} a year), so it is {money(gap)} lower.")
 
 
@@ -98,52 +106,47 @@ def money(value: float) -> str:
 
 def headline(solution: Solution) -> Headline:
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     instance = solution.inputs
     years = list(instance.years) if instance else sorted(costs["year"].unique())
     settings = instance.settings if instance else None
     return Headline(
         objective=float(solution.objective or 0.0),
         minimised_cost=solution.maximised is None,
-        spend_cash=float(spend["cost"].sum()),
+        spend_undiscounted=float(spend["cost"].sum()),
         spend_discounted=float(spend["discounted_cost"].sum()),
         penalty=float(costs.loc[costs["payment"] == "penalty", "discounted_cost"].sum()),
+        tail=float(costs.loc[costs["payment"] == TAIL, "discounted_cost"].sum()),
         unmet_people=float(solution.tables["unmet"]["unmet"].sum()),
         first_year=years[0] if years else "", last_year=years[-1] if years else "",
         years=len(years), discount_rate=settings.discount_rate.value if settings else 0.0,
-        price_base=_price_base(instance),
+        price_base=f"{years[0]} prices" if years else None,
+        price_words=price_base(solution.model.data) if solution.model is not None else "",
     )
 
 
-def _price_base(instance: Instance | None) -> str | None:
-    """The prices' base year, when the instance states one (e.g. '2024/25 prices')."""
-    if instance is None:
-        return None
-    base = getattr(instance.settings, "price_base", None)
-    return None if base is None else str(getattr(base, "value", base))
-
-
 def cost_by_year(solution: Solution) -> pd.DataFrame:
-    """£ paid out each year by payment type (cash), with the year's total discounted."""
+    """£ paid out each year by payment type (undiscounted), with the year's total
+    discounted."""
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
                               fill_value=0.0)
     table = table[[p for p in PAYMENTS if p in table.columns]]
     table.columns = [PAYMENTS[p] for p in table.columns]
-    table["Total (cash)"] = table.sum(axis=1)
+    table["Total (undiscounted)"] = table.sum(axis=1)
     table["Total (discounted)"] = spend.groupby("year")["discounted_cost"].sum()
     return table.reset_index().rename(columns={"year": "Year"})
 
 
 def cost_by_payment(solution: Solution) -> pd.DataFrame:
-    """£ over the planning years by payment type, cash and discounted."""
+    """£ over the planning years by payment type, undiscounted and discounted."""
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     table = spend.groupby("payment")[["cost", "discounted_cost"]].sum()
     table = table.reindex([p for p in PAYMENTS if p in table.index])
     return pd.DataFrame({"Payment type": [PAYMENTS[p] for p in table.index],
-                         "£ cash": table["cost"].to_numpy(),
+                         "£ undiscounted": table["cost"].to_numpy(),
                          "£ discounted": table["discounted_cost"].to_numpy()})
 
 
@@ -243,7 +246,7 @@ def localities(solution: Solution, words: Words) -> pd.DataFrame:
     """Each locality over the planning years: need, unmet need, spending, staff."""
     unmet = solution.tables["unmet"].groupby("locality", sort=False)[["demand", "unmet"]].sum()
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"].groupby("locality", sort=False)[
+    spend = costs[~costs["payment"].isin(NOT_SPEND)].groupby("locality", sort=False)[
         ["cost", "discounted_cost"]].sum().reindex(unmet.index).fillna(0.0)
     work = solution.tables["workforce"]
     final = _final(solution)
@@ -254,7 +257,7 @@ def localities(solution: Solution, words: Words) -> pd.DataFrame:
         table["ONS area code"] = [words.codes.get(loc, "") for loc in unmet.index]
     table["New need (people)"] = unmet["demand"].to_numpy()
     table["Unmet (people)"] = unmet["unmet"].to_numpy()
-    table["£ cash"] = spend["cost"].to_numpy()
+    table["£ undiscounted"] = spend["cost"].to_numpy()
     table["£ discounted"] = spend["discounted_cost"].to_numpy()
     table[f"Staff needed {final} (FTE)"] = staff.to_numpy()
     return table

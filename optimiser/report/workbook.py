@@ -203,10 +203,12 @@ def _front(book: _Book, solution: Solution, sheets: dict[str, str], with_full: b
                        book.title)
     rows: list[tuple[str, float | str, Format | None]] = [
         ("Planning years", f"{head.first_year} to {head.last_year} ({head.years})", None),
-        ("Price base", head.price_base or "not stated", None),
+        ("Price base", head.price_words or head.price_base or "", None),
         ("Total cost, discounted (£)", head.spend_discounted, money),
-        ("Total cost, cash (£)", head.spend_cash, money),
+        ("Total cost, undiscounted (£)", head.spend_undiscounted, money),
         ("Penalty for unmet need, discounted (£, not spent)", head.penalty, money),
+        ("End-of-horizon care after the last year, discounted (£, not spent in the plan's "
+         "years)", head.tail, money),
         ("Objective minimised (£, discounted, with the penalty)" if head.minimised_cost
          else "Objective maximised (people achieving the outcome)", head.objective,
          money if head.minimised_cost else book.formats[NUMBER]),
