@@ -44,7 +44,7 @@ mutate: $(STAMP)
 	$(MAKE) properties
 
 lint: $(STAMP)
-	$(BIN)/ruff check optimiser models tests
+	$(BIN)/ruff check optimiser models tests examples
 	$(BIN)/mypy
 
 clean:

@@ -26,6 +26,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.lp import LinearProgram, Values, compile_model, refresh
+from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
 
@@ -41,6 +42,8 @@ MESSAGES = {
     "iteration_limit": "HiGHS reached its iteration limit before proving a plan optimal. "
                        "Raise the limit (--iteration-limit), or try the other --method.",
     "objective_limit": "HiGHS stopped at the objective limit.",
+    "unverified": "HiGHS reported an optimal plan that does not satisfy the model's own "
+                  "rows; it is not shown as a plan.",
     "interrupted": "The solve was interrupted.",
     "error": "HiGHS reported numerical trouble and could not finish. Look for figures of "
              "very different sizes in the instance (a price in pence beside one in millions), "
@@ -79,6 +82,9 @@ class SolveOutcome:
     """The plan as arrays, for fast result tables."""
     compile_seconds: float = 0.0
     """Seconds spent translating the model into HiGHS's arrays."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader of the plan must know about how it was solved (limits treated as no
+    limit)."""
 
 
 def highs_options(options: SolveOptions) -> dict:
@@ -102,6 +108,7 @@ def _power_of_two_down(values: np.ndarray) -> int:
     """The power of two that brings the largest finite magnitude among ``values`` to at most
     :data:`LARGE` (0 if it is already)."""
     finite = np.abs(values[np.isfinite(values)])
+    finite = finite[finite <= NO_LIMIT]  # larger ones are passed as no limit
     largest = float(finite.max(initial=0.0))
     return -math.ceil(math.log2(largest / LARGE)) if largest > LARGE else 0
 
@@ -270,6 +277,7 @@ class DirectHighs:
                 self._update()
         compile_seconds = time.perf_counter() - start
         highs, lp = self.highs, self.lp
+        bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
         before = highs.getRunTime()
@@ -282,7 +290,7 @@ class DirectHighs:
             status=status, message=MESSAGES[status], objective=None,
             highs_seconds=highs.getRunTime() - before, rows=lp.rows.count,
             columns=len(lp.columns), nonzeros=len(lp.rows.index),
-            compile_seconds=compile_seconds,
+            compile_seconds=compile_seconds, notes=dropped_note(lp, bounds),
         )
         if status == "optimal":
             solution = highs.getSolution()
@@ -294,6 +302,9 @@ class DirectHighs:
                 outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
             outcome.objective = highs.getInfo().objective_function_value
             outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
+            verdict = verify(lp, bounds, x, row_dual, outcome.objective)
+            if not verdict.ok:
+                outcome.status, outcome.message = "unverified", verdict.message()
         return outcome
 
 
