@@ -175,3 +175,35 @@ def test_an_area_wide_budget_is_named_as_the_reason_wherever_need_is_unmet():
     assert unmet["unmet"].sum() == pytest.approx(110 - 400_000 / 14_416.48)
     for row in unmet[unmet["unmet"] > 1e-6].itertuples():
         assert "value of one more £ of budget in 2026/27" in row.why
+
+
+def test_outcomes_table_cell_by_cell():
+    """MODEL.md's worked example over two years (100 people a year) with a target of at
+    least 25% independent. Reablement is cheaper anyway, so 60 a year are reabled and 45% of
+    them, 27 people, end independent: 27% of the need. The area row of each year counts 27
+    of 100; the target row of each year requires 25 people and is met."""
+    data = worked_example()
+    data["years"] = ["2026/27", "2027/28"]
+    data["targets"] = [{"name": "independence", "indicator": "independent",
+                        "sense": "at_least", "level": S(0.25)}]
+    solution = solve(build(data))
+    report = solution.tables["outcomes"]
+    assert list(report.columns) == ["target", "indicator", "group", "year", "achieved_people",
+                                    "achieved_share", "sense", "level", "basis",
+                                    "required_people", "met"]
+    area = report[report["target"] == ""]
+    assert area[["indicator", "group", "year", "sense", "basis"]].values.tolist() == [
+        ["independent", "area", "2026/27", "", "demand"],
+        ["independent", "area", "2027/28", "", "demand"]]
+    assert area["achieved_people"].tolist() == pytest.approx([27, 27])
+    assert area["achieved_share"].tolist() == pytest.approx([0.27, 0.27])
+    assert area["level"].isna().all() and area["required_people"].isna().all()
+    assert area["met"].tolist() == [True, True]
+    target = report[report["target"] == "independence"]
+    assert target[["indicator", "group", "year", "sense", "basis"]].values.tolist() == [
+        ["independent", "area", "2026/27", "at_least", "demand"],
+        ["independent", "area", "2027/28", "at_least", "demand"]]
+    for row in target[["achieved_people", "achieved_share", "level", "required_people"]
+                      ].values.tolist():
+        assert row == pytest.approx([27, 0.27, 0.25, 25])
+    assert target["met"].tolist() == [True, True]
