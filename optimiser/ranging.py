@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimiser.compile import LinearProgram, Rows, refresh
+from optimiser.lp import LinearProgram, Rows, refresh
 
 COLUMNS = ["kind", "item", "locality", "year", "parameter", "value", "lower", "upper", "unit",
            "marginal", "exact", "meaning"]

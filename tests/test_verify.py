@@ -18,6 +18,9 @@ from optimiser.io import load_instance, save_instance
 from optimiser.pipeline import solve
 from tests.builders import ROOT
 
+# optimiser.solve is also the Python API's solve function; the module itself is wanted here.
+SOLVE_MODULE = importlib.import_module("optimiser.solve")
+
 WORKED = ROOT / "instances" / "examples" / "worked-example" / "instance.yaml"
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
 WORKED_COST = 952_616.0
@@ -75,8 +78,7 @@ def test_a_plan_the_scaling_got_wrong_is_not_called_optimal(tmp_path, monkeypatc
     the plan that serves nobody optimal. The check against the real rows refuses it: exit 1,
     saying what to do, and no plan written."""
     monkeypatch.setattr(verify, "NO_LIMIT", np.inf)
-    # the module, not optimiser.solve (the Python API's function of the same name)
-    monkeypatch.setattr(importlib.import_module("optimiser.solve"), "NO_LIMIT", np.inf)
+    monkeypatch.setattr(SOLVE_MODULE, "NO_LIMIT", np.inf)
     out = tmp_path / "plan"
     result = _cli("solve", WORKED, "--out", out, "--set", "services[reablement].startup=1e15",
                   "--set", "services[home_care].startup=1e15")
