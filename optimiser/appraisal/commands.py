@@ -130,6 +130,9 @@ def frontier(
                          "default: every cohort.")] = None,
     force: Annotated[bool, typer.Option(
         help="Replace the outputs an earlier run wrote (never other files).")] = False,
+    allow_outside: Annotated[bool, typer.Option(
+        help="Read table files named by the instance even when they are outside its "
+             "folder.")] = False,
 ) -> None:
     """Trace the cost of reaching each level of one outcome (the epsilon-constraint method):
     from the level the cheapest plan reaches to the best level any plan reaches."""
@@ -137,7 +140,7 @@ def frontier(
     from optimiser.appraisal.frontier import FrontierError, trace, write_frontier
 
     cli.output_folder(out_dir, force, [instance])
-    data = cli.read_instance(instance)
+    data = cli.read_instance(instance, allow_outside)
     try:
         with cli.progress_of(f"Tracing the {outcome} frontier of {data.name}") as progress:
             result = trace(data, outcome, points=points, cohorts=cohorts or [],

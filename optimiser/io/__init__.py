@@ -36,15 +36,18 @@ SUPPORTED = "an instance file ending .yaml, .yml or .xlsx"
 Handler = TypeVar("Handler")
 
 
-def read_raw(path: Path | str) -> RawInstance:
-    """An instance's data as read from a file, before validation (to change, then validate)."""
+def read_raw(path: Path | str, allow_outside: bool = False) -> RawInstance:
+    """An instance's data as read from a file, before validation (to change, then validate).
+    A YAML file's tables must be in its folder unless ``allow_outside``."""
     path = Path(path)
-    return _by_suffix(_READERS, path)(path)
+    reader = _by_suffix(_READERS, path)
+    return read_yaml(path, allow_outside) if reader is read_yaml else reader(path)
 
 
-def load_instance(path: Path | str) -> Instance:
-    """The validated instance in a YAML file or workbook; InputError for any bad input."""
-    return validate(read_raw(path))
+def load_instance(path: Path | str, allow_outside: bool = False) -> Instance:
+    """The validated instance in a YAML file or workbook; InputError for any bad input
+    (including a table file outside the instance's folder, unless ``allow_outside``)."""
+    return validate(read_raw(path, allow_outside))
 
 
 def save_instance(instance: Instance, path: Path | str) -> None:
