@@ -29,6 +29,7 @@ never produce an instance that would fail validation on its own.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import types
 import typing
@@ -278,6 +279,11 @@ class Appraisal(Strict):
             raise ValueError(f"report.option: found {self.report.option!r}; expected an "
                              f"option name such as {names[0]!r}")
         return self
+
+    def count(self) -> int:
+        """How many options :meth:`expanded` gives, without making them."""
+        grid = math.prod(len(d.levels) for d in self.grid.dimensions) if self.grid else 0
+        return len(self.options) + grid
 
     def expanded(self) -> list[Option]:
         """Every option: the listed ones, then the grid's combinations in order."""

@@ -18,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from optimiser.appraisal.load import MAX_OPTIONS
 from optimiser.solve import SolveOptions
 
 INTERRUPTED = 130
@@ -68,6 +69,9 @@ def appraise(
              "infeasible ones: those are answers).")] = False,
     time_limit: Annotated[float | None, typer.Option(
         help="Seconds HiGHS may take for each option.")] = None,
+    max_options: Annotated[int, typer.Option(
+        help="Most options the appraisal may have (a grid multiplies quickly); raise it to "
+             "run a larger one.", min=1)] = MAX_OPTIONS,
 ) -> None:
     """Solve every option of an appraisal in parallel; write the comparison table (CSV,
     Excel) and an HTML report. Rerunning into the same folder solves only the options not
@@ -75,12 +79,18 @@ def appraise(
     from optimiser import cli
     from optimiser.appraisal import load_appraisal, write_outputs
     from optimiser.appraisal.runner import WORKER_OPTIONS
+    from optimiser.appraisal.probe import SchedulerError, check_scheduler
     from optimiser.appraisal.runner import appraise as run
     from optimiser.io import InputError
 
     cli.check_limits(time_limit)
+    if scheduler:
+        try:
+            check_scheduler(scheduler)
+        except SchedulerError as problem:
+            raise cli.fail(escape(str(problem)), cli.BAD_INPUT) from None
     try:
-        loaded = load_appraisal(appraisal)
+        loaded = load_appraisal(appraisal, max_options)
     except InputError as problem:
         raise cli.fail(f"[bold red]The appraisal cannot be run.[/]\n{escape(str(problem))}",
                        cli.BAD_INPUT) from None
