@@ -255,7 +255,8 @@ class ContractDesign(Row):
     weeks_factor: Factor | None = None
     """Multiplies the weeks of every stage on the service (throughput)."""
     package_factor: Factor | None = None
-    """Multiplies the packages people on pathways using the service go on to need."""
+    """Multiplies the packages people on pathways using the service go on to need, where the
+    package varies (hours of home care); a fixed package (one bed, one place) is unchanged."""
     independence_factor: Factor | None = None
     """Multiplies the share of people on pathways using the service who leave independent."""
     suitable_factor: Factor | None = None
