@@ -12,10 +12,12 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from models.names import SafeText
 from models.references import check_references
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks
 
-Name = str
+Name = SafeText
+"""A name: safe in every output (:mod:`models.names`)."""
 
 
 class Row(BaseModel):
@@ -53,7 +55,7 @@ class Settings(Row):
 
 class Locality(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     cost_factor: Factor
     """Multiplier on every price paid in this locality (rurality, market rates); 1 = average."""
     population: Amount | None = None
@@ -62,7 +64,7 @@ class Locality(Row):
 
 class Cohort(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     growth: Growth
     """Yearly growth of new need: demand in year t is base × (1 + growth)^(t-1)."""
 
@@ -76,7 +78,7 @@ class Demand(Row):
 
 class Service(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     kind: Literal["short_term", "long_term"]
     """Short-term services are flows (an episode of weeks); long-term ones hold a caseload."""
     unit: str
@@ -125,7 +127,7 @@ class Leave(Row):
 
 class Role(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     turnover: Share
     """Share of staff in post who leave in a year."""
     hire_cost: Amount
@@ -150,7 +152,7 @@ class Workforce(Row):
 
 class Indicator(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     derived: Literal["none", "independent", "enters"] = "none"
     """How each pathway's share achieving it is known: typed in ``pathway_outcomes`` (none);
     the share entering no long-term setting (independent); the share entering one of
@@ -164,7 +166,7 @@ class Indicator(Row):
 class Pathway(Row):
     name: Name
     cohort: Name
-    label: str = ""
+    label: SafeText = ""
     suitable: Share
     """Largest share of the cohort's new need for whom this pathway is appropriate."""
 
@@ -231,12 +233,12 @@ class Target(Row):
     """Localities covered; empty for all."""
     scope: Literal["area", "each_locality"] = "area"
     """One target over the localities together, or one for each of them."""
-    years: list[str] = []
+    years: list[Name] = []
     """Years the target holds in, each on its own; empty for every year."""
 
 
 class Budget(Row):
-    year: str
+    year: Name
     amount: Amount
     """£ the council can spend in the year (undiscounted)."""
 
@@ -246,7 +248,7 @@ class ContractDesign(Row):
 
     name: Name
     service: Name
-    label: str = ""
+    label: SafeText = ""
     payment: Literal["block", "spot", "outcomes", "mix"]
     price_capacity: Amount | None = None
     """Replaces the service's block price (empty: unchanged)."""
@@ -287,7 +289,7 @@ class Instance(BaseModel):
 
     name: Name
     description: str = ""
-    years: list[str] = Field(min_length=1)
+    years: list[Name] = Field(min_length=1)
     """Planning years in order, e.g. ['2026/27', '2027/28']."""
     settings: Settings
     localities: list[Locality] = Field(min_length=1)
