@@ -177,7 +177,8 @@ def solve(
     from optimiser.report import write_outputs
 
     check_limits(time_limit, iteration_limit)
-    data, overrides = with_overrides(read_instance(instance, allow_outside), changes or [], sources or [])
+    data, overrides = with_overrides(read_instance(instance, allow_outside), changes or [],
+                                     sources or [])
     if maximise:
         settings = data.settings.model_copy(
             update={"objective": "max_outcome", "objective_indicator": maximise})

@@ -78,8 +78,8 @@ def appraise(
     yet finished."""
     from optimiser import cli
     from optimiser.appraisal import load_appraisal, write_outputs
-    from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.probe import SchedulerError, check_scheduler
+    from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.runner import appraise as run
     from optimiser.io import InputError
 

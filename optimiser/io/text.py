@@ -6,7 +6,6 @@ from pathlib import Path
 
 from optimiser.io.errors import file_problem, require_file
 
-
 MAX_BYTES = 200 * 2**20
 """Largest text input file read (a national instance is a few MB)."""
 
