@@ -171,7 +171,13 @@ def _grids(path: Path) -> dict[str, Grid]:
 
 
 def _sheet_grid(path: Path, sheet) -> Grid:
-    """One sheet's rows, blank ones at the end left out; InputError beyond the limits."""
+    """One sheet's rows, blank ones at the end left out; InputError beyond the limits (as
+    the sheet's stated extent shows, and as its rows are read)."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise file_problem(path, f"cells as far as row {rows:,}, column {columns:,}",
+                           f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns a sheet",
+                           f"sheet {sheet.title}")
     grid: Grid = []
     for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1,
                                                  max_col=MAX_COLUMNS + 1, values_only=True),
