@@ -209,9 +209,18 @@ _ROW_FIELD = re.compile(r"^(?P<table>\w+)(?:\.|\[)(?P<row>\d+)\]?\.(?P<field>\w+
 
 def _key(table: str, row: object) -> str:
     """A row as an override selects it: its key values, comma-separated."""
-    return ",".join(str(getattr(row, key)) for key in KEYS.get(table, ()))
+    values = (getattr(row, key) for key in KEYS.get(table, ()))
+    return ",".join(str(value) for value in values if value is not None)
 
 
 def overridden(instance: Instance, *texts: str, source: str | None = None) -> Instance:
     """The instance with overrides written as text made in order (one source for all)."""
     return apply_overrides(instance, [parse_override(text, source) for text in texts])
+
+
+def maximising(instance: Instance, indicator: str) -> Instance:
+    """The instance set to maximise an outcome indicator within its budget instead of
+    minimising cost (``optimiser solve --maximise``); a ValidationError if it cannot be."""
+    settings = instance.settings.model_copy(
+        update={"objective": "max_outcome", "objective_indicator": indicator})
+    return instance.updated(settings=settings)

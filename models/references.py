@@ -4,11 +4,14 @@ and what was expected, so a person can find it in their spreadsheet."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from models.second_wave import check_second_wave
 
 if TYPE_CHECKING:
     from models.instance import Instance
@@ -49,6 +52,24 @@ def _listing(names: Iterable[str]) -> str:
     return f"one of: {shown}" if names else "a name defined first (the table is empty)"
 
 
+class Checker(Protocol):
+    """What the checks of each topic need: the instance, and a way to record a problem."""
+
+    instance: Instance
+
+    def add(self, table: str, row: int | None, field: str, found: object,
+            expected: str) -> None: ...
+
+
+def _nearest(found: object, names: Iterable[str]) -> str:
+    """' (did you mean 'Blaby'?)' for a name close to one of ``names``, else nothing."""
+    if not isinstance(found, str):
+        return ""
+    folded = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(found.strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
 class _Checker:
     def __init__(self, instance: Instance):
         self.instance = instance
@@ -79,19 +100,24 @@ class _Checker:
             value = getattr(row, field)
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item not in allowed:
-                    self.add(table, i, field, item, f"{_listing(allowed)} (from {target})")
+                    self.add(table, i, field, item,
+                             f"{_listing(allowed)} (from {target}){_nearest(item, allowed)}")
 
 
 KEYS: dict[str, tuple[str, ...]] = {
     **{table: ("name",) for table in ("localities", "cohorts", "services", "roles",
                                       "indicators", "pathways", "targets", "contract_designs")},
-    "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
-    "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
+    "demand": ("locality", "cohort", "band"), "capacity0": ("locality", "service"),
+    "caseload0": ("locality", "cohort", "service", "band"),
+    "leave": ("cohort", "service", "band"),
     "staffing": ("service", "role"), "workforce": ("locality", "role"),
-    "stages": ("pathway", "service"), "destinations": ("pathway", "service"),
+    "stages": ("pathway", "service"), "destinations": ("pathway", "service", "band"),
     "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
+    "bands": ("cohort", "name"), "band_suitability": ("pathway", "band"),
+    "deterioration": ("cohort", "from_service", "to_service", "band"),
+    "hire_limits": ("locality", "role", "year"),
 }
 """The fields that identify a row of each table (each combination at most once)."""
 
@@ -109,9 +135,10 @@ def check_references(instance: Instance) -> None:
 
     short = _services_of_kind(instance, "short_term")
     long = _services_of_kind(instance, "long_term")
-    for table in ("demand", "capacity0", "caseload0", "workforce"):
+    for table in ("demand", "capacity0", "caseload0", "workforce", "hire_limits"):
         c.refers(table, "locality", "localities")
-    for table in ("demand", "caseload0", "leave", "pathways", "moves"):
+    for table in ("demand", "caseload0", "leave", "pathways", "moves", "bands",
+                  "deterioration"):
         c.refers(table, "cohort", "cohorts")
     for table in ("capacity0", "staffing", "outcome_prices", "contract_designs"):
         c.refers(table, "service", "services")
@@ -121,10 +148,12 @@ def check_references(instance: Instance) -> None:
     c.refers("destinations", "service", "long-term services", long)
     c.refers("moves", "from_service", "long-term services", long)
     c.refers("moves", "to_service", "long-term services", long)
+    c.refers("deterioration", "from_service", "long-term services", long)
+    c.refers("deterioration", "to_service", "long-term services", long)
     c.refers("indicators", "services", "long-term services", long)
-    for table in ("staffing", "workforce"):
+    for table in ("staffing", "workforce", "hire_limits"):
         c.refers(table, "role", "roles")
-    for table in ("stages", "destinations", "pathway_outcomes"):
+    for table in ("stages", "destinations", "pathway_outcomes", "band_suitability"):
         c.refers(table, "pathway", "pathways")
     typed = {k.name for k in instance.indicators if k.derived == "none"}
     c.refers("pathway_outcomes", "indicator", "indicators typed per pathway (derived: none)",
@@ -136,12 +165,14 @@ def check_references(instance: Instance) -> None:
     c.refers("targets", "localities", "localities")
     c.refers("targets", "years", "years", set(instance.years))
     c.refers("budget", "year", "years", set(instance.years))
+    c.refers("hire_limits", "year", "years", set(instance.years))
 
     _check_settings(c)
     _check_coverage(c)
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    check_second_wave(c)
     from models.citations import uncited  # these use Problem, defined here
     from models.ranges import out_of_range
 
@@ -198,13 +229,15 @@ def _check_coverage(c: _Checker) -> None:
         for cohort in inst.cohorts:
             if (loc.name, cohort.name) not in demand:
                 c.add("demand", None, "people", "no row",
-                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r}")
+                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r} "
+                      "(enter 0 people if there is none)")
     staffed = {(w.locality, w.role) for w in inst.workforce}
     for loc in inst.localities:
         for role in inst.roles:
             if (loc.name, role.name) not in staffed:
                 c.add("workforce", None, "staff0", "no row",
-                      f"a workforce row for locality {loc.name!r} and role {role.name!r}")
+                      f"a workforce row for locality {loc.name!r} and role {role.name!r} "
+                      "(enter 0 staff if there are none)")
     routed = {s.pathway for s in inst.stages} | {d.pathway for d in inst.destinations}
     for i, p in enumerate(inst.pathways):
         if p.name not in routed:
@@ -242,13 +275,14 @@ def _check_packages(c: _Checker) -> None:
 
 
 def _check_pathway_shares(c: _Checker) -> None:
-    totals: defaultdict[str, float] = defaultdict(float)
+    totals: defaultdict[tuple[str, str | None], float] = defaultdict(float)
     for d in c.instance.destinations:
-        totals[d.pathway] += d.share.value
-    for p in c.instance.pathways:
-        if totals[p.name] > 1 + _SHARE_TOLERANCE:
-            c.add("destinations", None, "share", round(totals[p.name], 6),
-                  f"destination shares of pathway {p.name!r} adding up to at most 1")
+        totals[d.pathway, d.band] += d.share.value
+    for (pathway, band), total in totals.items():
+        if total > 1 + _SHARE_TOLERANCE:
+            which = f"pathway {pathway!r}" + (f" in band {band!r}" if band else "")
+            c.add("destinations", None, "share", round(total, 6),
+                  f"destination shares of {which} adding up to at most 1")
 
 
 def _check_indicators(c: _Checker) -> None:

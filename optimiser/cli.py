@@ -17,8 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
-from models.overrides import Override, OverrideError, apply_overrides, parse_override
-from optimiser.io import InputError, load_instance
+from models.overrides import (
+    Override,
+    OverrideError,
+    apply_overrides,
+    maximising,
+    parse_override,
+)
+from optimiser.io import InputError, load_with_notes
 from optimiser.solve import Method, SolveOptions
 
 app = typer.Typer(
@@ -48,10 +54,13 @@ AllowOutside = Annotated[bool, typer.Option(
 def read_instance(path: Path, allow_outside: bool = False) -> Instance:
     """Load and validate an instance, or exit 2 with what is wrong and where."""
     try:
-        return load_instance(path, allow_outside)
+        data, notes = load_with_notes(path, allow_outside)
     except InputError as problem:
         raise fail(f"[bold red]The instance cannot be used.[/]\n{escape(str(problem))}",
                    BAD_INPUT) from None
+    for note in notes:
+        err.print(f"Note: {escape(note)}")
+    return data
 
 
 def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
@@ -166,6 +175,10 @@ def solve(
         "--set", help="Change a figure for this solve only, e.g. "
         "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
         "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    ranging: Annotated[bool | None, typer.Option(
+        "--ranging/--no-ranging", help="Write ranging.csv: how far each price and binding "
+        "limit can move before the plan changes. Default: for models up to 100,000 rows.",
+    )] = None,
     sources: Annotated[list[str] | None, typer.Option(
         "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
         "once for all of them, or once for each --set in order. Default: 'assumption: "
@@ -180,10 +193,8 @@ def solve(
     data, overrides = with_overrides(read_instance(instance, allow_outside), changes or [],
                                      sources or [])
     if maximise:
-        settings = data.settings.model_copy(
-            update={"objective": "max_outcome", "objective_indicator": maximise})
         try:
-            data = data.updated(settings=settings)
+            data = maximising(data, maximise)
         except ValidationError as problem:
             raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
@@ -193,7 +204,7 @@ def solve(
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
-        solution = run(data, options, progress)
+        solution = run(data, options, progress, ranging)
         solution.overrides = [o.record() for o in overrides]
         with written_folder(out_dir, force, [instance]) as staged:
             written = write_outputs(solution, staged.path)
@@ -239,6 +250,35 @@ def template(
         raise fail(f"Cannot write {escape(str(out_file))} ({problem.strerror or problem}).",
                    BAD_INPUT) from None
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
+
+
+@app.command()
+def convert(
+    instance: InstancePath,
+    to: Annotated[Path, typer.Option(
+        "--to", help="The file to write: FILE.xlsx (a workbook to fill in and share) or "
+                     "FILE.yaml.")],
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write an instance in the other form, a workbook from YAML or YAML from a workbook:
+    the same tables, figures and sources, so either solves to the same plan."""
+    from optimiser.io import save_instance
+    from optimiser.io.outdir import OutputError, check_output_file
+
+    if to.resolve() == instance.resolve():
+        raise fail(f"--to: {escape(str(to))} is the instance itself; choose another file.",
+                   BAD_INPUT)
+    try:
+        check_output_file(to, force, (".xlsx", ".yaml", ".yml"), "--to")
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+    data = read_instance(instance)
+    try:
+        save_instance(data, to)
+    except OSError as problem:
+        raise fail(f"Cannot write {escape(str(to))} ({problem.strerror or problem}).",
+                   BAD_INPUT) from None
+    out.print(f"Wrote {data.name} to {escape(str(to))}.")
 
 
 @app.command()

@@ -33,7 +33,7 @@ value.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,7 +167,7 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
 
 def _hiring_size(m: pyo.ConcreteModel, locality: str, role: str, year: str) -> float:
     d = m.data
-    return max(pyo.value(m.hire_max[locality, role]),
+    return max(pyo.value(m.hire_max[locality, role, year]),
                d.turnover[role] * d.staff0.get((locality, role), 0.0))
 
 
@@ -378,7 +378,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
             f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}",
         explains_unmet=True,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
-                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w])),
+                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
     ),
     Family(
         "outcome_target", "6",
@@ -407,6 +407,18 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
     ),
+    Family(
+        "eligible_need_met", "11",
+        "Under the Care Act duty everyone eligible gets care: the plan may not leave anyone "
+        "of this cohort without it, whatever it costs.",
+        limit=lambda d, loc, g, t:
+            f"the duty to meet the eligible need of {label(d, g)} in full in {loc}, {t}",
+        tested_by="tests/test_second_wave.py::"
+                  "test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, g, t:
+            f"cost of the duty to meet one more {d.labels[g]} need in {d.labels[loc]}, {t}",
+    ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""
 
@@ -429,7 +441,7 @@ def levers() -> dict[str, Lever]:
 
 # --- mutable parameters ---------------------------------------------------------------------
 
-def _keys(values: Mapping[Hashable, float]) -> object:
+def _keys(values: Mapping[Any, float]) -> object:
     return set(values)
 
 
@@ -444,7 +456,7 @@ class Parameter:
     """The :class:`~optimiser.prepare.Prepared` field it is made from."""
     meaning: str
     """What it is, in a commissioner's words, with its unit."""
-    values: Callable[[Prepared], Mapping[Hashable, float]]
+    values: Callable[[Prepared], Mapping[Any, float]]
     """Its value for each index, from the prepared data."""
     shape: Callable[[Any], object] = _keys
     """What of the field must stay the same for a built model to take new values (by

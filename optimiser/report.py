@@ -17,6 +17,7 @@ import pandas as pd
 
 from optimiser.io.atomic import atomic_path
 from optimiser.pipeline import Solution
+from optimiser.results import NOT_SPEND, TAIL, price_base
 
 TOP_CONSTRAINTS = 10
 WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
@@ -37,7 +38,7 @@ def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
 
 def _cost_by_year(solution: Solution) -> pd.DataFrame:
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
                               fill_value=0.0)
     table["total spend"] = table.sum(axis=1)
@@ -105,18 +106,23 @@ def markdown_summary(solution: Solution) -> str:
         return "\n".join(lines)
     assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
-    penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    costs = solution.tables["costs"]
+    penalty = costs.query("payment == 'penalty'")["discounted_cost"].sum()
+    tail = costs[costs["payment"] == TAIL]["discounted_cost"].sum()
     if solution.maximised:
         headline = (f"An optimal plan was found. People achieving {solution.maximised} over the "
                     f"planning years: **{solution.objective:,.0f}**, spending "
                     f"**{_money(solution.spend or 0.0)}** (discounted).")
     else:
         headline = (f"An optimal plan was found. Total discounted cost over the planning years: "
-                    f"**{_money(solution.objective - penalty)}**"
-                    + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0
-                       else "."))
+                    f"**{_money(solution.objective - penalty - tail)}**"
+                    + (f", plus {_money(penalty)} charged for unmet need" if penalty > 0 else "")
+                    + (f", plus {_money(tail)} for the care of the people still supported at "
+                       "the end of the last year until they leave it (the end-of-horizon tail, "
+                       "not spent in the plan's years)" if tail > 0 else "") + ".")
     lines += [
         headline, *(f"Note: {note}" for note in solution.notes),
+        price_base(solution.model.data) if solution.model is not None else "",
         f"People whose new need is not met: **{unmet:,.0f}**.",
         "",
         "## Spending by year (£, undiscounted)", "", _table(_cost_by_year(solution), ",.0f"), "",
@@ -153,6 +159,15 @@ def fixed_dates(workbook: Path) -> None:
     workbook.write_bytes(buffer.getvalue())
 
 
+def write_workbook(solution: Solution, path: Path) -> None:
+    """``plan.xlsx``: every result table, one sheet each."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            for name, frame in solution.tables.items():
+                frame.to_excel(book, sheet_name=name, index=False)
+        fixed_dates(tmp)
+
+
 def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
     """Write every output of a solve into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -162,11 +177,7 @@ def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
             frame.to_csv(tmp, index=False)
         written.append(out_dir / f"{name}.csv")
     if solution.tables:
-        with atomic_path(out_dir / "plan.xlsx") as tmp:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-                for name, frame in solution.tables.items():
-                    frame.to_excel(book, sheet_name=name, index=False)
-            fixed_dates(tmp)
+        write_workbook(solution, out_dir / "plan.xlsx")
         written.append(out_dir / "plan.xlsx")
     with atomic_path(out_dir / "summary.md") as tmp:
         tmp.write_text(markdown_summary(solution), encoding="utf-8")

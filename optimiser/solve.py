@@ -1,7 +1,7 @@
 """Solving the model with HiGHS (highspy).
 
 :class:`DirectHighs` and :func:`solve_direct` translate the model into HiGHS's arrays
-(:mod:`optimiser.compile`), pass them in one call, and re-solve after parameter changes from
+(:mod:`optimiser.lp`), pass them in one call, and re-solve after parameter changes from
 the last basis. Every solve goes this one way: ``optimiser solve``, the appraisal's options,
 the frontier's points and the diagnosis. tests/test_direct.py checks the arrays against
 Pyomo's own standard-form compiler on every shipped instance.
@@ -25,7 +25,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from optimiser.compile import LinearProgram, Values, compile_model
+from optimiser.lp import LinearProgram, Values, compile_model, refresh
 from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
@@ -169,8 +169,17 @@ def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
     return result
 
 
+@dataclass
+class _Loaded:
+    """A model, its arrays and the HiGHS object holding them."""
+
+    model: pyo.ConcreteModel
+    lp: LinearProgram
+    highs: highspy.Highs
+
+
 class DirectHighs:
-    """HiGHS given the model's arrays in one call (:mod:`optimiser.compile`), kept for
+    """HiGHS given the model's arrays in one call (:mod:`optimiser.lp`), kept for
     re-solves.
 
     The first solve translates the model and passes it to HiGHS. Later solves of the same
@@ -181,31 +190,44 @@ class DirectHighs:
 
     def __init__(self, options: SolveOptions = SolveOptions()):
         self.options = options
-        self.model: pyo.ConcreteModel | None = None
-        self.lp: LinearProgram | None = None
-        self.highs: highspy.Highs | None = None
+        self._loaded: _Loaded | None = None
         self.solves = 0
 
+    @property
+    def lp(self) -> LinearProgram:
+        """The arrays of the model last solved."""
+        return self._held().lp
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The HiGHS object holding the model last solved."""
+        return self._held().highs
+
+    def _held(self) -> _Loaded:
+        if self._loaded is None:
+            raise RuntimeError("DirectHighs has not solved a model yet")
+        return self._loaded
+
     def _load(self, model: pyo.ConcreteModel) -> None:
-        self.lp = compile_model(model)
-        self.model = model
-        self.highs = highspy.Highs()
+        lp = compile_model(model)
+        highs = highspy.Highs()
         for name, value in highs_options(self.options).items():
-            self.highs.setOptionValue(name, value)
+            highs.setOptionValue(name, value)
         if self.options.time_limit is not None:
-            self.highs.setOptionValue("time_limit", float(self.options.time_limit))
-        self.highs.passModel(highs_lp(self.lp))
+            highs.setOptionValue("time_limit", float(self.options.time_limit))
+        highs.passModel(highs_lp(lp))
+        self._loaded = _Loaded(model, lp, highs)
 
     def _update(self) -> None:
         """Pass HiGHS what changed since the last solve; switch re-solves to simplex."""
-        highs, changes = self.highs, self.lp.refresh(self.model)
+        highs, lp = self.highs, self.lp
+        changes = refresh(lp)
         if changes.bounds:
             rows = np.asarray(changes.bounds, dtype=np.int32)
-            highs.changeRowsBounds(len(rows), rows, self.lp.rows.lower[rows],
-                                   self.lp.rows.upper[rows])
+            highs.changeRowsBounds(len(rows), rows, lp.rows.lower[rows], lp.rows.upper[rows])
         if changes.costs:
             columns = np.asarray(changes.costs, dtype=np.int32)
-            highs.changeColsCost(len(columns), columns, self.lp.cost[columns])
+            highs.changeColsCost(len(columns), columns, lp.cost[columns])
         for row, column, value in changes.coefficients:
             highs.changeCoeff(row, column, value)
         if changes.offset is not None:
@@ -249,7 +271,7 @@ class DirectHighs:
         arrays but not the solution, such as the result tables' words and index columns."""
         start = time.perf_counter()
         with PauseGC():
-            if model is not self.model:
+            if self._loaded is None or model is not self._loaded.model:
                 self._load(model)
             else:
                 self._update()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from optimiser.io import InputError, InputProblem, load_instance, save_instance, write_yaml
 from optimiser.io.errors import MAX_SHOWN
+from tests.hypothesis_profiles import examples
 from tests.io_helpers import (
     WORKED_EXAMPLE,
     line_of,
@@ -150,7 +151,8 @@ def test_missing_settings(tmp_path):
 
     assert str(only_problem(path)) == (
         f"{path}, field settings: found nothing; expected the fields discount_rate, "
-        "unmet_penalty, objective, objective_indicator, designs")
+        "unmet_penalty, objective, objective_indicator, designs, meet_eligible_need, "
+        "end_of_horizon, price_year, price_inflation")
 
 
 def test_empty_required_table(tmp_path):
@@ -303,7 +305,8 @@ def test_csv_unknown_column(with_demand_csv):
 
     assert only_problem(with_demand_csv) == InputProblem(
         str(csv), "row 1", "colour", "a column this table does not have",
-        "one of the columns locality, cohort, people, people_source (check the spelling)")
+        "one of the columns locality, cohort, people, people_source, band (check the "
+        "spelling)")
 
 
 def test_csv_text_in_a_number_column(with_demand_csv):
@@ -332,7 +335,7 @@ def test_csv_row_longer_than_its_header(with_demand_csv):
     csv.write_text(f"{header}\n{row},extra\n", encoding="utf-8")
 
     assert only_problem(with_demand_csv) == InputProblem(
-        str(csv), "row 2", "", "5 cells", "at most 4, one under each column heading")
+        str(csv), "row 2", "", "6 cells", "at most 5, one under each column heading")
 
 
 def test_csv_file_missing(with_demand_csv):
@@ -375,6 +378,7 @@ def test_workbook_with_a_misspelt_sheet(workbook):
     problem = only_problem(workbook)
     assert (problem.location, problem.found) == ("sheet capacity",
                                                  "a sheet this workbook does not use")
+    assert problem.expected.startswith("a sheet named capacity0 (did you mean it?")
 
 
 def test_workbook_problem_in_a_table_whose_sheet_is_left_out(tmp_path):
@@ -445,7 +449,7 @@ def test_message_is_one_line_a_problem_and_fits_a_screen():
     assert lines[-1] == "... and 10 more problems like these"
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=examples(150),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_corruption_gives_an_instance_or_an_input_error(tmp_path, data):
