@@ -250,6 +250,11 @@ def _with_source(choice: Choice) -> list:
             if isinstance(c, TableChange) and c.numeric else c for c in choice.changes]
 
 
+CHECKED_WHOLE = 100_000
+"""Options made to check their names are distinct when the file is read; a larger grid is
+counted, not made, and refused unless --max-options allows it."""
+
+
 class Appraisal(Strict):
     """An appraisal file: a base instance and the options compared against it."""
 
@@ -265,6 +270,10 @@ class Appraisal(Strict):
 
     @model_validator(mode="after")
     def _options_ok(self) -> Appraisal:
+        if self.count() > CHECKED_WHOLE:
+            # Too many to make here (a hostile or mistaken grid): the loader refuses it above
+            # --max-options, before any option is made.
+            return self
         expanded = self.expanded()
         if not expanded:
             raise ValueError("found no options; expected options, a grid, or both")
