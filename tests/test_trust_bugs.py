@@ -96,4 +96,6 @@ def test_a_target_level_outside_its_range_fails_validation(tmp_path, basis, leve
 
     assert result.exit_code == 2
     assert "field level" in result.stderr
-    assert ("from 0 to 1" if basis == "demand" else "from 0 to 100,000") in result.stderr
+    expected = ("≥ 0" if level < 0  # the field's own type refuses a negative level
+                else "from 0 to 1" if basis == "demand" else "from 0 to 100,000")
+    assert expected in result.stderr

@@ -223,7 +223,7 @@ CASES = [
     Case("A target level below 0 or above all of new need",
          _changed(lambda d: d.update(targets=[{
              "name": "t", "indicator": "independent", "sense": "at_least",
-             "level": S(-0.1)}])), 2,
+             "level": S(1.5)}])), 2,
          ("table targets, item 1", "field level", "a share of new need from 0 to 1")),
     # --- Names in outputs --------------------------------------------------------------------
     Case("A name that a spreadsheet would run as a formula, or that breaks a table",

@@ -20,7 +20,7 @@ from optimiser.io.errors import (
     file_problem,
     raise_any,
 )
-from optimiser.io.origins import Origins, RawInstance, Steps
+from optimiser.io.origins import Origin, Origins, RawInstance, Steps
 from optimiser.io.text import read_text
 from optimiser.io.yaml_safe import load_with_nodes
 
@@ -99,7 +99,7 @@ def read_yaml(path: Path | str, allow_outside: bool = False) -> RawInstance:
     return RawInstance(data, origins)
 
 
-def _inside(path: Path, table: str, named: str, origin: YamlOrigin) -> None:
+def _inside(path: Path, table: str, named: str, origin: Origin) -> None:
     """Refuse a table file outside the instance's folder (after following links), without
     reading it."""
     folder = path.parent.resolve()
