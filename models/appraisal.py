@@ -29,6 +29,7 @@ never produce an instance that would fail validation on its own.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import types
 import typing
@@ -249,6 +250,11 @@ def _with_source(choice: Choice) -> list:
             if isinstance(c, TableChange) and c.numeric else c for c in choice.changes]
 
 
+CHECKED_WHOLE = 100_000
+"""Options made to check their names are distinct when the file is read; a larger grid is
+counted, not made, and refused unless --max-options allows it."""
+
+
 class Appraisal(Strict):
     """An appraisal file: a base instance and the options compared against it."""
 
@@ -264,6 +270,10 @@ class Appraisal(Strict):
 
     @model_validator(mode="after")
     def _options_ok(self) -> Appraisal:
+        if self.count() > CHECKED_WHOLE:
+            # Too many to make here (a hostile or mistaken grid): the loader refuses it above
+            # --max-options, before any option is made.
+            return self
         expanded = self.expanded()
         if not expanded:
             raise ValueError("found no options; expected options, a grid, or both")
@@ -278,6 +288,11 @@ class Appraisal(Strict):
             raise ValueError(f"report.option: found {self.report.option!r}; expected an "
                              f"option name such as {names[0]!r}")
         return self
+
+    def count(self) -> int:
+        """How many options :meth:`expanded` gives, without making them."""
+        grid = math.prod(len(d.levels) for d in self.grid.dimensions) if self.grid else 0
+        return len(self.options) + grid
 
     def expanded(self) -> list[Option]:
         """Every option: the listed ones, then the grid's combinations in order."""

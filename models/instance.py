@@ -13,10 +13,12 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.names import SafeText
 from models.references import check_references
 from models.sourced import Amount, Factor, Growth, Share, Weeks
 
-Name = str
+Name = SafeText
+"""A name: safe in every output (:mod:`models.names`)."""
 _ONS_CODE = re.compile(r"[EWSNK]\d{8}")
 
 
@@ -76,7 +78,7 @@ class Settings(Row):
 
 class Locality(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     cost_factor: Factor
     """Multiplier on every price paid in this locality (rurality, market rates); 1 = average."""
     population: Amount | None = None
@@ -96,7 +98,7 @@ class Locality(Row):
 
 class Cohort(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     growth: Growth
     """Yearly growth of new need: demand in year t is base × (1 + growth)^(t-1)."""
     unmet_penalty: Amount | None = None
@@ -129,7 +131,7 @@ class Demand(Row):
 
 class Service(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     kind: Literal["short_term", "long_term"]
     """Short-term services are flows (an episode of weeks); long-term ones hold a caseload."""
     unit: str
@@ -197,7 +199,7 @@ class Deterioration(Row):
 
 class Role(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     turnover: Share
     """Share of staff in post who leave in a year."""
     hire_cost: Amount
@@ -234,7 +236,7 @@ class HireLimit(Row):
 
 class Indicator(Row):
     name: Name
-    label: str = ""
+    label: SafeText = ""
     derived: Literal["none", "independent", "enters"] = "none"
     """How each pathway's share achieving it is known: typed in ``pathway_outcomes`` (none);
     the share entering no long-term setting (independent); the share entering one of
@@ -248,7 +250,7 @@ class Indicator(Row):
 class Pathway(Row):
     name: Name
     cohort: Name
-    label: str = ""
+    label: SafeText = ""
     suitable: Share
     """Largest share of the cohort's new need for whom this pathway is appropriate (of each
     band's need, in a cohort with bands)."""
@@ -331,12 +333,12 @@ class Target(Row):
     """Localities covered; empty for all."""
     scope: Literal["area", "each_locality"] = "area"
     """One target over the localities together, or one for each of them."""
-    years: list[str] = []
+    years: list[Name] = []
     """Years the target holds in, each on its own; empty for every year."""
 
 
 class Budget(Row):
-    year: str
+    year: Name
     amount: Amount
     """£ the council can spend in the year (undiscounted)."""
 
@@ -346,7 +348,7 @@ class ContractDesign(Row):
 
     name: Name
     service: Name
-    label: str = ""
+    label: SafeText = ""
     payment: Literal["block", "spot", "outcomes", "mix"]
     price_capacity: Amount | None = None
     """Replaces the service's block price (empty: unchanged)."""
@@ -355,7 +357,8 @@ class ContractDesign(Row):
     weeks_factor: Factor | None = None
     """Multiplies the weeks of every stage on the service (throughput)."""
     package_factor: Factor | None = None
-    """Multiplies the packages people on pathways using the service go on to need."""
+    """Multiplies the packages people on pathways using the service go on to need, where the
+    package varies (hours of home care); a fixed package (one bed, one place) is unchanged."""
     independence_factor: Factor | None = None
     """Multiplies the share of people on pathways using the service who leave independent."""
     suitable_factor: Factor | None = None
@@ -387,7 +390,7 @@ class Instance(BaseModel):
 
     name: Name
     description: str = ""
-    years: list[str] = Field(min_length=1)
+    years: list[Name] = Field(min_length=1)
     """Planning years in order, e.g. ['2026/27', '2027/28']."""
     settings: Settings
     localities: list[Locality] = Field(min_length=1)

@@ -47,10 +47,14 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def read_instance(path: Path) -> Instance:
+AllowOutside = Annotated[bool, typer.Option(
+    help="Read table files named by the instance even when they are outside its folder.")]
+
+
+def read_instance(path: Path, allow_outside: bool = False) -> Instance:
     """Load and validate an instance, or exit 2 with what is wrong and where."""
     try:
-        data, notes = load_with_notes(path)
+        data, notes = load_with_notes(path, allow_outside)
     except InputError as problem:
         raise fail(f"[bold red]The instance cannot be used.[/]\n{escape(str(problem))}",
                    BAD_INPUT) from None
@@ -146,9 +150,9 @@ def progress_of(what: str):
 
 
 @app.command()
-def validate(instance: InstancePath) -> None:
+def validate(instance: InstancePath, allow_outside: AllowOutside = False) -> None:
     """Check an instance: every table, every cross-reference, every source."""
-    data = read_instance(instance)
+    data = read_instance(instance, allow_outside)
     out.print(f"{instance}: valid. {len(data.localities)} localities, {len(data.cohorts)} "
               f"cohorts, {len(data.services)} services, {len(data.pathways)} pathways, "
               f"{len(data.years)} years.")
@@ -179,13 +183,15 @@ def solve(
         "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
         "once for all of them, or once for each --set in order. Default: 'assumption: "
         "command-line override'.")] = None,
+    allow_outside: AllowOutside = False,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
     check_limits(time_limit, iteration_limit)
-    data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
+    data, overrides = with_overrides(read_instance(instance, allow_outside), changes or [],
+                                     sources or [])
     if maximise:
         try:
             data = maximising(data, maximise)
@@ -231,12 +237,13 @@ def template(
         "--from", help="Fill the workbook from this instance instead of leaving it empty.",
     )] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
+    allow_outside: AllowOutside = False,
 ) -> None:
     """Write an Excel workbook to fill in: one sheet per table, with column headers."""
     from optimiser.io.excel import write_template
 
     output_file(out_file, force, ".xlsx")
-    data = read_instance(from_instance) if from_instance else None
+    data = read_instance(from_instance, allow_outside) if from_instance else None
     try:
         write_template(out_file, data)
     except OSError as problem:
@@ -280,13 +287,14 @@ def evidence(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for evidence.csv and "
                                           "evidence.md.")],
     force: Force = False,
+    allow_outside: AllowOutside = False,
 ) -> None:
     """Write the evidence table: every figure of the instance with its unit and source
     (a document line, a derivation or an assumption), as CSV and Markdown."""
     from optimiser.evidence import evidence_table, source_kind, write_evidence
 
     output_folder(out_dir, force, [instance])
-    data = read_instance(instance)
+    data = read_instance(instance, allow_outside)
     with written_folder(out_dir, force, [instance]) as staged:
         csv_path, md_path = (out_dir / path.name for path in write_evidence(data, staged.path))
     kinds = evidence_table(data)["source"].map(source_kind).value_counts()
@@ -302,6 +310,7 @@ def export(
     mps: Annotated[Path | None, typer.Option(help="Write the LP as an MPS file (.mps).")] = None,
     lp: Annotated[Path | None, typer.Option(help="Write the LP as a CPLEX LP file (.lp).")] = None,
     force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
+    allow_outside: AllowOutside = False,
 ) -> None:
     """Write the instance's linear programme for HiGHS (or any LP solver) to solve directly,
     with the model's own row and column names: `highs FILE` gives the same optimum."""
@@ -315,7 +324,7 @@ def export(
                    BAD_INPUT)
     for path, suffix in wanted:
         output_file(path, force, suffix, f"--{suffix[1:]}")
-    data = read_instance(instance)
+    data = read_instance(instance, allow_outside)
     model, _ = build(data)
     for path, _ in wanted:
         try:

@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from models import TABLES, Instance, Sourced, Target, cited_lines
+from models.sourced import documents_folder
 
 COLUMNS = ["parameter", "value", "unit", "source"]
 
@@ -198,9 +199,9 @@ def evidence_markdown(instance: Instance, table: pd.DataFrame | None = None,
 
 
 def default_documents() -> Path | None:
-    """The seed documents folder beside the repository (``../shared/seeds``), if present."""
-    path = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    return path if path.is_dir() else None
+    """The source documents folder (``CARE_SOURCES``, default ``../shared/seeds`` beside the
+    repository), if present."""
+    return documents_folder()
 
 
 def write_evidence(instance: Instance, out_dir: Path | str,
@@ -208,7 +209,7 @@ def write_evidence(instance: Instance, out_dir: Path | str,
     """Write ``evidence.csv`` and ``evidence.md`` into ``out_dir``; return their paths.
 
     ``documents`` is the folder of source documents whose cited lines the Markdown quotes
-    (default: ``../shared/seeds`` beside the repository, when it exists)."""
+    (default: :func:`models.sourced.documents_folder`, when it exists)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     table = evidence_table(instance)

@@ -135,9 +135,11 @@ def target_level_after(m: pyo.ConcreteModel, index: tuple, amount: float,
                               for loc in row.localities for g in row.cohorts), 0.001
     if per_level <= 0:
         return row.level
+    # Never below 0 (a target of -10% is no target at all), nor above all of new need.
+    highest = 1.0 if row.basis == "demand" else 100_000.0
     if row.sense == "at_least":
-        return math.floor((limit - amount) / per_level / step + 1e-6) * step
-    return math.ceil((limit + amount) / per_level / step - 1e-6) * step
+        return max(0.0, math.floor((limit - amount) / per_level / step + 1e-6) * step)
+    return min(highest, math.ceil((limit + amount) / per_level / step - 1e-6) * step)
 
 
 def _target_price(d: Any, name: str, group: str, year: str) -> str:

@@ -422,8 +422,9 @@ def _destinations(instance: Instance, designs, routes: list[BandedPathway],
         package_factor = _pathway_factor(designs, used, "package_factor")
         for r in rows:
             enters[pathway, r.service] = r.share.value * scale
+            fixed = services[r.service].package is not None  # a bed is a bed, whatever the contract
             package[pathway, r.service] = (
-                _package_of(services[r.service], r.package) * package_factor
+                _package_of(services[r.service], r.package) * (1.0 if fixed else package_factor)
             )
     return enters, package
 

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 from models import Sourced
+from models.sourced import documents_folder
 from optimiser.evidence import COLUMNS, evidence_table, source_kind, write_evidence
 from optimiser.io import load_instance
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+SEEDS = documents_folder()
 WORKED = REPO / "instances" / "examples" / "worked-example" / "instance.yaml"
 LANCS = REPO / "instances" / "lancashire-reablement" / "instance.yaml"
 
@@ -75,7 +76,7 @@ def test_write_evidence_writes_csv_and_markdown(tmp_path, worked):
     assert md.startswith("# Evidence: worked-example")
     assert "| parameter | value | unit | source |" in md
     assert "`services[home_care].price_capacity`" in md
-    if SEEDS.is_dir():
+    if SEEDS is not None:
         assert "## The document lines cited" in md
         assert "£17.48 per hour all-up cost" in md
 

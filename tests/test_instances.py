@@ -1,8 +1,9 @@
 """The shipped instances: valid, every figure sourced, every cited line real, and the
 documents' own relationships reproduced.
 
-The seed documents live beside the repository (``../shared/seeds``); the CI clone has
-``shared/`` there too.
+The seed documents are found through the ``CARE_SOURCES`` setting (default
+``../shared/seeds`` beside the repository; the CI clone has them there). Without them the
+tests of cited lines are skipped, saying so.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import yaml
 from pydantic import BaseModel
 
 from models import Instance, Sourced, cited_lines
+from models.sourced import DEFAULT_SOURCES, SOURCES_SETTING, documents_folder
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
 
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
-SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+SEEDS = documents_folder()
+"""The source documents (CARE_SOURCES, default ../shared/seeds), or None on a fresh clone."""
+NO_DOCUMENTS = (f"the source documents are not at hand: set {SOURCES_SETTING} to their folder "
+                f"(default {DEFAULT_SOURCES})")
 
 
 def _is_instance(path: Path) -> bool:
@@ -124,8 +129,8 @@ def test_every_number_has_a_source(path, loaded):
 
 @pytest.fixture(scope="module")
 def seed_lines() -> dict[str, int]:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the source documents are not at {SEEDS}")
+    if SEEDS is None:
+        pytest.skip(NO_DOCUMENTS)
     return {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SEEDS.glob("*.txt")}
 
 
@@ -144,6 +149,7 @@ def test_every_cited_line_exists(path, loaded, seed_lines):
 
 def test_document_sources_quote_the_right_figure(seed_lines):
     """Spot checks: the headline figures are on the lines cited for them."""
+    assert SEEDS is not None  # seed_lines skips the test without the documents
     text = {p.name: p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")}
     checks = {
         ("001_4550ef852cabf2d2.txt", 867): "£17.48",

@@ -18,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from optimiser.appraisal.load import MAX_OPTIONS
 from optimiser.solve import SolveOptions
 
 INTERRUPTED = 130
@@ -68,19 +69,28 @@ def appraise(
              "infeasible ones: those are answers).")] = False,
     time_limit: Annotated[float | None, typer.Option(
         help="Seconds HiGHS may take for each option.")] = None,
+    max_options: Annotated[int, typer.Option(
+        help="Most options the appraisal may have (a grid multiplies quickly); raise it to "
+             "run a larger one.", min=1)] = MAX_OPTIONS,
 ) -> None:
     """Solve every option of an appraisal in parallel; write the comparison table (CSV,
     Excel) and an HTML report. Rerunning into the same folder solves only the options not
     yet finished."""
     from optimiser import cli
     from optimiser.appraisal import load_appraisal, write_outputs
+    from optimiser.appraisal.probe import SchedulerError, check_scheduler
     from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.runner import appraise as run
     from optimiser.io import InputError
 
     cli.check_limits(time_limit)
+    if scheduler:
+        try:
+            check_scheduler(scheduler)
+        except SchedulerError as problem:
+            raise cli.fail(escape(str(problem)), cli.BAD_INPUT) from None
     try:
-        loaded = load_appraisal(appraisal)
+        loaded = load_appraisal(appraisal, max_options)
     except InputError as problem:
         raise cli.fail(f"[bold red]The appraisal cannot be run.[/]\n{escape(str(problem))}",
                        cli.BAD_INPUT) from None
@@ -130,6 +140,9 @@ def frontier(
                          "default: every cohort.")] = None,
     force: Annotated[bool, typer.Option(
         help="Replace the outputs an earlier run wrote (never other files).")] = False,
+    allow_outside: Annotated[bool, typer.Option(
+        help="Read table files named by the instance even when they are outside its "
+             "folder.")] = False,
 ) -> None:
     """Trace the cost of reaching each level of one outcome (the epsilon-constraint method):
     from the level the cheapest plan reaches to the best level any plan reaches."""
@@ -137,7 +150,7 @@ def frontier(
     from optimiser.appraisal.frontier import FrontierError, trace, write_frontier
 
     cli.output_folder(out_dir, force, [instance])
-    data = cli.read_instance(instance)
+    data = cli.read_instance(instance, allow_outside)
     try:
         with cli.progress_of(f"Tracing the {outcome} frontier of {data.name}") as progress:
             result = trace(data, outcome, points=points, cohorts=cohorts or [],

@@ -24,6 +24,9 @@ from optimiser.io.yaml_safe import load_with_nodes
 
 _NAMED = re.compile(r"^(?P<field>[\w.\[\]]+): found (?P<found>.*?); expected (?P<expected>.*)$",
                     re.DOTALL)
+MAX_OPTIONS = 1000
+"""Most options an appraisal may have unless ``--max-options`` says more: at about a second an
+option, a thousand take a quarter of an hour on a laptop."""
 EXPECTED = ("an appraisal file (YAML) with name, base (the instance, relative to this file) "
             "and options and/or a grid")
 
@@ -167,10 +170,16 @@ def read_appraisal(path: Path | str) -> tuple[Appraisal, yaml.Node | None]:
         raise InputError(_problems_of(path, data, root, problem)) from None
 
 
-def load_appraisal(path: Path | str) -> LoadedAppraisal:
-    """Read an appraisal, load its base instance and apply every option to it."""
+def load_appraisal(path: Path | str, max_options: int = MAX_OPTIONS) -> LoadedAppraisal:
+    """Read an appraisal, load its base instance and apply every option to it. An appraisal
+    of more than ``max_options`` options is refused before any is made."""
     path = Path(path)
     appraisal, root = read_appraisal(path)
+    count = appraisal.count()
+    if count > max_options:
+        raise file_problem(path, f"{count:,} options", f"at most {max_options:,} options (a "
+                           "grid has the product of its dimensions' levels); to run this many, "
+                           f"add --max-options {count}")
     base_path = (path.parent / appraisal.base).resolve()
     try:
         base = load_instance(base_path)

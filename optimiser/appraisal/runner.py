@@ -82,7 +82,7 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
     if scheduler:
         from dask.distributed import Client
 
-        with Client(scheduler) as client:
+        with Client(scheduler, timeout=30) as client:  # seconds to connect
             executor = client.get_executor()
             try:
                 yield executor

@@ -37,21 +37,25 @@ SUPPORTED = "an instance file ending .yaml, .yml or .xlsx"
 Handler = TypeVar("Handler")
 
 
-def read_raw(path: Path | str) -> RawInstance:
-    """An instance's data as read from a file, before validation (to change, then validate)."""
+def read_raw(path: Path | str, allow_outside: bool = False) -> RawInstance:
+    """An instance's data as read from a file, before validation (to change, then validate).
+    A YAML file's tables must be in its folder unless ``allow_outside``."""
     path = Path(path)
-    return _by_suffix(_READERS, path)(path)
+    reader = _by_suffix(_READERS, path)
+    return read_yaml(path, allow_outside) if reader is read_yaml else reader(path)
 
 
-def load_instance(path: Path | str) -> Instance:
-    """The validated instance in a YAML file or workbook; InputError for any bad input."""
-    return validate(read_raw(path))
+def load_instance(path: Path | str, allow_outside: bool = False) -> Instance:
+    """The validated instance in a YAML file or workbook; InputError for any bad input
+    (including a table file outside the instance's folder, unless ``allow_outside``)."""
+    return validate(read_raw(path, allow_outside))
 
 
-def load_with_notes(path: Path | str) -> tuple[Instance, list[str]]:
+def load_with_notes(path: Path | str, allow_outside: bool = False
+                    ) -> tuple[Instance, list[str]]:
     """:func:`load_instance`, with the reader's notes on what it passed over or tidied (a
     workbook's notes sheet ignored, names matched ignoring capitals), one line each."""
-    raw = read_raw(path)
+    raw = read_raw(path, allow_outside)
     return validate(raw), raw.notes
 
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import difflib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models import TABLES, Instance, Settings
 from optimiser.io.atomic import atomic_path
 from optimiser.io.errors import (
+    InputError,
     InputProblem,
     collecting,
     file_problem,
@@ -135,14 +138,68 @@ def read_excel(path: Path | str) -> RawInstance:
     return RawInstance(data, origins, notes)
 
 
+MAX_ROWS = 1_000_000
+"""Most rows read from one sheet (a national instance has a few thousand)."""
+MAX_COLUMNS = 200
+"""Most columns read from one sheet (the widest table has about twenty)."""
+MAX_UNPACKED = 500 * 2**20
+"""Most bytes a workbook may unpack to: a larger one is a zip bomb, not an instance."""
+
+
 def _grids(path: Path) -> dict[str, Grid]:
-    """Each sheet's cells, as read: numbers as numbers, empty cells as NaN."""
+    """Each sheet's cells, as read: numbers as numbers, empty cells as None.
+
+    Memory stays bounded whatever the file holds: the workbook's parts are checked for size
+    before anything is unpacked, and each sheet is streamed row by row up to
+    :data:`MAX_ROWS` and :data:`MAX_COLUMNS` (a single cell at XFD1048576 would otherwise
+    make a grid of 17 billion cells). A damaged workbook (a truncated part, bad XML) is
+    refused as one, never a traceback."""
     require_file(path, EXPECTED)
     try:
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise file_problem(path, "a file that is not an Excel workbook", EXPECTED) from None
-    return {name: frame.to_numpy().tolist() for name, frame in frames.items()}
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise file_problem(path, f"a workbook unpacking to {unpacked / 2**20:,.0f} MB",
+                               f"{EXPECTED}, unpacking to at most "
+                               f"{MAX_UNPACKED / 2**20:,.0f} MB")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return {sheet.title: _sheet_grid(path, sheet) for sheet in book.worksheets}
+        finally:
+            book.close()
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, IndexError,
+            EOFError, OSError, SyntaxError) as problem:  # SyntaxError: XML that does not parse
+        found = ("a damaged workbook (a part of it is cut short or not valid XML)"
+                 if isinstance(problem, SyntaxError | EOFError | zlib.error)
+                 else "a file that is not an Excel workbook")
+        raise file_problem(path, found, EXPECTED) from None
+
+
+def _sheet_grid(path: Path, sheet) -> Grid:
+    """One sheet's rows, blank ones at the end left out; InputError beyond the limits (as
+    the sheet's stated extent shows, and as its rows are read)."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise file_problem(path, f"cells as far as row {rows:,}, column {columns:,}",
+                           f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns a sheet",
+                           f"sheet {sheet.title}")
+    grid: Grid = []
+    for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1,
+                                                 max_col=MAX_COLUMNS + 1, values_only=True),
+                                 start=1):
+        cells = list(row)
+        while cells and is_blank(cells[-1]):
+            cells.pop()
+        if cells and (number > MAX_ROWS or len(cells) > MAX_COLUMNS):
+            raise file_problem(path, "cells beyond the last row or column read",
+                               f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns a sheet",
+                               f"sheet {sheet.title}, row {number}")
+        grid.append(cells)
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
 
 
 KNOWN_SHEETS = (README_SHEET, SETTINGS_SHEET, *TABLES)

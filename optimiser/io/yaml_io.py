@@ -20,7 +20,7 @@ from optimiser.io.errors import (
     file_problem,
     raise_any,
 )
-from optimiser.io.origins import Origins, RawInstance, Steps
+from optimiser.io.origins import Origin, Origins, RawInstance, Steps
 from optimiser.io.text import read_text
 from optimiser.io.yaml_safe import load_with_nodes
 
@@ -78,8 +78,12 @@ def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
     return None
 
 
-def read_yaml(path: Path | str) -> RawInstance:
-    """An instance's data from a YAML file and the CSV files it names, not yet validated."""
+def read_yaml(path: Path | str, allow_outside: bool = False) -> RawInstance:
+    """An instance's data from a YAML file and the CSV files it names, not yet validated.
+
+    A CSV file must be inside the YAML file's folder (after following links), unless
+    ``allow_outside``: an instance is a folder a person can read and share whole, and a
+    file elsewhere (``../../home/x``, ``/etc/...``) is neither read nor quoted."""
     path = Path(path)
     root, data = _parse(path)
     origins = Origins(main=YamlOrigin(str(path), root))
@@ -87,10 +91,24 @@ def read_yaml(path: Path | str) -> RawInstance:
     for table in TABLES:
         if isinstance(data.get(table), str) and data[table].endswith(CSV_SUFFIX):
             with collecting(problems):
-                data[table], origins.tables[table] = read_csv_table(path.parent / data[table],
-                                                                    table)
+                csv_path = path.parent / data[table]
+                if not allow_outside:
+                    _inside(path, table, data[table], origins.main)
+                data[table], origins.tables[table] = read_csv_table(csv_path, table)
     raise_any(problems)
     return RawInstance(data, origins)
+
+
+def _inside(path: Path, table: str, named: str, origin: Origin) -> None:
+    """Refuse a table file outside the instance's folder (after following links), without
+    reading it."""
+    folder = path.parent.resolve()
+    if folder not in (path.parent / named).resolve().parents:
+        raise InputError([InputProblem(
+            str(path), origin.locate(table, None, ()), table,
+            f"{named!r}, a file outside the instance's folder {folder}",
+            "a CSV file in the instance's folder (or a folder inside it); to read one from "
+            "elsewhere on purpose, add --allow-outside")])
 
 
 def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
