@@ -13,16 +13,11 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.references import check_references
+from models.row import Row
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks
+from models.variability import VARIABILITY_TABLES, ArrivalMonth, ShortTermVariability
 
 Name = str
-
-
-class Row(BaseModel):
-    """A row of an instance table: strict, immutable. Field docstrings become descriptions,
-    so a workbook's README sheet can explain each column."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Named(Protocol):
@@ -275,7 +270,7 @@ TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
-)
+) + VARIABILITY_TABLES
 """The instance's tables, in the order they are read, written and checked."""
 
 
@@ -309,6 +304,8 @@ class Instance(BaseModel):
     targets: list[Target] = []
     budget: list[Budget] = []
     contract_designs: list[ContractDesign] = []
+    short_term_variability: list[ShortTermVariability] = []
+    arrival_profile: list[ArrivalMonth] = []
 
     @model_validator(mode="after")
     def _references_hold(self) -> Instance:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from models.variability import check_variability
+
 if TYPE_CHECKING:
     from models.instance import Instance
     from models.sourced import Amount
@@ -136,6 +138,7 @@ def check_references(instance: Instance) -> None:
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    check_variability(c, instance)
     if c.problems:
         raise ReferenceErrors(c.problems)
 

@@ -7,7 +7,9 @@ from. A source is one of
   ``001_4550ef852cabf2d2.txt:867``;
 * ``derived: <arithmetic>``: a figure computed from document figures, showing the arithmetic
   and citing at least one ``FILE:LINE``;
-* ``assumption: <reason>``: a figure the documents do not give, with the reason and basis.
+* ``assumption: <reason>``: a figure the documents do not give, with the reason and basis;
+* ``ref: <publication>``: a figure from a named public publication (a report, a paper, an
+  official statistics table), cited so a reader can find it.
 """
 
 from __future__ import annotations
@@ -43,10 +45,17 @@ def check_source(source: str) -> str:
                 "(at least a few words)"
             )
         return text
+    if text.startswith("ref:"):
+        if len(text.removeprefix("ref:").strip()) < _MIN_REASON:
+            raise ValueError(
+                f"found {source!r}; a reference must name the publication (title, author or "
+                "body, year, and the table or page)"
+            )
+        return text
     raise ValueError(
         f"found {source!r}; expected a document line such as "
-        "'001_4550ef852cabf2d2.txt:867', 'derived: <arithmetic> from FILE:LINE' "
-        "or 'assumption: <reason>'"
+        "'001_4550ef852cabf2d2.txt:867', 'derived: <arithmetic> from FILE:LINE', "
+        "'ref: <publication>' or 'assumption: <reason>'"
     )
 
 
@@ -76,7 +85,8 @@ class Sourced(BaseModel):
     value: FiniteFloat
     """The figure, in the unit its field states."""
     source: Source
-    """Where the figure comes from: ``FILE:LINE``, ``derived: ...`` or ``assumption: ...``."""
+    """Where the figure comes from: ``FILE:LINE``, ``derived: ...``, ``ref: ...`` or
+    ``assumption: ...``."""
 
 
 class Amount(Sourced):

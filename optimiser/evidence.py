@@ -122,9 +122,11 @@ def evidence_table(instance: Instance) -> pd.DataFrame:
 
 
 def source_kind(source: str) -> str:
-    """'document', 'derived' or 'assumption'."""
+    """'document', 'derived', 'publication' or 'assumption'."""
     if source.startswith("derived:"):
         return "derived"
+    if source.startswith("ref:"):
+        return "publication"
     if source.startswith("assumption:"):
         return "assumption"
     return "document"

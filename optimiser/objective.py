@@ -55,11 +55,12 @@ def year_spend(m, year):
 
 
 def total_cost(m):
-    """Discounted spend plus the penalty on unmet need, over the planning years."""
+    """Discounted spend plus the penalty on unmet need and the price of the days people wait
+    for a short-term place, over the planning years."""
     return sum(
         m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
         for t in m.T
-    )
+    ) + sum(m.data.discount[key[2]] * m.delay_cost[key] for key in m.DELAY)
 
 
 def outcome_achieved(m):

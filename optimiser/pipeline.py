@@ -19,7 +19,8 @@ from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import SolveOptions, SolveOutcome, solve_direct, solve_model
+from optimiser.headroom import needs_refining, refine
+from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct, solve_model
 
 Progress = Callable[[str], None]
 
@@ -112,11 +113,18 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Sol
     progress("solving with HiGHS")
     start = time.perf_counter()
     if options.route == "direct":  # the tables' words are made while HiGHS solves
-        outcome = solve_direct(model, options, alongside=lambda lp: prepare_tables(model, lp))
+        solver = DirectHighs(options)
+        first = outcome = solve_direct(model, options, solver,
+                                       alongside=lambda lp: prepare_tables(model, lp))
+        if needs_refining(model):  # MODEL.md 13: the tangents at the first plan's loads
+            progress("re-solving with headroom at the plan's loads")
+            outcome = refine(model, solver, first)
     else:
-        outcome = solve_model(model, options)
+        first = outcome = solve_model(model, options)
     wall = time.perf_counter() - start
-    timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
+    timings = {"build": build_seconds, "solve_wall": wall, "highs": first.highs_seconds}
+    if outcome is not first:
+        timings["highs_headroom"] = outcome.highs_seconds
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
     return finish(instance.name, model, outcome, timings, progress, options)

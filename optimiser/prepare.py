@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models import ContractDesign, Instance
+from optimiser.variability import Variability, prepare_variability
 
 WEEKS_PER_YEAR = 52.0
 
@@ -107,6 +108,7 @@ class Prepared:
     objective: str
     objective_indicator: str | None
     designs: list[str] = field(default_factory=list)
+    variability: Variability = field(default_factory=Variability)
 
 
 def prepare(instance: Instance) -> Prepared:
@@ -212,6 +214,7 @@ def prepare(instance: Instance) -> Prepared:
         objective=instance.settings.objective,
         objective_indicator=instance.settings.objective_indicator,
         designs=list(instance.settings.designs),
+        variability=prepare_variability(instance),
     )
 
 

@@ -18,6 +18,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
 from optimiser.compile import LinearProgram, Values, parameter_values
+from optimiser.headroom import short_term_tables
 
 _TOLERANCE = 1e-6
 
@@ -412,4 +413,5 @@ def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
         "outcomes": outcome_report(m, v),
         "costs": cost_breakdown(m, v),
         "shadow_prices": prices,
+        **short_term_tables(m, v),
     }

@@ -31,18 +31,20 @@ TESTED_BY = {
     "hiring_limit": "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
     "outcome_target": "test_outcome_target_forces_a_dearer_pathway_at_the_cost_difference",
     "budget_limit": "test_a_budget_below_the_cost_of_care_leaves_need_unmet",
+    "short_term_headroom": "test_headroom_is_within_one_place_of_erlang_c",
+    "delay_wait_days": "test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_saves",
 }
 
 
 def test_every_constraint_family_is_tested():
     """Each constraint family in the model is declared and named with a test that needs it."""
-    from tests import test_model_hand
+    from tests import test_headroom, test_model_hand
 
     assert set(TESTED_BY) == set(CONSTRAINTS)
     model = solve(build(worked_example())).model
     declared = {c.local_name for c in model.component_objects(ctype=pyo.Constraint)}
     assert declared == set(CONSTRAINTS)
-    tests = set(dir(test_model_hand)) | set(globals())
+    tests = set(dir(test_model_hand)) | set(dir(test_headroom)) | set(globals())
     assert all(name in tests for name in TESTED_BY.values())
 
 

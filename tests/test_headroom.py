@@ -1,0 +1,119 @@
+"""Headroom for short-term services (MODEL.md 13): the square-root rule against Erlang C,
+the tangent never looser than the rule, seasonal peaks, and priced delays."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from models import Instance
+from optimiser.pipeline import solve
+from optimiser.queueing import beta_for_wait_share, correction, wait_probability
+from tests.builders import S, build, one_locality, service
+
+YEAR = "2026/27"
+BED_YEAR = 33_800.0
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """The probability an arrival waits in an M/M/c queue (Erlang C), from the Erlang B
+    recursion B(0) = 1, B(k) = r B(k-1) / (k + r B(k-1))."""
+    if servers <= load:
+        return 1.0
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = load * b / (k + load * b)
+    return servers * b / (servers - load * (1 - b))
+
+
+def erlang_servers(load: float, share: float) -> int:
+    """The fewest servers at which at most ``share`` of arrivals wait."""
+    c = math.floor(load) + 1
+    while erlang_c(c, load) > share:
+        c += 1
+    return c
+
+
+def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
+                 delay_price: float | None = None, years: tuple[str, ...] = (YEAR,),
+                 profile: dict[str, float] | None = None, occupancy: float = 1.0) -> Instance:
+    """One locality whose older adults leaving hospital all go through a discharge-to-assess
+    bed for ``weeks``: a load of ``people × weeks / 52`` beds."""
+    data = one_locality(list(years), people)
+    data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR, occupancy=occupancy)]
+    data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["stages"] = [{"pathway": "d2a", "service": "d2a_bed", "share": S(1.0),
+                       "weeks": S(weeks), "intensity": S(1.0)}]
+    row: dict = {"service": "d2a_bed"}
+    if wait_share is not None:
+        row["wait_share"] = S(wait_share)
+    if delay_price is not None:
+        row["delay_price"] = S(delay_price)
+    data["short_term_variability"] = [row]
+    if profile:
+        data["arrival_profile"] = [{"service": "d2a_bed", "month": month, "factor": S(f)}
+                                   for month, f in profile.items()]
+    return build(data)
+
+
+def _places(instance: Instance) -> float:
+    solution = solve(instance)
+    assert solution.optimal
+    return float(solution.tables["capacity"].query("service == 'd2a_bed'")["capacity"].max())
+
+
+@pytest.mark.parametrize(("people", "weeks", "share"), [
+    (520, 2, 0.2), (2600, 2, 0.2), (2600, 4, 0.1), (1300, 2, 0.5), (5200, 1, 0.05)])
+def test_headroom_is_within_one_place_of_erlang_c(people, weeks, share):
+    """M/M/c: Poisson arrivals, exponential stays, no season. A load of r beds at a standard
+    of at most ``share`` waiting: the LP commissions r + beta sqrt(r) beds (beta from
+    Halfin–Whitt), within one bed of the fewest servers Erlang C allows."""
+    load = people * weeks / 52
+    capacity = _places(d2a_instance(people, weeks, wait_share=share))
+    assert abs(capacity - erlang_servers(load, share)) <= 1.0
+    assert capacity > load
+
+
+def test_halfin_whitt_beta_inverts_the_waiting_probability():
+    for share in (0.05, 0.2, 0.5, 0.8):
+        assert wait_probability(beta_for_wait_share(share)) == pytest.approx(share, rel=1e-9)
+
+
+def test_winter_peak_commissions_more_than_a_flat_year():
+    """A fifth more arrivals in January and December (a winter peak): sized to the peak
+    month's load, so more beds than the flat year."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    winter = {m: (1.2 if m in ("January", "December") else 1.0) for m in months}
+    flat = _places(d2a_instance(2600, 2))
+    peaked = _places(d2a_instance(2600, 2, profile=winter))
+    peak = 1.2 / (sum(winter.values()) / 12)
+    load = 100
+    assert peaked > flat
+    beta = beta_for_wait_share(0.2)
+    assert peaked >= peak * load + beta * math.sqrt(peak * load) + correction(beta) - 1e-6
+
+
+def test_the_average_plan_has_no_headroom_without_variability():
+    """Without a variability row the plan is sized to the average, as before: capacity =
+    load / occupancy."""
+    data = d2a_instance(2600, 2).model_dump()
+    data["short_term_variability"] = []
+    assert _places(Instance.model_validate(data)) == pytest.approx(100.0)
+
+
+def test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_saves():
+    """With a price on each day waited and no standard, the plan keeps headroom; a dearer
+    delay buys more of it; and the tangent approximation charges the estimated waits."""
+    cheap = _places(d2a_instance(2600, 2, wait_share=None, delay_price=5.0))
+    dear = _places(d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7))
+    assert 100 < cheap < dear
+    solution = solve(d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7))
+    row = solution.tables["headroom"].iloc[0]
+    costs = solution.tables["costs"]
+    assert row["estimated_delay_cost"] > 0
+    # The objective is the bed payments plus the priced wait-days the LP approximated.
+    beds = dear * BED_YEAR
+    assert solution.objective == pytest.approx(beds + row["estimated_delay_cost"], rel=0.05)
+    assert costs["cost"].sum() == pytest.approx(beds, rel=1e-6)
