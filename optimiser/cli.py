@@ -103,6 +103,10 @@ def solve(
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost.",
     )] = None,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Then simulate the plan's short-term services (optimiser simulate).",
+    )] = False,
+    runs: Annotated[int, typer.Option(help="Runs of each service with --simulate.")] = 20,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
@@ -137,6 +141,10 @@ def solve(
     out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
     out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
+    if simulate:
+        from optimiser.simulation.command import run_simulation
+
+        run_simulation(out_dir, runs)
 
 
 @app.command()
@@ -214,6 +222,11 @@ from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
 
 app.command()(appraise)
 app.command()(frontier)
+
+# Every plan checked by simulation lives in optimiser.simulation.
+from optimiser.simulation.command import simulate as simulate_command  # noqa: E402
+
+app.command(name="simulate")(simulate_command)
 
 
 if __name__ == "__main__":
