@@ -5,6 +5,7 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
+from models.overrides import Override, OverrideError, apply_overrides, parse_override
 from optimiser.io import InputError, load_instance
 from optimiser.solve import Method, SolveOptions
 
@@ -74,6 +76,25 @@ def _reasons(problem: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def with_overrides(data: Instance, changes: list[str],
+                   sources: list[str]) -> tuple[Instance, list[Override]]:
+    """The instance with the ``--set`` overrides made, each with its ``--source``; or exit 2
+    naming the table and field at fault."""
+    if sources and not changes:
+        raise fail("--source: found a source but no --set for it to describe.", BAD_INPUT)
+    if len(sources) not in (0, 1, len(changes)):
+        raise fail(f"--source: found {len(sources)} sources for {len(changes)} --set changes; "
+                   "expected one for all of them, or one for each in order.", BAD_INPUT)
+    paired = sources if len(sources) == len(changes) else sources * len(changes)
+    try:
+        overrides = [parse_override(text, source) for text, source in
+                     itertools.zip_longest(changes, paired)]
+        return (apply_overrides(data, overrides) if overrides else data), overrides
+    except OverrideError as problem:
+        raise fail(f"[bold red]Cannot make the change:[/] --set {escape(str(problem))}",
+                   BAD_INPUT) from None
+
+
 @contextmanager
 def progress_of(what: str):
     """A spinner on the terminal naming the step under way."""
@@ -103,6 +124,14 @@ def solve(
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost.",
     )] = None,
+    changes: Annotated[list[str] | None, typer.Option(
+        "--set", help="Change a figure for this solve only, e.g. "
+        "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
+        "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    sources: Annotated[list[str] | None, typer.Option(
+        "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
+        "once for all of them, or once for each --set in order. Default: 'assumption: "
+        "command-line override'.")] = None,
     simulate: Annotated[bool, typer.Option(
         "--simulate", help="Then simulate the plan's short-term services (optimiser simulate).",
     )] = False,
@@ -112,7 +141,7 @@ def solve(
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
-    data = read_instance(instance)
+    data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
         settings = data.settings.model_copy(
             update={"objective": "max_outcome", "objective_indicator": maximise})
@@ -128,6 +157,7 @@ def solve(
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
         solution = run(data, options, progress)
+        solution.overrides = [o.record() for o in overrides]
         try:
             written = write_outputs(solution, out_dir)
         except OSError as problem:

@@ -15,14 +15,6 @@ from optimiser.constraints import budget, capacity, demand, headroom, outcomes, 
 from optimiser.headroom import headroom_rows, initial_parameters, piece_rows, season_rows
 from optimiser.prepare import Prepared
 
-CONSTRAINTS: tuple[str, ...] = (
-    "demand_met", "caseload_balance", "caseload_units_balance", "pathway_suitable",
-    "move_suitable", "move_limit", "capacity_covers_use", "market_growth_limit",
-    "market_shrink_limit", "staff_cover_capacity", "staff_retention", "hiring_limit",
-    "outcome_target", "budget_limit", "short_term_headroom", "delay_wait_days",
-)
-"""Every constraint family, by its MODEL.md name."""
-
 
 def _lookups(data: Prepared) -> SimpleNamespace:
     """The prepared data plus the reverse indexes the rules need, computed once."""

@@ -43,6 +43,8 @@ class Solution:
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
     diagnosis: Diagnosis | None = None
     """For an infeasible instance: why, and the smallest changes that would allow a plan."""
+    overrides: list[dict[str, str]] = field(default_factory=list)
+    """Changes made to the instance for this solve (``--set``), each with its source."""
 
     @property
     def optimal(self) -> bool:
@@ -55,6 +57,8 @@ class Solution:
             "instance": self.instance, "status": self.status, "message": self.message,
             "objective": self.objective, "size": self.size,
         }
+        if self.overrides:
+            summary["overrides"] = self.overrides
         if self.diagnosis is not None:
             summary["diagnosis"] = self.diagnosis.as_dict()
         return summary

@@ -20,15 +20,12 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
+from optimiser.families import PARAMETERS
 from optimiser.model import build_model
 from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
 from optimiser.solve import SolveOptions, make_solver, solve_model
 
-MUTABLE: tuple[str, ...] = ("demand", "price_capacity", "price_use", "hire_max", "budget")
-"""Prepared fields held by mutable parameters of the same name (keys must match)."""
-TARGET_LEVELS = "targets"
-"""Targets: only their levels are mutable (parameter ``target_level``)."""
 DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
 """Prepared fields the model's rows never read (names and words for the results)."""
 
@@ -36,24 +33,16 @@ KEPT_MODELS = 3
 """Models a worker keeps for re-solving; more would hold memory for little gain."""
 
 
-def _without_levels(targets):
-    return [dataclasses.replace(t, level=0.0) for t in targets]
-
-
 def resolvable(built: Prepared, wanted: Prepared) -> bool:
     """Whether a model built from ``built`` can solve ``wanted`` by setting its mutable
     parameters alone."""
+    held = {p.field: p for p in PARAMETERS.values()}
     for f in dataclasses.fields(Prepared):
         if f.name in DESCRIPTIVE:
             continue
         old, new = getattr(built, f.name), getattr(wanted, f.name)
-        if f.name in MUTABLE:
-            if old.keys() != new.keys():
-                return False
-        elif f.name == TARGET_LEVELS:
-            if _without_levels(old) != _without_levels(new):
-                return False
-        elif old != new:
+        parameter = held.get(f.name)
+        if (old != new) if parameter is None else (parameter.shape(old) != parameter.shape(new)):
             return False
     return True
 
@@ -69,17 +58,10 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
             param[key] = value
             changed += 1
 
-    for key, value in data.demand.items():
-        put(model.demand, key, value)
-    for service in data.services:
-        put(model.price_capacity, service, data.price_capacity[service])
-        put(model.price_use, service, data.price_use[service])
-    for key, value in data.hire_max.items():
-        put(model.hire_max, key, value)
-    for target in data.targets:
-        put(model.target_level, target.key, target.level)
-    for year, value in data.budget.items():
-        put(model.budget, year, value)
+    for parameter in PARAMETERS.values():
+        component = getattr(model, parameter.name)
+        for key, value in parameter.values(data).items():
+            put(component, key, value)
     vars(model.data).update(vars(data))
     model.data.target_rows = {t.key: t for t in data.targets}
     return changed
