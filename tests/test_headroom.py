@@ -37,12 +37,14 @@ def erlang_servers(load: float, share: float) -> int:
 
 def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
                  delay_price: float | None = None, years: tuple[str, ...] = (YEAR,),
-                 profile: dict[str, float] | None = None, occupancy: float = 1.0) -> Instance:
+                 profile: dict[str, float] | None = None, occupancy: float = 1.0,
+                 variability: bool = True) -> Instance:
     """One locality whose older adults leaving hospital all go through a discharge-to-assess
     bed for ``weeks``: a load of ``people × weeks / 52`` beds."""
     data = one_locality(list(years), people)
     data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR, occupancy=occupancy)]
     data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
     data["stages"] = [{"pathway": "d2a", "service": "d2a_bed", "share": S(1.0),
                        "weeks": S(weeks), "intensity": S(1.0)}]
     row: dict = {"service": "d2a_bed"}
@@ -50,7 +52,8 @@ def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
         row["wait_share"] = S(wait_share)
     if delay_price is not None:
         row["delay_price"] = S(delay_price)
-    data["short_term_variability"] = [row]
+    if variability:
+        data["short_term_variability"] = [row]
     if profile:
         data["arrival_profile"] = [{"service": "d2a_bed", "month": month, "factor": S(f)}
                                    for month, f in profile.items()]
@@ -98,9 +101,7 @@ def test_winter_peak_commissions_more_than_a_flat_year():
 def test_the_average_plan_has_no_headroom_without_variability():
     """Without a variability row the plan is sized to the average, as before: capacity =
     load / occupancy."""
-    data = d2a_instance(2600, 2).model_dump()
-    data["short_term_variability"] = []
-    assert _places(Instance.model_validate(data)) == pytest.approx(100.0)
+    assert _places(d2a_instance(2600, 2, variability=False)) == pytest.approx(100.0)
 
 
 def test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_saves():
