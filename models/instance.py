@@ -44,6 +44,9 @@ class Settings(Row):
     """With ``max_outcome``: the indicator whose achieved count is maximised."""
     designs: list[Name] = []
     """Contract designs in force (at most one per service)."""
+    headroom: bool = True
+    """Keep headroom above the average load of short-term services to meet their waiting
+    standards and delay prices (MODEL.md 13); false plans them on the average, to compare."""
 
 
 class Locality(Row):

@@ -136,6 +136,11 @@ def solve(
         "--simulate", help="Then simulate the plan's short-term services (optimiser simulate).",
     )] = False,
     runs: Annotated[int, typer.Option(help="Runs of each service with --simulate.")] = 20,
+    workers: Annotated[int | None, typer.Option(
+        help="Local worker processes for --simulate.")] = None,
+    average: Annotated[bool, typer.Option(
+        "--average", help="Plan short-term services on their average load, without the "
+        "headroom their waiting standards and delay prices call for (to compare).")] = False,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
@@ -150,6 +155,8 @@ def solve(
         except ValidationError as problem:
             raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
+    if average:
+        data = data.updated(settings=data.settings.model_copy(update={"headroom": False}))
     if method not in ("choose", "ipm", "simplex"):
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
     prepare_out_dir(out_dir, force, instance)
@@ -174,7 +181,7 @@ def solve(
     if simulate:
         from optimiser.simulation.command import run_simulation
 
-        run_simulation(out_dir, runs)
+        run_simulation(out_dir, runs, workers=workers)
 
 
 @app.command()

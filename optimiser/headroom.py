@@ -180,16 +180,17 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
     for (loc, s, t), load in plan_loads(m, v).items():
         queue = d.variability.queue(loc, s)
         places = d.occupancy[s] * capacity[loc, s, t] / queue.units_per_person
-        beta = queue.beta(reference(load.people), load.stay_days or 1.0)
+        kept = d.variability.headroom and queue.standard != "none"
+        beta = queue.beta(reference(load.people), load.stay_days or 1.0) if kept else 0.0
         estimates = _estimates(queue, load, places)
         wait_cost = (queue.delay_price * estimates["estimated_wait_days"]
                      if queue.delay_price else 0.0)
         headroom.append({
-            "locality": loc, "service": s, "year": t, "standard": _standard_words(queue),
+            "locality": loc, "service": s, "year": t,
+            "standard": _standard_words(queue) if d.variability.headroom else "planned on the average",
             "average_load": load.people, "peak_load": queue.peak * load.people,
             "places": places, "headroom": places - load.people, "beta": beta,
-            "square_root_rule": (0.0 if queue.standard == "none" else
-                                 sqrt_rule(load.people, beta, queue)),
+            "square_root_rule": sqrt_rule(load.people, beta, queue) if kept else 0.0,
             **estimates, "delay_price": queue.delay_price or 0.0,
             "estimated_delay_cost": wait_cost,
         })

@@ -34,6 +34,9 @@ import math
 from collections.abc import Callable
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
+_NEVER = 30.0
+"""Headroom beyond which no one waits (the share is below 1e-190; the normal density
+underflows a little further on)."""
 
 
 def _phi(x: float) -> float:
@@ -51,6 +54,8 @@ def wait_probability(beta: float) -> float:
     deviations of the load above it."""
     if beta <= 0:
         return 1.0
+    if beta > _NEVER:
+        return 0.0
     return 1 / (1 + beta * _cdf(beta) / _phi(beta))
 
 

@@ -71,6 +71,9 @@ class Variability:
     """(locality, service) → its queue, where the instance states variability."""
     entries: dict[tuple[str, str], float] = field(default_factory=dict)
     """(pathway, service) → share of the pathway's people who start an episode on it."""
+    headroom: bool = True
+    """Whether the plan keeps headroom for the standards and prices (else it is planned on
+    the average, and the queues serve only the simulation)."""
 
     def queue(self, locality: str, service: str) -> Queue:
         """The stated queue, or Poisson arrivals, exponential stays and a flat year."""
@@ -78,7 +81,9 @@ class Variability:
 
     def held(self, kind: str) -> list[tuple[str, str]]:
         """(locality, service) pairs with a waiting standard ('standard') or a delay price
-        ('priced')."""
+        ('priced'); none when the plan is made on the average."""
+        if not self.headroom:
+            return []
         if kind == "priced":
             return [key for key, q in self.queues.items() if q.delay_price is not None]
         return [key for key, q in self.queues.items() if q.standard != "none"]
@@ -127,7 +132,8 @@ def prepare_variability(instance: Instance) -> Variability:
     entries: dict[tuple[str, str], float] = defaultdict(float)
     for stage in instance.stages:
         entries[stage.pathway, stage.service] += stage.share.value
-    return Variability(queues=queues, entries=dict(entries))
+    return Variability(queues=queues, entries=dict(entries),
+                       headroom=instance.settings.headroom)
 
 
 def stay_days(load_people: float, arrivals: float) -> float:

@@ -4,12 +4,16 @@ the tangent never looser than the rule, seasonal peaks, and priced delays."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from models import Instance
+from optimiser.io import load_instance
 from optimiser.pipeline import solve
 from optimiser.queueing import beta_for_wait_share, correction, wait_probability
+from optimiser.variability import prepare_variability
 from tests.builders import S, build, one_locality, service
 
 YEAR = "2026/27"
@@ -118,3 +122,68 @@ def test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_s
     beds = dear * BED_YEAR
     assert solution.objective == pytest.approx(beds + row["estimated_delay_cost"], rel=0.05)
     assert costs["cost"].sum() == pytest.approx(beds, rel=1e-6)
+
+
+# --- every shipped instance that states variability -----------------------------------------
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+VARIABLE = sorted(p for p in INSTANCES.rglob("instance.yaml")
+                  if "short_term_variability" in p.read_text(encoding="utf-8"))
+
+
+def test_the_ipacs_case_is_shipped_with_variability():
+    assert INSTANCES / "ipacs-discharge" / "instance.yaml" in VARIABLE
+
+
+@pytest.mark.parametrize("path", VARIABLE, ids=lambda p: p.parent.name)
+def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan(path):
+    """At the plan, every service held to a standard has at least the square-root rule's
+    places at its own load: occupancy × capacity / u >= f r + beta sqrt(z f r)
+    + (beta^2 + 2)/6, with r = use / u, recomputed here from the capacity table."""
+    instance = load_instance(path)
+    solution = solve(instance)
+    assert solution.optimal
+    queues = prepare_variability(instance)
+    occupancy = {s.name: s.occupancy.value for s in instance.services}
+    capacity = solution.tables["capacity"].set_index(["locality", "service", "year"])
+    beta = solution.tables["headroom"].set_index(["locality", "service", "year"])["beta"]
+    checked = 0
+    for (loc, s), queue in queues.queues.items():
+        if queue.standard == "none":
+            continue
+        for year in instance.years:
+            row = capacity.loc[(loc, s, year)]
+            u = queue.units_per_person
+            load, places = row["used"] / u, occupancy[s] * row["capacity"] / u
+            b = beta[(loc, s, year)]
+            peak = queue.peak * load
+            rule = peak + b * math.sqrt(queue.z * peak) + (b * b + 2) / 6
+            assert places >= rule - 1e-6 * max(1.0, rule)
+            checked += 1
+    assert checked > 0
+
+
+def test_a_winter_peak_commissions_more_than_the_same_case_with_a_flat_year():
+    """The IPACS case with its winter peak against the same case with no seasonal profile:
+    every short-term service is sized to its busiest month, so more places in all."""
+    peaked = load_instance(INSTANCES / "ipacs-discharge" / "instance.yaml")
+    flat = peaked.updated(arrival_profile=[])
+
+    def places(instance: Instance) -> pd.Series:
+        solution = solve(instance)
+        assert solution.optimal
+        table = solution.tables["capacity"]
+        return table.groupby("service")["capacity"].sum()
+
+    with_peak, without = places(peaked), places(flat)
+    assert (with_peak > without + 1e-6).all()
+
+
+def test_planning_on_the_average_drops_the_headroom():
+    """--average (settings.headroom false): the IPACS case commissions exactly the load."""
+    instance = load_instance(INSTANCES / "ipacs-discharge" / "instance.yaml")
+    average = instance.updated(settings=instance.settings.model_copy(update={"headroom": False}))
+    solution = solve(average)
+    table = solution.tables["capacity"]
+    assert table["capacity"].to_numpy() == pytest.approx(table["used"].to_numpy())
+    assert (solution.tables["headroom"]["standard"] == "planned on the average").all()
