@@ -387,10 +387,34 @@ def _scale(text: str) -> tuple[int, int]:
     return int(localities), int(years)
 
 
+def _headroom(args) -> list[tuple[str, bool | None, str]]:
+    """Mode headroom (optimiser/simulation/bench.py): the re-solve and the simulation."""
+    from optimiser.appraisal.runner import open_executor
+    from optimiser.simulation.bench import headroom_checks, measure_headroom, simulation_line
+
+    print(f"headroom re-solve at {args.headroom_scale}, simulating {args.simulate_scale} x "
+          f"{args.runs} runs ...", file=sys.stderr, flush=True)
+    with open_executor() as executor:
+        row = measure_headroom(*_scale(args.headroom_scale), *_scale(args.simulate_scale),
+                               args.runs, executor, args.seed)
+    _write_csv(args.out / "headroom.csv", [row], {
+        "resolve_ratio": lambda r: round(r.resolve_ratio, 3),
+        "seconds_per_run": lambda r: round(r.seconds_per_run, 3),
+        "microseconds_per_person": lambda r: round(r.microseconds_per_person, 2)})
+    print(simulation_line(row))
+    return headroom_checks(row)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m optimiser.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=["all", "scales", "options"], default="all")
+    parser.add_argument("--mode", choices=["all", "scales", "options", "headroom"],
+                        default="all")
+    parser.add_argument("--headroom-scale", default="300x10",
+                        help="LOCALITIESxYEARS of the headroom re-solve (mode headroom)")
+    parser.add_argument("--simulate-scale", default="300x1",
+                        help="LOCALITIESxYEARS of the simulated plan (mode headroom)")
+    parser.add_argument("--runs", type=int, default=20, help="simulation runs (mode headroom)")
     parser.add_argument("--scales", default=",".join(f"{a}x{b}" for a, b in SCALES),
                         help="comma-separated LOCALITIESxYEARS (default: %(default)s)")
     parser.add_argument("--options", type=int, default=OPTIONS, help="options to time")
@@ -434,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
                                   appsi=not args.no_appsi)
         _write_csv(args.out / "options.csv", options)
         checks += option_checks(options)
+    if args.mode in ("all", "headroom"):
+        checks += _headroom(args)
     print_report(scales, checks, options)
     (args.out / "machine.txt").write_text(machine() + "\n")
     print(f"Wrote {args.out}/", file=sys.stderr)
