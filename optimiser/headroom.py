@@ -187,7 +187,8 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
                      if queue.delay_price else 0.0)
         headroom.append({
             "locality": loc, "service": s, "year": t,
-            "standard": _standard_words(queue) if d.variability.headroom else "planned on the average",
+            "standard": (_standard_words(queue) if d.variability.headroom
+                         else "planned on the average"),
             "average_load": load.people, "peak_load": queue.peak * load.people,
             "places": places, "headroom": places - load.people, "beta": beta,
             "square_root_rule": sqrt_rule(load.people, beta, queue) if kept else 0.0,

@@ -16,10 +16,10 @@ from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
 from optimiser.diagnose import Diagnosis, diagnose
+from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract, prepare_tables
-from optimiser.headroom import needs_refining, refine
 from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct, solve_model
 
 Progress = Callable[[str], None]

@@ -187,3 +187,31 @@ def test_planning_on_the_average_drops_the_headroom():
     table = solution.tables["capacity"]
     assert table["capacity"].to_numpy() == pytest.approx(table["used"].to_numpy())
     assert (solution.tables["headroom"]["standard"] == "planned on the average").all()
+
+
+# --- what a person sees for bad variability inputs ------------------------------------------
+
+def test_a_variability_row_without_a_standard_or_price_is_refused_with_the_reason(tmp_path):
+    from tests.io_helpers import problems, write_data
+
+    data = d2a_instance(520, 2).model_dump(mode="json", exclude_defaults=True)
+    data["short_term_variability"] = [{"service": "d2a_bed",
+                                       "stay_cv": {"value": 0.5, "source": "assumption: a test"
+                                                   " figure"}}]
+    found = problems(write_data(tmp_path, data))
+    assert len(found) == 1
+    assert "expected one standard (wait_share or mean_wait_days), a delay_price, or a " \
+           "standard and a delay_price together" in str(found[0])
+
+
+def test_a_profile_missing_months_and_a_long_term_service_are_named(tmp_path):
+    from tests.io_helpers import problems, write_data
+
+    data = d2a_instance(520, 2).model_dump(mode="json", exclude_defaults=True)
+    data["arrival_profile"] = [{"service": "d2a_bed", "month": "January",
+                                "factor": {"value": 1.2, "source": "assumption: a test figure"}}]
+    data["short_term_variability"].append({"service": "nowhere", "wait_share": {
+        "value": 0.1, "source": "assumption: a test figure"}})
+    text = "\n".join(str(p) for p in problems(write_data(tmp_path, data)))
+    assert "February, March" in text and "a row for every month of 'd2a_bed'" in text
+    assert "'nowhere'" in text and "short-term services" in text

@@ -60,7 +60,8 @@ def comparison(average: Path, headroom: Path) -> str:
     totals = []
     for name, plan in plans.items():
         totals.append({
-            "plan": name, "places (first year)": f"{plan.xs(first, level='year')['places'].sum():.0f}",
+            "plan": name,
+            "places (first year)": f"{plan.xs(first, level='year')['places'].sum():.0f}",
             "spend £": f"{plan['spend'].sum():,.0f}",
             "delayed days": f"{plan['delayed_days'].sum():,.0f}",
             "delay cost £": f"{plan['delay_cost'].sum():,.0f} "
