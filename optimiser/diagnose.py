@@ -8,18 +8,18 @@ how many people can be supported to move, and for whom a pathway or move is suit
 
 1. asks HiGHS for an irreducible infeasible subsystem (IIS): a smallest set of limits that
    cannot all hold, named in words;
-2. re-solves an *elastic* copy of the model. Each hard limit ``lower <= body <= upper`` is
-   replaced by ``body + size * relax >= lower`` or ``body - size * relax <= upper`` with
-   ``relax >= 0``, and the weighted sum of the relaxations is minimised. ``size`` is the
+2. asks HiGHS for a *feasibility relaxation* of the loaded LP: each hard limit with a lever
+   (:mod:`optimiser.families`) may move, at a penalty per unit of the lever's weight over the
    limit's natural size (the target's people, the year's budget, the usual yearly
-   recruitment, today's capacity), so ``relax`` is a share of it: relaxing any limit by 5%
-   costs about the same, whatever its unit, and the costs HiGHS sees are of order one;
+   recruitment, today's capacity), so relaxing any limit by 5% costs about the same,
+   whatever its unit; every other row must hold. The weighted sum of the moves is minimised;
 3. tries each kind of limit alone (targets; recruitment; market change; budget; moves;
    suitability), keeping the rest hard. Each kind that can make a plan possible on its own
    is an alternative a commissioner can choose between: "it needs 14 more reablement workers
    recruited, or a target of 76%".
 
-The model itself is never changed: the elastic problem is a copy. Staff retention and the
+The model itself is never changed: HiGHS builds the elastic problem beside the loaded LP and
+removes it again. Staff retention and the
 staffing of capacity are not relaxed, because a shortfall of staff is always fixed as well by
 recruiting more (which is reported); they still appear in the IIS.
 """
@@ -30,8 +30,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
 
+from optimiser.compile import LinearProgram
 from optimiser.families import (
     FAMILIES,
     GROUP_TITLES,
@@ -39,12 +41,15 @@ from optimiser.families import (
     target_level_after,
     target_subject,
 )
-from optimiser.solve import DirectHighs, SolveOptions, make_solver
+from optimiser.solve import DirectHighs, SolveOptions
 from optimiser.words import and_, label, level, or_, plural
 
 NEGLIGIBLE = 1e-6
 """A relaxation smaller than this share of its limit's size is solver noise, not a change a
 commissioner could make, and is not reported."""
+HOLDS = 1e-6
+"""A row that must hold may be off by this share of its bound (at least 1) in HiGHS's
+relaxed plan, as its feasibility tolerance allows."""
 MAX_LISTED = 6
 """Relaxations listed in one alternative; the rest are counted."""
 
@@ -168,136 +173,102 @@ def describe_limit(m, constraint) -> str:
 
 # --- the IIS --------------------------------------------------------------------------------
 
-def conflicting_limits(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
-                       ) -> list:
-    """The constraints of HiGHS's irreducible infeasible subsystem, or [] if HiGHS finds
-    none (its IIS facility is still being developed; the elastic re-solve does not need it)."""
-    solver = DirectHighs(options)
-    if solver.solve(model).status != "infeasible":
-        return []
-    highs = solver.highs
+def _conflict(solver: DirectHighs) -> list:
+    """The constraints of HiGHS's irreducible infeasible subsystem for the model loaded in
+    ``solver``, or [] if HiGHS finds none (its IIS facility is still being developed; the
+    relaxations do not need it)."""
+    highs, lp = solver.highs, solver.lp
     # From an elastic LP (2), then made irreducible (8): the light test alone finds only a
     # single row or bound that is infeasible by itself.
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
                          + int(highspy.IisStrategy.kIisStrategyIrreducible))
-    if options.time_limit is not None:
-        highs.setOptionValue("iis_time_limit", float(options.time_limit))
+    if solver.options.time_limit is not None:
+        highs.setOptionValue("iis_time_limit", float(solver.options.time_limit))
     try:
         status, iis = highs.getIis()
     except RuntimeError:
         return []
     if status != highspy.HighsStatus.kOk or not iis.valid_:
         return []
-    return [solver.lp.constraints[i] for i in iis.row_index_]
+    return [lp.constraints[i] for i in iis.row_index_]
 
 
-# --- the elastic re-solve -------------------------------------------------------------------
+# --- the relaxations ------------------------------------------------------------------------
 
-@dataclass
-class _Elastic:
-    """An elastic copy of a model: each hard limit with a non-negative relaxation."""
+@dataclass(frozen=True)
+class _Limit:
+    """A row of the loaded LP that a lever may relax."""
 
-    model: pyo.ConcreteModel
-    rows: list[tuple[str, tuple, str, float]]
-    """(family, index, 'lower' or 'upper', size) for each relaxation variable."""
-
-
-def _row(m, family: str, index: tuple):
-    """A constraint by family and index tuple (a one-part index is the bare value)."""
-    return getattr(m, family)[index if len(index) > 1 else index[0]]
+    row: int
+    family: str
+    index: tuple
+    size: float
+    """The limit's natural size, at least 1, so a relaxation's weight is per share of it."""
 
 
-def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
-    m = model.clone()
-    m.objective.deactivate()
-    rows = []
+def _limits(model: pyo.ConcreteModel, lp: LinearProgram) -> list[_Limit]:
+    """Every row of a family with a lever, with its size."""
+    limits = []
     for family, lever in LEVERS.items():
-        for index, constraint in getattr(m, family).items():
-            if not constraint.active:
-                continue
-            index = index if isinstance(index, tuple) else (index,)
-            size = max(1.0, abs(lever.size(m, *index)))
-            for side in ("lower", "upper"):
-                if getattr(constraint, side) is not None:
-                    rows.append((family, index, side, size))
-    m.relax = pyo.Var(range(len(rows)), within=pyo.NonNegativeReals)
-    m.relaxed = pyo.ConstraintList()
-    for i, (family, index, side, size) in enumerate(rows):
-        constraint = _row(m, family, index)
-        constraint.deactivate()
-        if side == "lower":
-            m.relaxed.add(constraint.body + size * m.relax[i] >= constraint.lower)
-        else:
-            m.relaxed.add(constraint.body - size * m.relax[i] <= constraint.upper)
-    return _Elastic(m, rows)
+        block = lp.row_blocks.get(getattr(model, family).name)
+        if block is None:
+            continue
+        for row, key in enumerate(block.keys, block.start):
+            index = key if isinstance(key, tuple) else (key,)
+            limits.append(_Limit(row, family, index, max(1.0, abs(lever.size(model, *index)))))
+    return limits
 
 
 class _CutShort(Exception):
-    """HiGHS stopped an elastic re-solve early (a time or iteration limit, or trouble)."""
+    """HiGHS stopped a relaxation early (a time or iteration limit, or trouble)."""
 
 
-class _Solver:
-    """One persistent HiGHS for the elastic re-solves, each starting from the last one's
-    basis; a re-solve that ends undecided (HiGHS's 'unknown', which a hot start can give
-    where a cold one does not) is tried once more from scratch."""
-
-    def __init__(self, options: SolveOptions):
-        self.options = options
-        self.highs = make_solver(options)
-
-    def _run(self, m) -> str:
-        try:
-            return self.highs.solve(m).termination_condition.name
-        except RuntimeError:
-            return "error"
-
-    def solve(self, m) -> str:
-        outcome = self._run(m)
-        if outcome not in ("optimal", "infeasible", "infeasibleOrUnbounded", "maxTimeLimit",
-                           "maxIterations"):
-            self.highs = make_solver(self.options)
-            outcome = self._run(m)
-        return outcome
-
-
-def _relax(elastic: _Elastic, groups: set[str], solver: _Solver) -> Alternative | None:
-    """Minimise the weighted relaxation of the limits in ``groups`` only; None if that is not
-    enough for a plan; :class:`_CutShort` if HiGHS could not tell."""
-    m = elastic.model
-    chosen = []
-    for i, (family, _, _, _) in enumerate(elastic.rows):
-        # A bound of 0 rather than fixing the variable: Pyomo's persistent interface rebuilds
-        # every row holding a variable that is fixed or freed, but changes a bound in place.
-        if LEVERS[family].group in groups:
-            m.relax[i].setub(None)
-            chosen.append((i, LEVERS[family].weight))
-        else:
-            m.relax[i].setub(0.0)
+def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
+           groups: set[str]) -> Alternative | None:
+    """The smallest weighted relaxation of the limits in ``groups`` that allows a plan, every
+    other row holding: HiGHS's own feasibility relaxation of the loaded LP, with a penalty
+    per unit of each chosen row of its lever's weight over its size (so relaxing any limit by
+    5% costs about the same, whatever its unit) and -1 (may not move) for the rest. None if
+    relaxing those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
+    highs, lp = solver.highs, solver.lp
+    chosen = [limit for limit in limits if LEVERS[limit.family].group in groups]
     if not chosen:
         return None
-    if hasattr(m, "relaxation"):
-        m.del_component(m.relaxation)
-    m.relaxation = pyo.Objective(expr=sum(w * m.relax[i] for i, w in chosen))
-    outcome = solver.solve(m)
-    if outcome in ("infeasible", "infeasibleOrUnbounded"):
+    penalty = np.full(lp.rows.count, -1.0)
+    for limit in chosen:
+        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
+    try:
+        status = highs.feasibilityRelaxation(-1.0, -1.0, -1.0, None, None, penalty)
+    except RuntimeError as problem:
+        raise _CutShort(str(problem)) from None
+    if status != highspy.HighsStatus.kOk:  # a time or iteration limit, or trouble
+        raise _CutShort(status.name)
+    # HiGHS leaves the model's own status (infeasible) in place, and the plan it found for
+    # the relaxed problem: a plan that breaks a row that must hold means no relaxation of
+    # the chosen limits is enough.
+    solution = highs.getSolution()
+    activity = np.asarray(solution.row_value)
+    lower, upper, constant = lp.rows.lower, lp.rows.upper, lp.row_constant
+    beyond = np.maximum(np.maximum(lower - activity, activity - upper), 0.0)
+    scale = np.maximum(1.0, np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0.0)),
+                                       np.abs(np.where(np.isfinite(upper), upper, 0.0))))
+    x = np.asarray(solution.col_value)
+    if (beyond[penalty < 0] > HOLDS * scale[penalty < 0]).any() or \
+            (x < lp.col_lower - HOLDS).any() or (x > lp.col_upper + HOLDS).any():
         return None
-    if outcome != "optimal":
-        raise _CutShort(outcome)
-    solver.highs.load_vars()
     relaxations = []
-    for i, _ in chosen:
-        family, index, _, size = elastic.rows[i]
-        share = pyo.value(m.relax[i])
-        if share <= NEGLIGIBLE:
+    for limit in chosen:
+        r = limit.row
+        amount = float(beyond[r])
+        if amount <= NEGLIGIBLE * limit.size:
             continue
-        amount = share * size
-        constraint = _row(m, family, index)
-        bound = constraint.lower if constraint.lower is not None else constraint.upper
-        lever = LEVERS[family]
-        limit = abs(pyo.value(bound)) if lever.set_by is None else lever.set_by(m, *index)
+        lever = LEVERS[limit.family]
+        bound = upper[r] if np.isfinite(upper[r]) else lower[r]
+        set_at = abs(bound + constant[r]) if lever.set_by is None \
+            else lever.set_by(model, *limit.index)
         relaxations.append(Relaxation(
-            family=family, index=index, constraint=constraint.name, amount=amount, limit=limit,
-            words=lever.words(m, index, amount, limit)))
+            family=limit.family, index=limit.index, constraint=lp.constraints[r].name,
+            amount=amount, limit=set_at, words=lever.words(model, limit.index, amount, set_at)))
     relaxations.sort(key=lambda r: (-r.amount / max(1.0, abs(r.limit)), r.constraint))
     group = next(iter(groups)) if len(groups) == 1 else "combined"
     return Alternative(group, tuple(relaxations))
@@ -383,23 +354,24 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -
 
 
 def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Diagnosis:
-    """Explain why a built model has no feasible plan: the limits in conflict (HiGHS's IIS)
-    and the smallest relaxations, of each kind alone and of all together, that allow one."""
-    conflict = conflicting_limits(model, options)
-    elastic = _elastic_copy(model)
-    solver = _Solver(options)
-    present = {LEVERS[family].group for family, *_ in elastic.rows}
+    """Explain why a built model has no feasible plan: the smallest relaxations, of each kind
+    alone and of all together, that allow one, and the limits in conflict (HiGHS's IIS)."""
+    solver = DirectHighs(options)
+    infeasible = solver.solve(model).status == "infeasible"
+    limits = _limits(model, solver.lp)
+    present = {LEVERS[limit.family].group for limit in limits}
     try:
-        smallest = _relax(elastic, set(GROUPS), solver)
+        smallest = _relax(model, solver, limits, set(GROUPS))
         alternatives = [alternative for group in GROUPS if group in present
-                        for alternative in [_relax(elastic, {group}, solver)]
+                        for alternative in [_relax(model, solver, limits, {group})]
                         if alternative is not None and alternative.relaxations]
     except _CutShort:
         explanation, alternatives, smallest = [CUT_SHORT], [], None
     else:
         if smallest is not None and not smallest.relaxations:
             smallest = None
-        explanation = _explain(elastic.model, alternatives, smallest)
+        explanation = _explain(model, alternatives, smallest)
+    conflict = _conflict(solver) if infeasible else []
     return Diagnosis(
         explanation=explanation,
         alternatives=alternatives,

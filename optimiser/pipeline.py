@@ -20,7 +20,7 @@ from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct, solve_model
+from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
 
@@ -92,7 +92,8 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     if outcome.status == "optimal":
         progress("extracting results")
         start = time.perf_counter()
-        solution.tables = extract(model, outcome.duals, outcome.values)
+        assert outcome.values is not None  # an optimal solve always gives its arrays
+        solution.tables = extract(model, outcome.values)
         solution.timings["extract"] = time.perf_counter() - start
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
@@ -116,15 +117,13 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Sol
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
-    if options.route == "direct":  # the tables' words are made while HiGHS solves
-        solver = DirectHighs(options)
-        first = outcome = solve_direct(model, options, solver,
-                                       alongside=lambda lp: prepare_tables(model, lp))
-        if needs_refining(model):  # MODEL.md 13: the tangents at the first plan's loads
-            progress("re-solving with headroom at the plan's loads")
-            outcome = refine(model, solver, first)
-    else:
-        first = outcome = solve_model(model, options)
+    # the tables' words are made while HiGHS solves
+    solver = DirectHighs(options)
+    first = outcome = solve_direct(model, options, solver,
+                                   alongside=lambda lp: prepare_tables(model, lp))
+    if needs_refining(model):  # MODEL.md 13: the tangents at the first plan's loads
+        progress("re-solving with headroom at the plan's loads")
+        outcome = refine(model, solver, first)
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": first.highs_seconds}
     if outcome is not first:

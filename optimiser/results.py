@@ -337,11 +337,10 @@ def prepare_tables(m, lp: LinearProgram) -> None:
             lp.expression_rows(getattr(m, name))
 
 
-def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:
-    """Every results table of a solved model: from the solver's arrays when given, else from
-    the values and duals loaded into the model."""
+def extract(m, values: Values) -> dict[str, pd.DataFrame]:
+    """Every results table of a solved model, from the solver's arrays."""
     with PauseGC():  # no cyclic collection walking the whole model while tables are built
-        return _tables(m, values if values is not None else Values.from_model(m, duals))
+        return _tables(m, values)
 
 
 def _tables(m, v: Values) -> dict[str, pd.DataFrame]:

@@ -2,8 +2,9 @@
 
 Options of one appraisal mostly differ in figures the model holds as mutable parameters
 (demand, prices, recruitment limits, target levels, budgets). For those the Pyomo model is
-built once: the parameters are set to the option's values and the same HiGHS object solves
-again, starting from the last optimal basis (a hot start). An option that changes anything
+built once: the parameters are set to the option's values and the same HiGHS object
+(:class:`~optimiser.solve.DirectHighs`) changes only the rows and costs that read them and
+solves again, starting from the last optimal basis (a hot start). An option that changes anything
 else (a contract design's effect on weeks, packages or independence, a pathway's suitability,
 a new row) gets a model of its own.
 
@@ -21,10 +22,10 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from optimiser.families import PARAMETERS
-from optimiser.model import build_model
+from optimiser.model import build_model, refresh_data
 from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
-from optimiser.solve import SolveOptions, make_solver, solve_model
+from optimiser.solve import DirectHighs, SolveOptions
 
 DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
 """Prepared fields the model's rows never read (names and words for the results)."""
@@ -49,7 +50,7 @@ def resolvable(built: Prepared, wanted: Prepared) -> bool:
 
 def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
-    changed. The model's data namespace is refreshed so the results read the new figures."""
+    changed. The model's data is replaced so the results read the new figures."""
     changed = 0
 
     def put(param, key, value):
@@ -62,8 +63,7 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
         component = getattr(model, parameter.name)
         for key, value in parameter.values(data).items():
             put(component, key, value)
-    vars(model.data).update(vars(data))
-    model.data.target_rows = {t.key: t for t in data.targets}
+    refresh_data(model, data)
     return changed
 
 
@@ -71,7 +71,7 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
 class _Kept:
     prepared: Prepared
     model: pyo.ConcreteModel
-    solver: object
+    solver: DirectHighs
 
 
 @dataclass
@@ -101,7 +101,7 @@ class PersistentModels:
         timings: dict[str, float] = {}
         if entry_id is None:
             model = build_model(data)
-            kept = _Kept(data, model, make_solver(self.options))
+            kept = _Kept(data, model, DirectHighs(self.options))
             entry_id, self._next = self._next, self._next + 1
             self.kept[entry_id] = kept
             while len(self.kept) > self.keep:
@@ -117,7 +117,7 @@ class PersistentModels:
             timings["set_parameters"] = time.perf_counter() - start
         solve_start = time.perf_counter()
         try:
-            outcome = solve_model(kept.model, self.options, kept.solver)
+            outcome = kept.solver.solve(kept.model)
         except Exception:
             self.kept.pop(entry_id, None)  # never re-use a model left in an unknown state
             raise
