@@ -50,15 +50,20 @@ class HeadroomRow:
 
 def with_standards(instance: Instance) -> Instance:
     """The instance with every short-term service held to at most 10% waiting. A standard
-    keeps a margin of places wherever the service is commissioned, even where today's market
-    could not start one, so the start-up allowance of short-term services is lifted, and the
-    budgets and outcome targets the extra places could put out of reach are dropped."""
-    rows = [{"service": s.name, "wait_share": STANDARD}
-            for s in instance.services if s.kind == "short_term"]
-    services = [s.model_copy(update={"startup": s.startup.model_copy(update={"value": 1e6})})
-                if s.kind == "short_term" else s for s in instance.services]
+    keeps a margin of places wherever the service is commissioned, so the limits on how
+    fast short-term services can grow and be staffed are lifted (else a locality whose market
+    or workforce cannot provide the margin has no plan), and the budgets and outcome targets
+    the extra places could put out of reach are dropped: the benchmark times the re-solve
+    and the simulation, not those limits."""
+    short = {s.name for s in instance.services if s.kind == "short_term"}
+    rows = [{"service": s, "wait_share": STANDARD} for s in sorted(short)]
+    lifted = {"startup": 1e6, "grow_max": 1e3}
+    services = [s.model_copy(update={k: getattr(s, k).model_copy(update={"value": v})
+                                     for k, v in lifted.items()}) if s.name in short else s
+                for s in instance.services]
+    staffing = [r for r in instance.staffing if r.service not in short]
     return instance.updated(short_term_variability=rows, budget=[], targets=[],
-                            services=services)
+                            services=services, staffing=staffing)
 
 
 def measure_headroom(localities: int, years: int, simulate_localities: int,

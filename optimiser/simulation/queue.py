@@ -136,7 +136,7 @@ def _arrival_rates(spec: QueueSpec, batch_mean: float) -> tuple[list[float], lis
     return rates, ends
 
 
-def simulate(spec: QueueSpec, seed: int) -> list[dict[str, float]]:
+def simulate(spec: QueueSpec, seed: int) -> list[dict[str, float | str]]:
     """One run: per planning year, the occupancy, waits and delays of the people who arrived
     in it (each followed until they have a place, however long after the year)."""
     ciw.seed(seed)
@@ -166,12 +166,12 @@ def _drain_days(spec: QueueSpec) -> float:
     return 2 * DAYS + 20 * max(y.mean_stay_days for y in spec.years)
 
 
-def _per_year(spec: QueueSpec, records) -> list[dict[str, float]]:
+def _per_year(spec: QueueSpec, records) -> list[dict[str, float | str]]:
     arrival = np.fromiter((r.arrival_date for r in records), dtype=float, count=len(records))
     wait = np.fromiter((r.waiting_time for r in records), dtype=float, count=len(records))
     start = arrival + wait
     end = np.fromiter((r.service_end_date for r in records), dtype=float, count=len(records))
-    results = []
+    results: list[dict[str, float | str]] = []
     for i, year in enumerate(spec.years):
         low = spec.warm_up + i * DAYS
         mine = (arrival >= low) & (arrival < low + DAYS)

@@ -57,15 +57,16 @@ def read_specs(plan_dir: Path) -> list[QueueSpec]:
     table = pd.read_csv(path, keep_default_na=False)
     specs = []
     for (loc, service), rows in table.groupby(["locality", "service"], sort=False):
-        first = rows.iloc[0]
+        records = rows.to_dict("records")
+        first = records[0]
         specs.append(QueueSpec(
             locality=str(loc), service=str(service),
-            years=tuple(Year(str(r.year), float(r.arrivals), float(r.mean_stay_days),
-                             float(r.places)) for r in rows.itertuples()),
-            dispersion=float(first.arrival_dispersion), stay_cv=float(first.stay_cv),
-            stay_shape=str(first.stay_shape),
-            months=tuple(float(f) for f in str(first.monthly_arrivals).split(";")),
-            delay_price=float(first.delay_price),
+            years=tuple(Year(str(r["year"]), float(r["arrivals"]), float(r["mean_stay_days"]),
+                             float(r["places"])) for r in records),
+            dispersion=float(first["arrival_dispersion"]), stay_cv=float(first["stay_cv"]),
+            stay_shape=str(first["stay_shape"]),
+            months=tuple(float(f) for f in str(first["monthly_arrivals"]).split(";")),
+            delay_price=float(first["delay_price"]),
         ))
     return specs
 
