@@ -3,9 +3,12 @@ re-solve at the first plan's loads, and the tables that report headroom and feed
 simulation (MODEL.md sections 13 and 14).
 
 The rows themselves are in :mod:`optimiser.constraints.headroom`; this module sets their
-mutable parameters. A first solve takes each tangent at an estimate of the load (every
-person for whom a pathway through the service is suitable routed along it); the re-solve
-takes it at the first plan's own load, from the last basis of the same HiGHS model."""
+mutable parameters. The first solve sizes services held to a standard to their peak month's
+average load (a tangent taken at a guessed load far from the plan's would ask for needless
+places, and where a market or workforce limit binds could leave no plan at all), and takes
+priced delays' tangents at an estimate of the load (every person for whom a pathway through
+the service is suitable routed along it). The re-solve takes every tangent at the first
+plan's own load, from the last basis of the same HiGHS model."""
 
 from __future__ import annotations
 
@@ -90,8 +93,15 @@ def delay_scale(queue: Queue, load: Load, season: int) -> float:
 
 
 def initial_parameters(d: Prepared) -> dict[str, dict]:
-    """The mutable parameters' values for the first solve."""
-    return parameters(d, estimated_loads(d))
+    """The mutable parameters' values for the first solve: services held to a standard are
+    sized to their peak month's average load (no margin yet), so the first plan's loads are
+    what a plan without headroom would route; priced delays take their tangents at the
+    estimated loads."""
+    first = parameters(d, estimated_loads(d))
+    for key in first["headroom_coefficient"]:
+        first["headroom_coefficient"][key] = d.variability.queue(*key[:2]).peak
+        first["headroom_margin"][key] = 0.0
+    return first
 
 
 def parameters(d: Prepared, loads: dict[Key, Load]) -> dict[str, dict]:

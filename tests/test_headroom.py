@@ -215,3 +215,31 @@ def test_a_profile_missing_months_and_a_long_term_service_are_named(tmp_path):
     text = "\n".join(str(p) for p in problems(write_data(tmp_path, data)))
     assert "February, March" in text and "a row for every month of 'd2a_bed'" in text
     assert "'nowhere'" in text and "short-term services" in text
+
+
+def test_the_re_solve_patches_the_same_highs_model_from_its_last_basis():
+    """The default instance with its short-term services held to a 10% standard (and its
+    market limits on them lifted, as in the benchmark): the first solve sizes them to the
+    average, the re-solve takes the tangents at that plan's loads. They move by changing
+    mutable parameters: the second solve re-uses the compiled arrays and the HiGHS object
+    (no rebuild) and changes only headroom rows."""
+    from optimiser.headroom import refine
+    from optimiser.model import build_model
+    from optimiser.prepare import prepare
+    from optimiser.solve import DirectHighs
+
+    from optimiser.simulation.bench import with_standards
+
+    instance = with_standards(load_instance(INSTANCES / "default" / "instance.yaml"))
+    model = build_model(prepare(instance))
+    solver = DirectHighs()
+    first = solver.solve(model)
+    lp, highs = solver.lp, solver.highs
+    before = lp.rows.upper.copy(), lp.rows.lower.copy()
+    second = refine(model, solver, first)
+    assert second.status == "optimal" and solver.solves == 2
+    assert solver.lp is lp and solver.highs is highs
+    changed = {lp.constraints[r].parent_component().local_name
+               for r in range(lp.rows.count)
+               if lp.rows.upper[r] != before[0][r] or lp.rows.lower[r] != before[1][r]}
+    assert changed <= {"short_term_headroom", "delay_wait_days"} and changed
