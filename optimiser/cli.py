@@ -247,7 +247,8 @@ def evidence(
     kinds = evidence_table(data)["source"].map(source_kind).value_counts()
     out.print(f"Evidence for {data.name}: {int(kinds.sum())} figures, "
               f"{kinds.get('document', 0)} from a document line, {kinds.get('derived', 0)} "
-              f"derived, {kinds.get('assumption', 0)} assumptions. Wrote {csv_path} and "
+              f"derived, {kinds.get('publication', 0)} from a named publication, "
+              f"{kinds.get('assumption', 0)} assumptions. Wrote {csv_path} and "
               f"{md_path}.")
 
 
