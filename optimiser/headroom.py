@@ -153,10 +153,14 @@ def refine(m: pyo.ConcreteModel, solver: DirectHighs, outcome: SolveOutcome) -> 
 
 def _standard_words(queue: Queue) -> str:
     if queue.standard == "wait_share":
-        return f"at most {queue.level:.0%} wait"
-    if queue.standard == "mean_wait_days":
-        return f"mean wait at most {queue.level:g} days"
-    return "none"
+        words = f"at most {queue.level:.0%} wait"
+    elif queue.standard == "mean_wait_days":
+        words = f"mean wait at most {queue.level:g} days"
+    else:
+        words = "none"
+    if queue.delay_price:
+        words += f"; delays priced at £{queue.delay_price:,.2f} a day"
+    return words
 
 
 def _estimates(queue: Queue, load: Load, places: float) -> dict[str, float]:
@@ -228,3 +232,29 @@ SHORT_TERM_COLUMNS = [
     "arrival_dispersion", "stay_cv", "stay_shape", "standard", "level", "delay_price",
     "monthly_arrivals",
 ]
+
+
+def summary_lines(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[str]:
+    """The summary's section on short-term services: the average load, the places planned,
+    the headroom and the estimated waits, by service and year over the localities."""
+    table = tables.get("headroom")
+    if table is None or table.empty:
+        return []
+    grouped = table.assign(
+        waiting=table["estimated_share_waiting"] * table["average_load"]).groupby(
+        ["service", "year", "standard"], as_index=False, sort=False).agg(
+        average_load=("average_load", "sum"), places=("places", "sum"),
+        headroom=("headroom", "sum"), waiting=("waiting", "sum"),
+        wait_days=("estimated_wait_days", "sum"), delay_cost=("estimated_delay_cost", "sum"))
+    grouped["estimated share waiting"] = (grouped["waiting"] / grouped["average_load"]
+                                          ).map("{:.0%}".format)
+    grouped["service"] = grouped["service"].map(labels)
+    shown = grouped.rename(columns={
+        "average_load": "people on it on average", "places": "places planned",
+        "wait_days": "estimated days waited", "delay_cost": "estimated delay cost £"})
+    return [
+        "## Short-term services: headroom and waits", "",
+        "Places in people (all localities): the average load, the places the plan keeps, and "
+        "the waits the queueing approximation expects (docs/variability.md). "
+        "`optimiser simulate` on this folder checks them.", "",
+        shown.drop(columns=["waiting"]).to_markdown(index=False, floatfmt=",.1f"), ""]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimiser.headroom import summary_lines
 from optimiser.io.atomic import atomic_path
 from optimiser.pipeline import Solution
 
@@ -116,6 +117,7 @@ def markdown_summary(solution: Solution) -> str:
         "## Outcome targets", "", _table(_targets(solution)), "",
         "## Workforce", "", _table(_workforce(solution)), "",
         "## Unmet need, where and why", "", _table(_unmet(solution)), "",
+        *summary_lines(solution.tables, solution.model.data.labels if solution.model else {}),
         "## What limits the plan most",
         "",
         "The binding limits with the largest shadow prices: what one more unit of each would "

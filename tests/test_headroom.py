@@ -226,9 +226,8 @@ def test_the_re_solve_patches_the_same_highs_model_from_its_last_basis():
     from optimiser.headroom import refine
     from optimiser.model import build_model
     from optimiser.prepare import prepare
-    from optimiser.solve import DirectHighs
-
     from optimiser.simulation.bench import with_standards
+    from optimiser.solve import DirectHighs
 
     instance = with_standards(load_instance(INSTANCES / "default" / "instance.yaml"))
     model = build_model(prepare(instance))

@@ -96,6 +96,9 @@ def test_simulate_command_writes_the_results_into_the_plan_folder(tmp_path):
     summary = pd.read_csv(out / "simulation.csv")
     assert list(summary[["locality", "service"]].iloc[0]) == ["Example", "d2a_bed"]
     assert {"share_waited_low", "p95_wait_days", "delay_cost_high"} <= set(summary.columns)
+    again = CliRunner().invoke(app, ["solve", str(instance), "--out", str(out), "--force"])
+    assert again.exit_code == 0, again.output  # the simulation's files are the tool's own
+    assert not (out / "simulation.csv").exists()
 
 
 def test_simulate_says_what_is_missing_from_a_folder_that_is_not_a_plan(tmp_path):

@@ -125,14 +125,17 @@ def summarise(per_run: pd.DataFrame) -> pd.DataFrame:
 
 def write_results(plan_dir: Path, per_run: pd.DataFrame, summary: pd.DataFrame) -> list[Path]:
     """``simulation.csv`` (the summary) and ``simulation_runs.csv`` (every run), each
-    written aside and swapped in whole."""
+    written aside and swapped in whole, and listed in the plan folder's manifest of the
+    tool's own files."""
     from optimiser.io.atomic import atomic_path
+    from optimiser.io.outdir import record_written
 
     written = []
     for name, frame in ((RESULTS_FILE, summary), (RUNS_FILE, per_run)):
         with atomic_path(plan_dir / name) as tmp:
             frame.to_csv(tmp, index=False, float_format="%.6g")
         written.append(plan_dir / name)
+    record_written(plan_dir, [RESULTS_FILE, RUNS_FILE])
     return written
 
 
