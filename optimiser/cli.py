@@ -321,9 +321,10 @@ def export(
 ) -> None:
     """Write the instance's linear programme for HiGHS (or any LP solver) to solve directly,
     with the model's own row and column names: `highs FILE` gives the same optimum."""
+    from optimiser.headroom import needs_refining, refine
     from optimiser.io.atomic import atomic_path
     from optimiser.pipeline import build
-    from optimiser.solve import write_model
+    from optimiser.solve import DirectHighs, write_model
 
     wanted = [(path, suffix) for path, suffix in ((mps, ".mps"), (lp, ".lp")) if path]
     if not wanted:
@@ -333,6 +334,9 @@ def export(
         output_file(path, force, suffix, f"--{suffix[1:]}")
     data = read_instance(instance)
     model, _ = build(data)
+    if needs_refining(model):  # headroom rows: the tangents at the plan's loads, as solve has
+        solver = DirectHighs()
+        refine(model, solver, solver.solve(model))
     for path, _ in wanted:
         try:
             with atomic_path(path) as temporary:

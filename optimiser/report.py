@@ -38,7 +38,7 @@ def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
 
 def _cost_by_year(solution: Solution) -> pd.DataFrame:
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(["penalty", "delay"])]
     table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
                               fill_value=0.0)
     table["total spend"] = table.sum(axis=1)
@@ -105,15 +105,17 @@ def markdown_summary(solution: Solution) -> str:
     assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
     penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    delays = solution.tables["costs"].query("payment == 'delay'")["discounted_cost"].sum()
     if solution.maximised:
         headline = (f"An optimal plan was found. People achieving {solution.maximised} over the "
                     f"planning years: **{solution.objective:,.0f}**, spending "
                     f"**{_money(solution.spend or 0.0)}** (discounted).")
     else:
         headline = (f"An optimal plan was found. Total discounted cost over the planning years: "
-                    f"**{_money(solution.objective - penalty)}**"
-                    + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0
-                       else "."))
+                    f"**{_money(solution.objective - penalty - delays)}**"
+                    + (f", plus {_money(penalty)} charged for unmet need" if penalty > 0 else "")
+                    + (f", plus {_money(delays)} for the days people wait for a short-term "
+                       "place" if delays > 0 else "") + ".")
     lines += [
         headline, *(f"Note: {note}" for note in solution.notes),
         f"People whose new need is not met: **{unmet:,.0f}**.",

@@ -222,6 +222,9 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
          v.expression(m.outcome_payment)])
     add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
+    if len(m.DELAY):  # the priced days people wait for a short-term place (MODEL.md 13)
+        add([(loc, s, t) for loc, s, t, _ in m.delay_cost.keys()], None, ["delay"],
+            [v.expression(m.delay_cost)])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {name: pd.Series(dtype=object if name != "cost" else float) for name in columns})
     frame["discounted_cost"] = frame["cost"] * frame["year"].map(d.discount).astype(float)
