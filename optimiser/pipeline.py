@@ -162,12 +162,11 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
     solution = finish(instance.name, model, outcome, timings, progress, options)
-    lp = solver.lp
-    wanted = ranging if ranging is not None else lp is not None and lp.rows.count <= RANGING_ROWS
-    if solution.optimal and wanted and solver.highs is not None and lp is not None:
+    wanted = ranging if ranging is not None else solver.lp.rows.count <= RANGING_ROWS
+    if solution.optimal and wanted:
         progress("ranging prices and limits")
         start = time.perf_counter()
-        solution.tables["ranging"] = ranging_table(solver.highs, lp, model,
+        solution.tables["ranging"] = ranging_table(solver.highs, solver.lp, model,
                                                    solution.tables["shadow_prices"])
         solution.timings["ranging"] = time.perf_counter() - start
     return solution
