@@ -30,6 +30,7 @@ properties: $(STAMP)
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
+	$(BIN)/python -m optimiser.bench --mode headroom --out output/bench/headroom
 
 # Mutation testing (an hour or more on 2 cores): mutmut makes small deliberate errors in the
 # rules, the objective, prepare.py and results.py ([tool.mutmut] in pyproject.toml) and runs

@@ -15,18 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from models.names import SafeText
 from models.references import check_references
+from models.row import Row
 from models.sourced import Amount, Factor, Growth, Share, Weeks
+from models.variability import VARIABILITY_TABLES, ArrivalMonth, ShortTermVariability
 
 Name = SafeText
 """A name: safe in every output (:mod:`models.names`)."""
 _ONS_CODE = re.compile(r"[EWSNK]\d{8}")
-
-
-class Row(BaseModel):
-    """A row of an instance table: strict, immutable. Field docstrings become descriptions,
-    so a workbook's README sheet can explain each column."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Named(Protocol):
@@ -53,6 +48,9 @@ class Settings(Row):
     """With ``max_outcome``: the indicator whose achieved count is maximised."""
     designs: list[Name] = []
     """Contract designs in force (at most one per service)."""
+    headroom: bool = True
+    """Keep headroom above the average load of short-term services to meet their waiting
+    standards and delay prices (MODEL.md 13); false plans them on the average, to compare."""
     meet_eligible_need: list[Name] = []
     """Cohorts whose eligible new need must be met in full every year (the Care Act duty):
     their unmet need is held at 0 rather than charged a penalty, so a plan that cannot meet
@@ -379,7 +377,7 @@ TABLES: tuple[str, ...] = (
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
     "bands", "band_suitability", "deterioration", "hire_limits",
-)
+) + VARIABILITY_TABLES
 """The instance's tables, in the order they are read, written and checked."""
 
 
@@ -413,6 +411,8 @@ class Instance(BaseModel):
     targets: list[Target] = []
     budget: list[Budget] = []
     contract_designs: list[ContractDesign] = []
+    short_term_variability: list[ShortTermVariability] = []
+    arrival_profile: list[ArrivalMonth] = []
     bands: list[Band] = []
     band_suitability: list[BandSuitability] = []
     deterioration: list[Deterioration] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from models.second_wave import check_second_wave
+from models.variability import check_variability
 
 if TYPE_CHECKING:
     from models.instance import Instance
@@ -172,6 +173,7 @@ def check_references(instance: Instance) -> None:
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    check_variability(c, instance)
     check_second_wave(c)
     from models.citations import uncited  # these use Problem, defined here
     from models.ranges import out_of_range

@@ -1,6 +1,6 @@
 """Benchmarks at national scale, measured against HiGHS itself (``make bench``).
 
-Four modes:
+Five modes (``make bench`` runs ``all``, then ``headroom``):
 
 * **scales**: synthetic instances (:mod:`optimiser.synthetic`) from 10 to 1,000 localities
   and 1 to 10 years, each solved once by ``optimiser solve``'s pipeline in a process of its
@@ -12,16 +12,17 @@ Four modes:
   levels changed at random, seeded). Each is solved by rebuilding the model, and again by
   setting the mutable parameters of one kept model and re-solving the same HiGHS object from
   its last basis. Both strategies produce the full result tables.
-
 * **solve**: what the user waits for, from outside (:mod:`optimiser.bench_process`): the
   whole ``optimiser solve`` process from instance file to output files, beside a fresh
   process in which HiGHS alone reads the exported MPS file and solves it.
 * **appraise**: ``optimiser appraise`` of 1,000 options of a 30 × 10 synthetic base through
   the command line, comparison table and report included.
+* **headroom**: the headroom re-solve against the first solve's HiGHS time, and ``optimiser
+  simulate`` of a 300-locality plan (:mod:`optimiser.simulation.bench`). Not part of ``all``.
 
 Results go to CSV files and a table on the terminal, with the targets checked.
 
-    python -m optimiser.bench                      # both modes, default scales
+    python -m optimiser.bench                      # scales, options, solve, appraise
     python -m optimiser.bench --mode scales --scales 10x1,100x10,300x10
 """
 
@@ -458,11 +459,35 @@ def _scale(text: str) -> tuple[int, int]:
     return int(localities), int(years)
 
 
+def _headroom(args) -> list[tuple[str, bool | None, str]]:
+    """Mode headroom (optimiser/simulation/bench.py): the re-solve and the simulation."""
+    from optimiser.appraisal.runner import open_executor
+    from optimiser.simulation.bench import headroom_checks, measure_headroom, simulation_line
+
+    print(f"headroom re-solve at {args.headroom_scale}, simulating {args.simulate_scale} x "
+          f"{args.runs} runs ...", file=sys.stderr, flush=True)
+    with open_executor() as executor:
+        row = measure_headroom(*_scale(args.headroom_scale), *_scale(args.simulate_scale),
+                               args.runs, executor, args.seed)
+    _write_csv(args.out / "headroom.csv", [row], {
+        "resolve_ratio": lambda r: round(r.resolve_ratio, 3),
+        "seconds_per_run": lambda r: round(r.seconds_per_run, 3),
+        "microseconds_per_person": lambda r: round(r.microseconds_per_person, 2)})
+    print(simulation_line(row))
+    return headroom_checks(row)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m optimiser.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=["all", "scales", "options", "solve", "appraise"],
+    parser.add_argument("--mode", choices=["all", "scales", "options", "solve", "appraise",
+                                           "headroom"],
                         default="all")
+    parser.add_argument("--headroom-scale", default="300x10",
+                        help="LOCALITIESxYEARS of the headroom re-solve (mode headroom)")
+    parser.add_argument("--simulate-scale", default="300x1",
+                        help="LOCALITIESxYEARS of the simulated plan (mode headroom)")
+    parser.add_argument("--runs", type=int, default=20, help="simulation runs (mode headroom)")
     parser.add_argument("--scales", default=",".join(f"{a}x{b}" for a, b in SCALES),
                         help="comma-separated LOCALITIESxYEARS (default: %(default)s)")
     parser.add_argument("--options", type=int, default=OPTIONS, help="options to time")
@@ -529,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
                                      args.out / "files", args.seed)
         _write_csv(args.out / "appraise.csv", [appraised])
         checks += appraise_checks(appraised)
+    if args.mode == "headroom":  # the short-term headroom and simulation: not part of ``all``
+        checks += _headroom(args)
     print_report(scales, checks, options, solves)
     (args.out / "machine.txt").write_text(machine() + "\n")
     print(f"Wrote {args.out}/", file=sys.stderr)

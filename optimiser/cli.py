@@ -184,6 +184,15 @@ def solve(
         "once for all of them, or once for each --set in order. Default: 'assumption: "
         "command-line override'.")] = None,
     allow_outside: AllowOutside = False,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Then simulate the plan's short-term services (optimiser simulate).",
+    )] = False,
+    runs: Annotated[int, typer.Option(help="Runs of each service with --simulate.")] = 20,
+    workers: Annotated[int | None, typer.Option(
+        help="Local worker processes for --simulate.")] = None,
+    average: Annotated[bool, typer.Option(
+        "--average", help="Plan short-term services on their average load, without the "
+        "headroom their waiting standards and delay prices call for (to compare).")] = False,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
@@ -198,6 +207,8 @@ def solve(
         except ValidationError as problem:
             raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
+    if average:
+        data = data.updated(settings=data.settings.model_copy(update={"headroom": False}))
     if method not in ("choose", "ipm", "simplex"):
         raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
     output_folder(out_dir, force, [instance])
@@ -227,6 +238,10 @@ def solve(
     for note in solution.notes:
         out.print(f"Note: {escape(note)}")
     out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
+    if simulate:
+        from optimiser.simulation.command import run_simulation
+
+        run_simulation(out_dir, runs, workers=workers)
 
 
 @app.command()
@@ -300,7 +315,8 @@ def evidence(
     kinds = evidence_table(data)["source"].map(source_kind).value_counts()
     out.print(f"Evidence for {data.name}: {int(kinds.sum())} figures, "
               f"{kinds.get('document', 0)} from a document line, {kinds.get('derived', 0)} "
-              f"derived, {kinds.get('assumption', 0)} assumptions. Wrote {csv_path} and "
+              f"derived, {kinds.get('publication', 0)} from a named publication, "
+              f"{kinds.get('assumption', 0)} assumptions. Wrote {csv_path} and "
               f"{md_path}.")
 
 
@@ -314,9 +330,10 @@ def export(
 ) -> None:
     """Write the instance's linear programme for HiGHS (or any LP solver) to solve directly,
     with the model's own row and column names: `highs FILE` gives the same optimum."""
+    from optimiser.headroom import needs_refining, refine
     from optimiser.io.atomic import atomic_path
     from optimiser.pipeline import build
-    from optimiser.solve import write_model
+    from optimiser.solve import DirectHighs, write_model
 
     wanted = [(path, suffix) for path, suffix in ((mps, ".mps"), (lp, ".lp")) if path]
     if not wanted:
@@ -326,6 +343,9 @@ def export(
         output_file(path, force, suffix, f"--{suffix[1:]}")
     data = read_instance(instance, allow_outside)
     model, _ = build(data)
+    if needs_refining(model):  # headroom rows: the tangents at the plan's loads, as solve has
+        solver = DirectHighs()
+        refine(model, solver, solver.solve(model))
     for path, _ in wanted:
         try:
             with atomic_path(path) as temporary:
@@ -342,6 +362,11 @@ from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
 
 app.command()(appraise)
 app.command()(frontier)
+
+# Every plan checked by simulation lives in optimiser.simulation.
+from optimiser.simulation.command import simulate as simulate_command  # noqa: E402
+
+app.command(name="simulate")(simulate_command)
 
 
 if __name__ == "__main__":

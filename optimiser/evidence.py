@@ -23,7 +23,7 @@ from models.sourced import documents_folder
 COLUMNS = ["parameter", "value", "unit", "source"]
 
 _KEYS = ("locality", "cohort", "band", "pathway", "service", "role", "indicator", "design",
-         "from_service", "to_service", "year")
+         "from_service", "to_service", "year", "month")
 """Fields that identify a row, in the order they are shown in a parameter path."""
 
 _UNITS: dict[tuple[str, str], str] = {
@@ -67,6 +67,13 @@ _UNITS: dict[tuple[str, str], str] = {
     ("contract_designs", "package_factor"): "multiplier on packages",
     ("contract_designs", "independence_factor"): "multiplier on the share independent",
     ("contract_designs", "suitable_factor"): "multiplier on suitability",
+    ("short_term_variability", "arrival_dispersion"): "variance of arrivals over their mean",
+    ("short_term_variability", "stay_cv"): "coefficient of variation of the stay",
+    ("short_term_variability", "wait_share"): "largest share of people who wait",
+    ("short_term_variability", "mean_wait_days"): "days, mean wait",
+    ("short_term_variability", "delay_price"): "£ a day waited",
+    ("short_term_variability", "units_per_person"): "{unit} per person",
+    ("arrival_profile", "factor"): "arrivals relative to a flat month",
     ("settings", "price_inflation"): "share a year",
     ("cohorts", "unmet_penalty"): "£ per person whose need is unmet",
     ("bands", "share"): "share of the cohort's people",
@@ -132,9 +139,11 @@ def evidence_table(instance: Instance) -> pd.DataFrame:
 
 
 def source_kind(source: str) -> str:
-    """'document', 'derived' or 'assumption'."""
+    """'document', 'derived', 'publication' or 'assumption'."""
     if source.startswith("derived:"):
         return "derived"
+    if source.startswith("ref:"):
+        return "publication"
     if source.startswith("assumption:"):
         return "assumption"
     return "document"

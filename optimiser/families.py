@@ -39,6 +39,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from optimiser.headroom import initial_parameters
 from optimiser.prepare import Prepared, TargetRow
 from optimiser.words import and_, label, level, money, number, people, plural
 
@@ -419,6 +420,30 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
     ),
     Family(
+        "short_term_headroom", "13",
+        "Enough short-term places are kept above the average that a person ready to leave "
+        "hospital waits for one no more often, or no longer, than the council's standard "
+        "allows, even in the busiest month.",
+        limit=lambda d, loc, s, t:
+            f"the headroom of {label(d, s)} in {loc}, {t} for the waiting standard",
+        tested_by="tests/test_headroom.py::test_headroom_is_within_one_place_of_erlang_c",
+        dual_unit="£ per unit",
+        shadow_price=lambda d, loc, s, t:
+            f"cost of the waiting standard per {d.units[s]} of {d.labels[s]} it needs in "
+            f"{d.labels[loc]}, {t}",
+    ),
+    Family(
+        "delay_wait_days", "13",
+        "The days people wait for a short-term place, in a hospital bed they no longer need "
+        "or at home without support, are counted as the queue would have them, and priced.",
+        limit=lambda d, loc, s, t, season, piece:
+            f"the days waited for {label(d, s)} in {loc}, {t} (season {season + 1}, "
+            f"tangent {piece + 1})",
+        tested_by="tests/test_headroom.py::"
+                  "test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays"
+                  "_it_saves",
+    ),
+    Family(
         "eligible_need_met", "11",
         "Under the Care Act duty everyone eligible gets care: the plan may not leave anyone "
         "of this cohort without it, whatever it costs.",
@@ -474,6 +499,11 @@ class Parameter:
     default the keys): called with the field's value."""
 
 
+def _same(value: object) -> object:
+    """The whole field: any change to it changes the rows, so the model is built again."""
+    return value
+
+
 def _without_levels(targets: list[TargetRow]) -> object:
     return [(t.key, t.indicator, t.sense, t.localities, t.cohorts, t.basis, t.population)
             for t in targets]
@@ -493,5 +523,16 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               lambda d: {t.key: t.level for t in d.targets}, shape=_without_levels),
     Parameter("budget", "budget", "the year's budget, £",
               lambda d: d.budget),
+    Parameter("headroom_coefficient", "variability",
+              "short-term places needed per place of average load, with the square root's "
+              "tangent at the reference load (MODEL.md 13)",
+              lambda d: initial_parameters(d)["headroom_coefficient"], shape=_same),
+    Parameter("headroom_margin", "variability",
+              "short-term capacity units kept free on top, at the reference load (MODEL.md 13)",
+              lambda d: initial_parameters(d)["headroom_margin"], shape=_same),
+    Parameter("delay_scale", "variability",
+              "the spread of a priced short-term service's load in a season, people "
+              "(MODEL.md 13)",
+              lambda d: initial_parameters(d)["delay_scale"], shape=_same),
 )}
 """Every mutable parameter, by its Pyomo name."""

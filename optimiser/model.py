@@ -11,7 +11,8 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser import objective
-from optimiser.constraints import budget, capacity, demand, duty, outcomes, workforce
+from optimiser.constraints import budget, capacity, demand, duty, headroom, outcomes, workforce
+from optimiser.headroom import headroom_rows, initial_parameters, piece_rows, season_rows
 from optimiser.horizon import Worsening
 from optimiser.prepare import MoveArc, Prepared, TargetRow
 
@@ -184,6 +185,20 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.hiring_limit = pyo.Constraint(m.STAFF, rule=workforce.hiring_limit)
     # 6. Outcomes.
     m.outcome_target = pyo.Constraint(m.TARGET, rule=outcomes.outcome_target)
+    # 13. Headroom for short-term services, or the price of the days people wait.
+    m.HEADROOM = pyo.Set(initialize=headroom_rows(data), dimen=3)
+    m.DELAY = pyo.Set(initialize=season_rows(data), dimen=4)
+    m.DELAY_PIECE = pyo.Set(initialize=piece_rows(data), dimen=5)
+    tangents = initial_parameters(data)
+    m.headroom_coefficient = pyo.Param(m.HEADROOM, initialize=tangents["headroom_coefficient"],
+                                       mutable=True)
+    m.headroom_margin = pyo.Param(m.HEADROOM, initialize=tangents["headroom_margin"],
+                                  mutable=True)
+    m.delay_scale = pyo.Param(m.DELAY, initialize=tangents["delay_scale"], mutable=True)
+    m.wait_days = pyo.Var(m.DELAY, within=nonneg, doc="person-days waited for a place")
+    m.short_term_headroom = pyo.Constraint(m.HEADROOM, rule=headroom.short_term_headroom)
+    m.delay_wait_days = pyo.Constraint(m.DELAY_PIECE, rule=headroom.delay_wait_days)
+    m.delay_cost = pyo.Expression(m.DELAY, rule=headroom.delay_cost)
 
     # Costs, then 7. Budget and the objective.
     m.capacity_payment = pyo.Expression(m.CAP, rule=objective.capacity_payment)

@@ -80,13 +80,14 @@ def end_of_horizon(m: Model, locality: str, setting: str) -> Expr:
 
 def total_cost(m: Model) -> Expr:
     """Discounted spend plus the penalty on unmet need over the planning years, plus the
-    cost after the last year where the end-of-horizon tail is on."""
+    cost after the last year where the end-of-horizon tail is on, plus the price of the days
+    people wait for a short-term place."""
     d = m.data
     tail = d.discount[d.years[-1]] * sum(m.end_of_horizon[key] for key in m.TAIL)
     return tail + sum(
         d.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in d.needs_in[t]))
         for t in m.T
-    )
+    ) + sum(m.data.discount[key[2]] * m.delay_cost[key] for key in m.DELAY)
 
 
 def outcome_achieved(m: Model) -> Expr:

@@ -17,6 +17,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
 from optimiser.diagnose import Diagnosis, diagnose
+from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.ranging import RANGING_ROWS, ranging_table
@@ -153,10 +154,15 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
     start = time.perf_counter()
     solver = DirectHighs(options)  # kept for the ranging, which reads its basis
     # the tables' words are made while HiGHS solves
-    outcome = solve_direct(model, options, solver,
-                           alongside=lambda lp: prepare_tables(model, lp))
+    first = outcome = solve_direct(model, options, solver,
+                                   alongside=lambda lp: prepare_tables(model, lp))
+    if needs_refining(model):  # MODEL.md 13: the tangents at the first plan's loads
+        progress("re-solving with headroom at the plan's loads")
+        outcome = refine(model, solver, first)
     wall = time.perf_counter() - start
-    timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
+    timings = {"build": build_seconds, "solve_wall": wall, "highs": first.highs_seconds}
+    if outcome is not first:
+        timings["highs_headroom"] = outcome.highs_seconds
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
     solution = finish(instance.name, model, outcome, timings, progress, options)

@@ -25,6 +25,7 @@ from optimiser.bands import (
     need_groups,
 )
 from optimiser.horizon import Worsening, tail_weights
+from optimiser.variability import Variability, prepare_variability
 
 WEEKS_PER_YEAR = 52.0
 
@@ -118,6 +119,7 @@ class Prepared:
     objective: str
     objective_indicator: str | None
     designs: list[str] = field(default_factory=list)
+    variability: Variability = field(default_factory=Variability)
 
     # Second wave (MODEL.md 8-11 and the price base).
     cohort_of: dict[str, str] = field(default_factory=dict)
@@ -268,6 +270,7 @@ def prepare(instance: Instance) -> Prepared:
         objective=instance.settings.objective,
         objective_indicator=instance.settings.objective_indicator,
         designs=list(instance.settings.designs),
+        variability=prepare_variability(instance),
         cohort_of={g.name: g.cohort for g in groups},
         band_of={g.name: g.band for g in groups},
         pathway_of={r.name: r.pathway for r in routes},

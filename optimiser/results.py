@@ -17,6 +17,7 @@ from pyomo.core.base.component_namer import name_repr
 
 from models.second_wave import start_of
 from optimiser.families import FAMILIES
+from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
 from optimiser.prepare import Prepared
 
@@ -203,7 +204,7 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
 TAIL = "end of horizon"
 """The payment type of the cost after the last year (MODEL.md 10): counted in the objective
 where ``settings.end_of_horizon`` is on, never money spent in the plan's years."""
-NOT_SPEND = ("penalty", TAIL)
+NOT_SPEND = ("penalty", TAIL, "delay")
 """Payment types in the cost breakdown that are not money the council pays in the plan."""
 
 
@@ -253,6 +254,9 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
          v.expression(m.outcome_payment)])
     add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
+    if len(m.DELAY):  # the priced days people wait for a short-term place (MODEL.md 13)
+        add([(loc, s, t) for loc, s, t, _ in m.delay_cost.keys()], None, ["delay"],
+            [v.expression(m.delay_cost)])
     add([(loc, s, d.years[-1]) for loc, s in m.end_of_horizon.keys()], None, [TAIL],
         [v.expression(m.end_of_horizon)])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
@@ -388,4 +392,5 @@ def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
         "outcomes": outcome_report(m, v),
         "costs": cost_breakdown(m, v),
         "shadow_prices": prices,
+        **short_term_tables(m, v),
     }

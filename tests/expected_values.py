@@ -58,6 +58,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/examples/worked-example/instance.yaml': Expected(
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+    'instances/ipacs-discharge/instance.yaml': Expected(
+        'optimal', 16616742.751034463, 1179, 162, 3375,
+        '2026-12-01: ipacs-discharge added (issue 11: short-term headroom)'),
     'instances/lancashire-reablement/instance.yaml': Expected(
         'optimal', 606055807.0785955, 80, 55, 172,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from models import Amount, Budget, ContractDesign, Factor, Instance, OutcomePrice, Target
+from models import Amount, Budget, ContractDesign, Factor, Instance, OutcomePrice, Share, Target
+from models.variability import MONTHS, ArrivalMonth, ShortTermVariability
 from optimiser.io import InputError, InputProblem, load_instance
 
 WORKED_EXAMPLE = Path(__file__).parents[1] / "instances/examples/worked-example/instance.yaml"
@@ -43,6 +44,19 @@ def rich_instance() -> Instance:
                         level=Amount(value=0.4, source=ASSUMED), cohorts=[cohort],
                         localities=[locality], scope="each_locality", years=[year])],
         budget=[Budget(year=year, amount=Amount(value=1.5e6, source=ASSUMED))],
+        short_term_variability=[
+            ShortTermVariability(service="reablement", wait_share=Share(value=0.1,
+                                 source=ASSUMED)),
+            ShortTermVariability(service="reablement", locality=locality,
+                                 arrival_dispersion=Factor(value=1.5, source=ASSUMED),
+                                 stay_cv=Amount(value=0.7, source=ASSUMED),
+                                 stay_shape="lognormal",
+                                 delay_price=Amount(value=2000 / 7, source=ASSUMED)),
+        ],
+        arrival_profile=[ArrivalMonth(service="reablement", month=month,
+                                      factor=Factor(value=1.2 if month == "January" else 1.0,
+                                                    source=ASSUMED))
+                         for month in MONTHS],
     )
 
 

@@ -151,7 +151,7 @@ def test_missing_settings(tmp_path):
 
     assert str(only_problem(path)) == (
         f"{path}, field settings: found nothing; expected the fields discount_rate, "
-        "unmet_penalty, objective, objective_indicator, designs, meet_eligible_need, "
+        "unmet_penalty, objective, objective_indicator, designs, headroom, meet_eligible_need, "
         "end_of_horizon, price_year, price_inflation")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pyomo.environ as pyo
 
 from optimiser.families import PARAMETERS
+from optimiser.headroom import refine
 from optimiser.model import build_model, refresh_data
 from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
@@ -117,7 +118,7 @@ class PersistentModels:
             timings["set_parameters"] = time.perf_counter() - start
         solve_start = time.perf_counter()
         try:
-            outcome = kept.solver.solve(kept.model)
+            outcome = refine(kept.model, kept.solver, kept.solver.solve(kept.model))
         except Exception:
             self.kept.pop(entry_id, None)  # never re-use a model left in an unknown state
             raise

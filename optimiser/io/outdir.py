@@ -85,6 +85,16 @@ def written_by_tool(folder: Path) -> set[str]:
     return {name for name in listed if isinstance(name, str)}
 
 
+def record_written(folder: Path, names: Iterable[str]) -> None:
+    """Add files a later command wrote into an output folder (``optimiser simulate`` into a
+    plan) to its manifest, so that ``--force`` may replace them like the rest."""
+    from optimiser.io.atomic import atomic_path
+
+    listed = sorted(written_by_tool(folder) | set(names))
+    with atomic_path(folder / MANIFEST) as tmp:
+        tmp.write_text(json.dumps({"files": listed}, indent=1) + "\n", encoding="utf-8")
+
+
 def _named(names: Iterable[str]) -> str:
     names = list(names)
     shown = ", ".join(names[:SHOWN])

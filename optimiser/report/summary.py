@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from optimiser.headroom import summary_lines
 from optimiser.pipeline import Solution
 from optimiser.report import tables as T
 
@@ -62,6 +63,10 @@ def _headline(solution: Solution) -> list[str]:
         lines.append(f"The objective also counts {T.money(head.tail)} (discounted) for the care "
                      "of the people still supported at the end of the last year until they "
                      "leave it (the end-of-horizon tail), not spent in the plan's years.")
+    if head.delays > 0:
+        lines.append(f"The objective also counts {T.money(head.delays)} (discounted) for the "
+                     "days people wait for a short-term place, at the instance's delay price; "
+                     "not council spending.")
     if head.penalty > 0 and head.minimised_cost:
         lines.append(f"The optimiser also charged {T.money(head.penalty)} (discounted) for "
                      f"unmet need, which is not money spent: the objective it minimised is "
@@ -116,6 +121,7 @@ def markdown_summary(solution: Solution) -> str:
         _top(missed, "target rows", "Targets"), "",
         "## Unmet need, where and why", "",
         _top(T.unmet(solution, words), "rows with unmet need", "Unmet need"), "",
+        *summary_lines(solution.tables, words.labels),
         *_ranging(solution),
         "## What limits the plan most", "",
         "The binding limits with the largest shadow prices: what one more unit of each "

@@ -81,6 +81,9 @@ class Headline:
     """The discounted care after the last year of people still supported then (the
     end-of-horizon tail), inside the objective where the instance asks for it; not spent in
     the plan's years."""
+    delays: float
+    """The discounted price of the days people wait for a short-term place, inside the
+    objective where the instance prices delays; not council spending."""
     unmet_people: float
     first_year: str
     last_year: str
@@ -117,6 +120,7 @@ def headline(solution: Solution) -> Headline:
         spend_discounted=float(spend["discounted_cost"].sum()),
         penalty=float(costs.loc[costs["payment"] == "penalty", "discounted_cost"].sum()),
         tail=float(costs.loc[costs["payment"] == TAIL, "discounted_cost"].sum()),
+        delays=float(costs.loc[costs["payment"] == "delay", "discounted_cost"].sum()),
         unmet_people=float(solution.tables["unmet"]["unmet"].sum()),
         first_year=years[0] if years else "", last_year=years[-1] if years else "",
         years=len(years), discount_rate=settings.discount_rate.value if settings else 0.0,

@@ -1,0 +1,248 @@
+"""Headroom for short-term services (MODEL.md 13): the square-root rule against Erlang C,
+the tangent never looser than the rule, seasonal peaks, and priced delays."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from models import Instance
+from optimiser.io import load_instance
+from optimiser.pipeline import solve
+from optimiser.queueing import beta_for_wait_share, correction, wait_probability
+from optimiser.variability import prepare_variability
+from tests.builders import S, build, one_locality, service
+
+YEAR = "2026/27"
+BED_YEAR = 33_800.0
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """The probability an arrival waits in an M/M/c queue (Erlang C), from the Erlang B
+    recursion B(0) = 1, B(k) = r B(k-1) / (k + r B(k-1))."""
+    if servers <= load:
+        return 1.0
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = load * b / (k + load * b)
+    return servers * b / (servers - load * (1 - b))
+
+
+def erlang_servers(load: float, share: float) -> int:
+    """The fewest servers at which at most ``share`` of arrivals wait."""
+    c = math.floor(load) + 1
+    while erlang_c(c, load) > share:
+        c += 1
+    return c
+
+
+def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
+                 delay_price: float | None = None, years: tuple[str, ...] = (YEAR,),
+                 profile: dict[str, float] | None = None, occupancy: float = 1.0,
+                 variability: bool = True) -> Instance:
+    """One locality whose older adults leaving hospital all go through a discharge-to-assess
+    bed for ``weeks``: a load of ``people × weeks / 52`` beds."""
+    data = one_locality(list(years), people)
+    data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR, occupancy=occupancy)]
+    data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
+    data["stages"] = [{"pathway": "d2a", "service": "d2a_bed", "share": S(1.0),
+                       "weeks": S(weeks), "intensity": S(1.0)}]
+    row: dict = {"service": "d2a_bed"}
+    if wait_share is not None:
+        row["wait_share"] = S(wait_share)
+    if delay_price is not None:
+        row["delay_price"] = S(delay_price)
+    if variability:
+        data["short_term_variability"] = [row]
+    if profile:
+        data["arrival_profile"] = [{"service": "d2a_bed", "month": month, "factor": S(f)}
+                                   for month, f in profile.items()]
+    return build(data)
+
+
+def _places(instance: Instance) -> float:
+    solution = solve(instance)
+    assert solution.optimal
+    return float(solution.tables["capacity"].query("service == 'd2a_bed'")["capacity"].max())
+
+
+@pytest.mark.parametrize(("people", "weeks", "share"), [
+    (520, 2, 0.2), (2600, 2, 0.2), (2600, 4, 0.1), (1300, 2, 0.5), (5200, 1, 0.05)])
+def test_headroom_is_within_one_place_of_erlang_c(people, weeks, share):
+    """M/M/c: Poisson arrivals, exponential stays, no season. A load of r beds at a standard
+    of at most ``share`` waiting: the LP commissions r + beta sqrt(r) beds (beta from
+    Halfin–Whitt), within one bed of the fewest servers Erlang C allows."""
+    load = people * weeks / 52
+    capacity = _places(d2a_instance(people, weeks, wait_share=share))
+    assert abs(capacity - erlang_servers(load, share)) <= 1.0
+    assert capacity > load
+
+
+def test_halfin_whitt_beta_inverts_the_waiting_probability():
+    for share in (0.05, 0.2, 0.5, 0.8):
+        assert wait_probability(beta_for_wait_share(share)) == pytest.approx(share, rel=1e-9)
+
+
+def test_winter_peak_commissions_more_than_a_flat_year():
+    """A fifth more arrivals in January and December (a winter peak): sized to the peak
+    month's load, so more beds than the flat year."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    winter = {m: (1.2 if m in ("January", "December") else 1.0) for m in months}
+    flat = _places(d2a_instance(2600, 2))
+    peaked = _places(d2a_instance(2600, 2, profile=winter))
+    peak = 1.2 / (sum(winter.values()) / 12)
+    load = 100
+    assert peaked > flat
+    beta = beta_for_wait_share(0.2)
+    assert peaked >= peak * load + beta * math.sqrt(peak * load) + correction(beta) - 1e-6
+
+
+def test_the_average_plan_has_no_headroom_without_variability():
+    """Without a variability row the plan is sized to the average, as before: capacity =
+    load / occupancy."""
+    assert _places(d2a_instance(2600, 2, variability=False)) == pytest.approx(100.0)
+
+
+def test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_saves():
+    """With a price on each day waited and no standard, the plan keeps headroom; a dearer
+    delay buys more of it; and the tangent approximation charges the estimated waits."""
+    cheap = _places(d2a_instance(2600, 2, wait_share=None, delay_price=5.0))
+    dear = _places(d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7))
+    assert 100 < cheap < dear
+    solution = solve(d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7))
+    row = solution.tables["headroom"].iloc[0]
+    costs = solution.tables["costs"]
+    assert row["estimated_delay_cost"] > 0
+    # The objective is the bed payments plus the priced wait-days the LP approximated.
+    beds = dear * BED_YEAR
+    assert solution.objective == pytest.approx(beds + row["estimated_delay_cost"], rel=0.05)
+    spend = costs[costs["payment"] != "delay"]["cost"].sum()
+    assert spend == pytest.approx(beds, rel=1e-6)
+    # The priced delays the LP charged are the costs table's 'delay' rows (not spend).
+    delays = costs[costs["payment"] == "delay"]["cost"].sum()
+    assert solution.objective == pytest.approx(spend + delays, rel=1e-9)
+
+
+# --- every shipped instance that states variability -----------------------------------------
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+VARIABLE = sorted(p for p in INSTANCES.rglob("instance.yaml")
+                  if "short_term_variability" in p.read_text(encoding="utf-8"))
+
+
+def test_the_ipacs_case_is_shipped_with_variability():
+    assert INSTANCES / "ipacs-discharge" / "instance.yaml" in VARIABLE
+
+
+@pytest.mark.parametrize("path", VARIABLE, ids=lambda p: p.parent.name)
+def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan(path):
+    """At the plan, every service held to a standard has at least the square-root rule's
+    places at its own load: occupancy × capacity / u >= f r + beta sqrt(z f r)
+    + (beta^2 + 2)/6, with r = use / u, recomputed here from the capacity table."""
+    instance = load_instance(path)
+    solution = solve(instance)
+    assert solution.optimal
+    queues = prepare_variability(instance)
+    occupancy = {s.name: s.occupancy.value for s in instance.services}
+    capacity = solution.tables["capacity"].set_index(["locality", "service", "year"])
+    beta = solution.tables["headroom"].set_index(["locality", "service", "year"])["beta"]
+    checked = 0
+    for (loc, s), queue in queues.queues.items():
+        if queue.standard == "none":
+            continue
+        for year in instance.years:
+            row = capacity.loc[(loc, s, year)]
+            u = queue.units_per_person
+            load, places = row["used"] / u, occupancy[s] * row["capacity"] / u
+            b = beta[(loc, s, year)]
+            peak = queue.peak * load
+            rule = peak + b * math.sqrt(queue.z * peak) + (b * b + 2) / 6
+            assert places >= rule - 1e-6 * max(1.0, rule)
+            checked += 1
+    assert checked > 0
+
+
+def test_a_winter_peak_commissions_more_than_the_same_case_with_a_flat_year():
+    """The IPACS case with its winter peak against the same case with no seasonal profile:
+    every short-term service is sized to its busiest month, so more places in all."""
+    peaked = load_instance(INSTANCES / "ipacs-discharge" / "instance.yaml")
+    flat = peaked.updated(arrival_profile=[])
+
+    def places(instance: Instance) -> pd.Series:
+        solution = solve(instance)
+        assert solution.optimal
+        table = solution.tables["capacity"]
+        return table.groupby("service")["capacity"].sum()
+
+    with_peak, without = places(peaked), places(flat)
+    assert (with_peak > without + 1e-6).all()
+
+
+def test_planning_on_the_average_drops_the_headroom():
+    """--average (settings.headroom false): the IPACS case commissions exactly the load."""
+    instance = load_instance(INSTANCES / "ipacs-discharge" / "instance.yaml")
+    average = instance.updated(settings=instance.settings.model_copy(update={"headroom": False}))
+    solution = solve(average)
+    table = solution.tables["capacity"]
+    assert table["capacity"].to_numpy() == pytest.approx(table["used"].to_numpy())
+    assert (solution.tables["headroom"]["standard"] == "planned on the average").all()
+
+
+# --- what a person sees for bad variability inputs ------------------------------------------
+
+def test_a_variability_row_without_a_standard_or_price_is_refused_with_the_reason(tmp_path):
+    from tests.io_helpers import problems, write_data
+
+    data = d2a_instance(520, 2).model_dump(mode="json", exclude_defaults=True)
+    data["short_term_variability"] = [{"service": "d2a_bed",
+                                       "stay_cv": {"value": 0.5, "source": "assumption: a test"
+                                                   " figure"}}]
+    found = problems(write_data(tmp_path, data))
+    assert len(found) == 1
+    assert "expected one standard (wait_share or mean_wait_days), a delay_price, or a " \
+           "standard and a delay_price together" in str(found[0])
+
+
+def test_a_profile_missing_months_and_a_long_term_service_are_named(tmp_path):
+    from tests.io_helpers import problems, write_data
+
+    data = d2a_instance(520, 2).model_dump(mode="json", exclude_defaults=True)
+    data["arrival_profile"] = [{"service": "d2a_bed", "month": "January",
+                                "factor": {"value": 1.2, "source": "assumption: a test figure"}}]
+    data["short_term_variability"].append({"service": "nowhere", "wait_share": {
+        "value": 0.1, "source": "assumption: a test figure"}})
+    text = "\n".join(str(p) for p in problems(write_data(tmp_path, data)))
+    assert "February, March" in text and "a row for every month of 'd2a_bed'" in text
+    assert "'nowhere'" in text and "short-term services" in text
+
+
+def test_the_re_solve_patches_the_same_highs_model_from_its_last_basis():
+    """The default instance with its short-term services held to a 10% standard (and its
+    market limits on them lifted, as in the benchmark): the first solve sizes them to the
+    average, the re-solve takes the tangents at that plan's loads. They move by changing
+    mutable parameters: the second solve re-uses the compiled arrays and the HiGHS object
+    (no rebuild) and changes only headroom rows."""
+    from optimiser.headroom import refine
+    from optimiser.model import build_model
+    from optimiser.prepare import prepare
+    from optimiser.simulation.bench import with_standards
+    from optimiser.solve import DirectHighs
+
+    instance = with_standards(load_instance(INSTANCES / "default" / "instance.yaml"))
+    model = build_model(prepare(instance))
+    solver = DirectHighs()
+    first = solver.solve(model)
+    lp, highs = solver.lp, solver.highs
+    before = lp.rows.upper.copy(), lp.rows.lower.copy()
+    second = refine(model, solver, first)
+    assert second.status == "optimal" and solver.solves == 2
+    assert solver.lp is lp and solver.highs is highs
+    changed = {lp.constraints[r].parent_component().local_name
+               for r in range(lp.rows.count)
+               if lp.rows.upper[r] != before[0][r] or lp.rows.lower[r] != before[1][r]}
+    assert changed <= {"short_term_headroom", "delay_wait_days"} and changed
