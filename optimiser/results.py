@@ -18,6 +18,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
 from optimiser.compile import LinearProgram, Values, parameter_values
+from optimiser.phase_in import phase_in
 
 _TOLERANCE = 1e-6
 
@@ -402,8 +403,9 @@ def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFr
 
 def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
     prices = shadow_prices(m, v)
+    capacity = capacity_plan(m, v)
     return {
-        "capacity": capacity_plan(m, v),
+        "capacity": capacity,
         "flows": flows(m, v),
         "caseload": caseload(m, v),
         "moves": moves(m, v),
@@ -412,4 +414,5 @@ def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
         "outcomes": outcome_report(m, v),
         "costs": cost_breakdown(m, v),
         "shadow_prices": prices,
+        "phase_in": phase_in(m.data, capacity, prices),
     }

@@ -140,7 +140,8 @@ def test_a_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
     assert sorted(path.name for path in out.iterdir()) == sorted(
         f"{table}.csv" for table in ("capacity", "flows", "caseload", "moves", "unmet",
-                                     "workforce", "outcomes", "costs", "shadow_prices"))
+                                     "workforce", "outcomes", "costs", "shadow_prices",
+                                     "phase_in"))
     assert _digests(earlier) == before
 
 

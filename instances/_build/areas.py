@@ -32,7 +32,6 @@ from common import (
     staffing_rows,
     workforce_rows,
 )
-from today import today_rows
 from figures import (
     CARE_HOME_ADMISSIONS,
     CCN_RESIDENTS,
@@ -56,6 +55,7 @@ from figures import (
     TYPICAL_FRONT_DOOR,
     fmt,
 )
+from today import today_rows
 
 SETTINGS = {
     "discount_rate": A(0.035, "HM Treasury Green Book discount rate of 3.5% a year; the "
@@ -560,7 +560,8 @@ def lancashire(design: str) -> tuple[dict, str, str]:
                            f"still needing care + {fmt(round(1 - suitable_tt, 4))} straight to "
                            f"home care) = {fmt(round(inflow0, 1))} starting home care a year, "
                            f"÷ ({fmt(round(HOME_CARE_LEAVE, 4))} leaving a year (72-week "
-                           f"packages, {PACKAGE_WEEKS.cite}) + {fmt(g)} growth) = {fmt(round(hc0, 1))}; the "
+                           f"packages, {PACKAGE_WEEKS.cite}) + {fmt(g)} growth) = "
+                           f"{fmt(round(hc0, 1))}; the "
                            f"national {fmt(HOME_CARE_OLDER.value)} ({HOME_CARE_OLDER.cite}) "
                            f"scaled by population would give fewer, because not everyone who "
                            f"could benefit from reablement would otherwise need long-term "

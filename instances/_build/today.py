@@ -116,7 +116,8 @@ def today_rows(places: list, demand: list[dict], pathways: list[dict], stages: l
                 row["package"] = {"value": round(pkg, 4), "source": (
                     f"derived: the average package of those entering at today's shares "
                     f"({fmt(HOME_CARE_HOURS.value)} hours straight to home care, "
-                    f"{HOME_CARE_HOURS.cite}; less after reablement, {REABLEMENT_AVOIDS.cite}) = {fmt(round(u0, 1))} ÷ {fmt(round(c0, 1))} = {fmt(round(pkg, 4))} "
+                    f"{HOME_CARE_HOURS.cite}; less after reablement, {REABLEMENT_AVOIDS.cite}) = "
+                    f"{fmt(round(u0, 1))} ÷ {fmt(round(c0, 1))} = {fmt(round(pkg, 4))} "
                     f"hours a week")}
             caseload_rows.append(row)
         for svc in short:
