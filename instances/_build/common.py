@@ -431,7 +431,8 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
     hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
     comm_reab = SHORT_TERM_SHARE / (1 - COMM_CH)
     d2a = HOSP_D2A / HOSP_BED
-    ld_sl = LD_COMMUNITY.value / LD_STOCK
+    ld_res_in = LD_RESIDENTIAL.value * (LEAVE_LD_RES + LD_GROWTH + LEICS_LD_MOVED_SHARE.value)
+    ld_sl = 1 - ld_res_in / LD_NEED
     d2a_weeks = opt.d2a_weeks or A(4, "the documents give no national length of stay in "
                                    "discharge-to-assess beds; four weeks, as home reablement")
     not_today = ("not offered today: people assessed as needing a care home are not supported "
@@ -446,9 +447,15 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                  f"(1 - {COMM_CH_TEXT}) = {fmt(comm_reab)}")
     d2a_text = (f"{D2A_TEXT} ÷ the {fmt(HOSP_BED)} of hospital need leaving to a bed "
                 f"({HOSP_CH_TEXT}) = {fmt(d2a)}")
-    ld_text = (f"today's mix: {fmt(LD_COMMUNITY.value)} ({LD_COMMUNITY.cite}) ÷ "
-               f"({fmt(LD_COMMUNITY.value)} + {fmt(LD_RESIDENTIAL.value)} "
-               f"({LD_RESIDENTIAL.cite}))")
+    ld_text = (f"the share that keeps today's caseloads where the documents put them: "
+               f"{fmt(LD_RESIDENTIAL.value)} in residential homes ({LD_RESIDENTIAL.cite}) need "
+               f"{fmt(round(ld_res_in))} entrants a year to replace {fmt(LEAVE_LD_RES)} leaving, "
+               f"{fmt(LEICS_LD_MOVED_SHARE.value)} moving to supported living "
+               f"({LEICS_LD_MOVED_SHARE.cite}) and {fmt(round(LD_GROWTH, 4))} growth; of "
+               f"{fmt(round(LD_NEED))} new need a year, the rest, 1 - "
+               f"{fmt(round(ld_res_in))} ÷ {fmt(round(LD_NEED))} = {fmt(round(ld_sl, 4))}, go to "
+               f"supported living (which with those moves keeps {fmt(LD_COMMUNITY.value)}, "
+               f"{LD_COMMUNITY.cite}, growing)")
 
     def wider(reach: float, text: str) -> dict:
         share = min(reach, 1 - reach)
