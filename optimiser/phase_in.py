@@ -72,11 +72,10 @@ def phase_in(data, capacity: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame
 def _growth(capacity: pd.DataFrame, years: list[str]):
     """(locality, service, year, capacity, capacity the year before) for every year after
     the first, and the first year against today's."""
-    previous = {}
-    for row in capacity.itertuples(index=False):
-        previous[row.locality, row.service, row.year] = row.capacity
-    for row in capacity.itertuples(index=False):
-        i = years.index(row.year)
-        before = row.capacity_today if i == 0 else \
-            previous[row.locality, row.service, years[i - 1]]
-        yield row.locality, row.service, row.year, row.capacity, before * (1 + 1e-9)
+    keys = list(zip(capacity["locality"], capacity["service"], capacity["year"], strict=True))
+    level = dict(zip(keys, capacity["capacity"].astype(float), strict=True))
+    today = dict(zip(keys, capacity["capacity_today"].astype(float), strict=True))
+    for loc, service, year in keys:
+        i = years.index(year)
+        before = today[loc, service, year] if i == 0 else level[loc, service, years[i - 1]]
+        yield loc, service, year, level[loc, service, year], before * (1 + 1e-9)
