@@ -55,6 +55,7 @@ from figures import (
     TYPICAL_FRONT_DOOR,
     fmt,
 )
+from penalties import cohort_penalties
 from today import today_rows
 
 SETTINGS = {
@@ -106,7 +107,9 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
     leave = leave_rows()
     moves = ld_moves(opt) + opt.older_moves
     today_moves = [{**mv, "suitable": mv["today_share"]} for mv in moves]
-    growth = {c["name"]: c["growth"]["value"] for c in cohorts(opt)}
+    cohort_rows = cohorts(opt)
+    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave)
+    growth = {c["name"]: c["growth"]["value"] for c in cohort_rows}
     caseload, cap0 = today_rows(places, demand, pw["pathways"], pw["stages"],
                                 pw["destinations"], leave, today_moves,
                                 svcs, growth)
@@ -119,7 +122,7 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
             {"name": p.name, "label": p.label, "cost_factor": p.cost_factor,
              "population": p.population} for p in places
         ],
-        "cohorts": cohorts(opt),
+        "cohorts": cohort_rows,
         "demand": demand,
         "services": svcs,
         "capacity0": cap0,
