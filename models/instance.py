@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.references import check_references
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks
@@ -49,6 +49,27 @@ class Settings(Row):
     """With ``max_outcome``: the indicator whose achieved count is maximised."""
     designs: list[Name] = []
     """Contract designs in force (at most one per service)."""
+    meet_eligible_need: list[Name] = []
+    """Cohorts whose eligible new need must be met in full every year (the Care Act duty):
+    their unmet need is held at 0 rather than charged a penalty, so a plan that cannot meet
+    it is infeasible and diagnosed. ``all`` (or ``true`` in YAML) names every cohort."""
+    end_of_horizon: bool = False
+    """Count in the objective the cost of the caseload left at the end of the last year until
+    it leaves (a steady-state tail, reported apart from spend). Off unless switched on."""
+    price_year: str | None = None
+    """The year the instance's prices are in, e.g. '2019/20'; empty when they are already in
+    the first planning year's prices."""
+    price_inflation: Growth | None = None
+    """Yearly care-cost inflation that brings prices from ``price_year`` to the first planning
+    year (0.03 = 3% a year); needed with ``price_year``."""
+
+    @field_validator("meet_eligible_need", mode="before")
+    @classmethod
+    def _all_or_none(cls, value: object) -> object:
+        """``true`` names every cohort, ``false`` none."""
+        if isinstance(value, bool):
+            return ["all"] if value else []
+        return value
 
 
 class Locality(Row):
@@ -65,6 +86,23 @@ class Cohort(Row):
     label: str = ""
     growth: Growth
     """Yearly growth of new need: demand in year t is base × (1 + growth)^(t-1)."""
+    unmet_penalty: Amount | None = None
+    """£ per person of this cohort whose new need is not met in a year; empty for the
+    settings' ``unmet_penalty``."""
+
+
+class Band(Row):
+    """A level of need within a cohort (low, moderate, high). A cohort with no bands is one
+    band; a cohort with bands has its new need, caseload and pathways split across them."""
+
+    cohort: Name
+    name: Name
+    label: str = ""
+    share: Share
+    """Share of the cohort's people in this band, splitting demand and today's caseload rows
+    that name no band."""
+    unmet_penalty: Amount | None = None
+    """£ per person of this band whose new need is not met in a year; empty for the cohort's."""
 
 
 class Demand(Row):
@@ -72,6 +110,8 @@ class Demand(Row):
     cohort: Name
     people: Amount
     """People of the cohort with a new need in the first planning year."""
+    band: Name | None = None
+    """The need band these people are in; empty to split them by the bands' shares."""
 
 
 class Service(Row):
@@ -114,6 +154,8 @@ class Caseload0(Row):
     package: Amount | None = None
     """Their average package, in capacity units per person (needed where the service has no
     fixed package)."""
+    band: Name | None = None
+    """The need band these people are in; empty to split them by the bands' shares."""
 
 
 class Leave(Row):
@@ -121,6 +163,23 @@ class Leave(Row):
     service: Name
     share: Share
     """Share of the setting's caseload that leaves it in a year (death, recovery, moving on)."""
+    band: Name | None = None
+    """The need band the share applies to; empty for every band of the cohort."""
+
+
+class Deterioration(Row):
+    """People whose needs grow: a share of a long-term caseload moving each year to a more
+    intensive setting (home care to a residential bed, residential to nursing)."""
+
+    cohort: Name
+    from_service: Name
+    to_service: Name
+    rate: Share
+    """Share of the setting's caseload at the start of a year that moves on during it."""
+    package: Amount | None = None
+    """Their package in the new setting, capacity units per person (empty for a fixed one)."""
+    band: Name | None = None
+    """The need band the rate applies to; empty for every band of the cohort."""
 
 
 class Role(Row):
@@ -145,7 +204,19 @@ class Workforce(Row):
     staff0: Amount
     """Staff in post today (FTE)."""
     hire_max: Amount
-    """Most staff (FTE) that can be recruited in a year."""
+    """Most staff (FTE) that can be recruited in a year (unless ``hire_limits`` says otherwise
+    for a year)."""
+
+
+class HireLimit(Row):
+    """A recruitment limit for particular years, replacing the workforce row's ``hire_max``."""
+
+    locality: Name
+    role: Name
+    hire_max: Amount
+    """Most staff (FTE) that can be recruited in the year."""
+    year: str | None = None
+    """The planning year it applies in; empty for every year."""
 
 
 class Indicator(Row):
@@ -166,10 +237,23 @@ class Pathway(Row):
     cohort: Name
     label: str = ""
     suitable: Share
-    """Largest share of the cohort's new need for whom this pathway is appropriate."""
+    """Largest share of the cohort's new need for whom this pathway is appropriate (of each
+    band's need, in a cohort with bands)."""
     today_share: Share | None = None
     """Share of the cohort's new need routed this way today (today's practice), when known:
     the instance's capacity, caseload and staff today should be what these shares need."""
+    band: Name | None = None
+    """The need band the pathway is open to; empty for every band of the cohort."""
+
+
+class BandSuitability(Row):
+    """A pathway's suitability limit for one need band, where it differs from the pathway's
+    ``suitable`` (reablement appropriate for more people with moderate need than high)."""
+
+    pathway: Name
+    band: Name
+    suitable: Share
+    """Largest share of the band's new need for whom the pathway is appropriate."""
 
 
 class Stage(Row):
@@ -190,6 +274,9 @@ class Destination(Row):
     """Share of the pathway's people who end in this long-term setting."""
     package: Amount | None = None
     """Their package in capacity units per person (hours a week); empty for a fixed package."""
+    band: Name | None = None
+    """The need band this row is for (a pathway's effect differs by band); empty for every
+    band without rows of its own."""
 
 
 class PathwayOutcome(Row):
@@ -280,6 +367,7 @@ TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
+    "bands", "band_suitability", "deterioration", "hire_limits",
 )
 """The instance's tables, in the order they are read, written and checked."""
 
@@ -314,6 +402,10 @@ class Instance(BaseModel):
     targets: list[Target] = []
     budget: list[Budget] = []
     contract_designs: list[ContractDesign] = []
+    bands: list[Band] = []
+    band_suitability: list[BandSuitability] = []
+    deterioration: list[Deterioration] = []
+    hire_limits: list[HireLimit] = []
 
     @model_validator(mode="after")
     def _references_hold(self) -> Instance:

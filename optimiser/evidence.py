@@ -21,7 +21,7 @@ from models import TABLES, Instance, Sourced, Target, cited_lines
 
 COLUMNS = ["parameter", "value", "unit", "source"]
 
-_KEYS = ("locality", "cohort", "pathway", "service", "role", "indicator", "design",
+_KEYS = ("locality", "cohort", "band", "pathway", "service", "role", "indicator", "design",
          "from_service", "to_service", "year")
 """Fields that identify a row, in the order they are shown in a parameter path."""
 
@@ -68,6 +68,14 @@ _UNITS: dict[tuple[str, str], str] = {
     ("contract_designs", "package_factor"): "multiplier on packages",
     ("contract_designs", "independence_factor"): "multiplier on the share independent",
     ("contract_designs", "suitable_factor"): "multiplier on suitability",
+    ("settings", "price_inflation"): "share a year",
+    ("cohorts", "unmet_penalty"): "£ per person whose need is unmet",
+    ("bands", "share"): "share of the cohort's people",
+    ("band_suitability", "suitable"): "share of the band's new need",
+    ("bands", "unmet_penalty"): "£ per person whose need is unmet",
+    ("deterioration", "rate"): "share of the caseload a year",
+    ("deterioration", "package"): "{unit} per person",
+    ("hire_limits", "hire_max"): "FTE a year",
 }
 
 
@@ -92,7 +100,8 @@ def _unit(instance: Instance, table: str, field: str, row: BaseModel | None) -> 
     if "{unit}" not in template or row is None:
         return template
     services = {s.name: s for s in instance.services}
-    name: str | None = (getattr(row, "to_service", None) if table == "moves" else
+    name: str | None = (getattr(row, "to_service", None)
+                        if table in ("moves", "deterioration") else
                         getattr(row, "service", None) or getattr(row, "name", None))
     service = None if name is None else services.get(name)
     return template.format(unit=service.unit if service else "unit")

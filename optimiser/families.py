@@ -165,7 +165,7 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
 
 def _hiring_size(m: pyo.ConcreteModel, locality: str, role: str, year: str) -> float:
     d = m.data
-    return max(pyo.value(m.hire_max[locality, role]),
+    return max(pyo.value(m.hire_max[locality, role, year]),
                d.turnover[role] * d.staff0.get((locality, role), 0.0))
 
 
@@ -376,7 +376,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
             f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}",
         explains_unmet=True,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
-                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w])),
+                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
     ),
     Family(
         "outcome_target", "6",
@@ -404,6 +404,18 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         explains_unmet=True,
         lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
+    ),
+    Family(
+        "eligible_need_met", "11",
+        "Under the Care Act duty everyone eligible gets care: the plan may not leave anyone "
+        "of this cohort without it, whatever it costs.",
+        limit=lambda d, loc, g, t:
+            f"the duty to meet the eligible need of {label(d, g)} in full in {loc}, {t}",
+        tested_by="tests/test_second_wave.py::"
+                  "test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, g, t:
+            f"cost of the duty to meet one more {d.labels[g]} need in {d.labels[loc]}, {t}",
     ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
 
 
@@ -38,8 +39,10 @@ def recruitment_cost(m, locality, role, year):
 
 
 def unmet_penalty(m, locality, cohort, year):
-    """The objective's charge for each person whose need is left unmet (not money spent)."""
-    return m.data.penalty * m.unmet[locality, cohort, year]
+    """The objective's charge for each person whose need is left unmet (not money spent):
+    the cohort's (or band's) penalty, else the settings' one."""
+    d = m.data
+    return d.penalty_of.get(cohort, d.penalty) * m.unmet[locality, cohort, year]
 
 
 def year_spend(m, year):
@@ -54,10 +57,33 @@ def year_spend(m, year):
     return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
 
 
+def end_of_horizon(m, locality, setting):
+    r"""c_{l,r} \sum_{g,s} (K_U care\_units_{l,g,s,T} + K_N caseload_{l,g,s,T}), with
+    c_{l,r} = cost\_factor_l (price\_capacity_r / occupancy_r + price\_use_r).
+
+    What the people still in care at the end of the last year go on costing in this setting
+    until they leave it (MODEL.md 10; the weights K in :mod:`optimiser.horizon`),
+    undiscounted."""
+    d = m.data
+    last = d.years[-1]
+    occupancy = d.occupancy[setting]
+    unit_cost = d.cost_factor[locality] * (
+        (m.price_capacity[setting] / occupancy if occupancy > 0 else 0.0)
+        + m.price_use[setting])
+    terms = []
+    for g, s, per_unit, per_person in d.tail.get(setting, ()):
+        terms += [(unit_cost * per_unit, m.care_units[locality, g, s, last]),
+                  (unit_cost * per_person, m.caseload[locality, g, s, last])]
+    return linear(terms)
+
+
 def total_cost(m):
-    """Discounted spend plus the penalty on unmet need, over the planning years."""
-    return sum(
-        m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
+    """Discounted spend plus the penalty on unmet need over the planning years, plus the
+    cost after the last year where the end-of-horizon tail is on."""
+    d = m.data
+    tail = d.discount[d.years[-1]] * sum(m.end_of_horizon[key] for key in m.TAIL)
+    return tail + sum(
+        d.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in d.needs_in[t]))
         for t in m.T
     )
 

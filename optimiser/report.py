@@ -17,6 +17,7 @@ import pandas as pd
 
 from optimiser.io.atomic import atomic_path
 from optimiser.pipeline import Solution
+from optimiser.results import NOT_SPEND, TAIL, price_base
 
 TOP_CONSTRAINTS = 10
 WORKBOOK_DATE = (1980, 1, 1, 0, 0, 0)
@@ -37,7 +38,7 @@ def _table(frame: pd.DataFrame, floatfmt: str = ",.1f") -> str:
 
 def _cost_by_year(solution: Solution) -> pd.DataFrame:
     costs = solution.tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
                               fill_value=0.0)
     table["total spend"] = table.sum(axis=1)
@@ -103,11 +104,17 @@ def markdown_summary(solution: Solution) -> str:
         return "\n".join(lines)
     assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
-    penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    costs = solution.tables["costs"]
+    penalty = costs.query("payment == 'penalty'")["discounted_cost"].sum()
+    tail = costs[costs["payment"] == TAIL]["discounted_cost"].sum()
     lines += [
         f"An optimal plan was found. Total discounted cost over the planning years: "
-        f"**{_money(solution.objective - penalty)}**"
-        + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0 else "."),
+        f"**{_money(solution.objective - penalty - tail)}**"
+        + (f", plus {_money(penalty)} charged for unmet need" if penalty > 0 else "")
+        + (f", plus {_money(tail)} for the care of the people still supported at the end of "
+           "the last year until they leave it (the end-of-horizon tail, not spent in the "
+           "plan's years)" if tail > 0 else "") + ".",
+        price_base(solution.model.data) if solution.model is not None else "",
         f"People whose new need is not met: **{unmet:,.0f}**.",
         "",
         "## Spending by year (£, undiscounted)", "", _table(_cost_by_year(solution), ",.0f"), "",

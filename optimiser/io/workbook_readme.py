@@ -57,6 +57,8 @@ def what_to_enter(field: FieldInfo) -> str:
     if kind is Kind.LIST:
         return "Names separated by ';'."
     words = choices(field)
+    if plain_type(field.annotation) is bool:
+        return "true or false."
     return f"One of: {', '.join(words)}." if words else "Text."
 
 
