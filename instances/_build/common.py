@@ -92,7 +92,7 @@ HOME_SHARE_OF_SHORT_TERM = 0.75
 # --- national stocks, learning disability ------------------------------------------------------
 LD_STOCK = LD_COMMUNITY.value + LD_RESIDENTIAL.value
 LEAVE_SL = 0.04
-LEAVE_LD_RES = 0.05
+LEAVE_LD_RES = LEAVE_SL
 LD_LEAVE_AVG = (LD_COMMUNITY.value * LEAVE_SL + LD_RESIDENTIAL.value * LEAVE_LD_RES) / LD_STOCK
 LD_GROWTH = (1 + DISABILITY_GROWTH.value) ** (1 / 25) - 1
 LD_NEED = LD_STOCK * (LD_LEAVE_AVG + LD_GROWTH)
@@ -592,8 +592,10 @@ def leave_rows() -> list[dict]:
          "share": A(LEAVE_SL, "working-age adults with learning disabilities stay supported "
                     "for decades; 4% a year leave (death, moving on), the documents give none")},
         {"cohort": "ld", "service": "residential_ld",
-         "share": A(LEAVE_LD_RES, "5% a year leave residential homes other than by a planned "
-                    "move (death, hospital, moving area); the documents give none")},
+         "share": A(LEAVE_LD_RES, "4% a year leave residential homes other than by a planned "
+                    "move (death, moving on), as from supported living: the same people, so the "
+                    "setting does not change how long they need support; the documents give "
+                    "none")},
     ]
     return rows
 
