@@ -1,24 +1,25 @@
-"""The unmet-need penalty of each cohort: ten times the five-year cost of the dearest way of
-meeting one person's need in it.
+"""The unmet-need penalty of each cohort: twice the cost of the dearest way of meeting one
+person's need in it, until they leave care.
 
 One penalty for everyone made the plan leave first the people whose care costs most (adults
 with learning disabilities, who need the most staff). A penalty in proportion to what
-meeting a person's need costs weighs every cohort alike: meeting need is always far cheaper
-than leaving it unmet, and no cohort is left out first because its care is dear.
+meeting a person's need costs weighs every cohort alike: meeting need is always cheaper
+than leaving it unmet (the plan counts care after its last year too, and prices are brought
+to the planning years' at about 1.19 times), and no cohort is left out first because its
+care is dear.
 """
 
 from __future__ import annotations
 
 from figures import CARE_HOME_WEEK, HOME_CARE_RATE, fmt
 
-MULTIPLE = 10
-YEARS = 5
+MULTIPLE = 2
 PRICES = f"prices from {HOME_CARE_RATE.cite} and {CARE_HOME_WEEK.cite} (the services table)"
 
 
 def _years_in(leave: float) -> float:
-    """Expected years in a setting over the first five, for a yearly leave rate."""
-    return sum((1 - leave) ** k for k in range(YEARS))
+    """Expected years in a setting for a yearly leave rate, until leaving."""
+    return 1 / leave
 
 
 def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dict],
@@ -52,9 +53,9 @@ def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dic
         total, pathway = cost[row["name"]]
         penalty = round(MULTIPLE * total, -3)
         row["unmet_penalty"] = {"value": penalty, "source": (
-            f"derived: {MULTIPLE} × £{fmt(round(total))}, the cost over {YEARS} years of the "
-            f"dearest way of meeting one person's need in this cohort ({pathway}: its "
-            f"short-term stages and the long-term care it leads to, at its leave rates; "
-            f"{PRICES}) = £{fmt(penalty)}: leaving need unmet always costs far more than "
-            f"meeting it, and in proportion to what meeting it costs, so no cohort is left "
-            f"out first because its care is dear")}
+            f"derived: {MULTIPLE} × £{fmt(round(total))}, the cost of the dearest way of "
+            f"meeting one person's need in this cohort until they leave care ({pathway}: its "
+            f"short-term stages and the long-term care it leads to, yearly cost ÷ leave rate; "
+            f"{PRICES}) = £{fmt(penalty)}: leaving need unmet always costs more than meeting "
+            f"it, and in proportion to what meeting it costs, so no cohort is left out first "
+            f"because its care is dear")}
