@@ -28,8 +28,6 @@ _KEYS = ("locality", "cohort", "band", "pathway", "service", "role", "indicator"
 _UNITS: dict[tuple[str, str], str] = {
     ("settings", "discount_rate"): "share a year",
     ("settings", "unmet_penalty"): "£ per person whose need is unmet",
-    ("settings", "price_inflation"): "share a year",
-    ("cohorts", "unmet_penalty"): "£ per person whose need is unmet",
     ("localities", "cost_factor"): "multiplier on prices",
     ("localities", "population"): "people",
     ("cohorts", "growth"): "share a year",
