@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.references import check_references
-from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks
+from models.sourced import Amount, Factor, Growth, Share, Weeks
 
 Name = str
 
@@ -314,8 +314,8 @@ class Target(Row):
     name: Name
     indicator: Name
     sense: Literal["at_least", "at_most"]
-    level: Sourced
-    """A share (0-1) of the new need, or a rate per 100,000 population."""
+    level: Amount
+    """A share (0-1) of the new need, or a rate per 100,000 population; never negative."""
     basis: Literal["demand", "population"] = "demand"
     cohorts: list[Name] = []
     """Cohorts covered; empty for every cohort."""

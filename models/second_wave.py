@@ -48,7 +48,7 @@ def _check_bands(c: Checker) -> None:
     for cohort, total in totals.items():
         if abs(total - 1.0) > _SHARE_TOLERANCE:
             c.add("bands", None, "share", round(total, 6),
-                  f"the shares of cohort {cohort!r}'s bands adding up to 1")
+                  f"the shares of the bands of cohort {cohort!r} adding up to 1")
     cohort_of_pathway = {p.name: p.cohort for p in inst.pathways}
     banded: list[tuple[str, int, str, str | None]] = [
         *(("demand", i, r.cohort, r.band) for i, r in enumerate(inst.demand)),
@@ -65,7 +65,7 @@ def _check_bands(c: Checker) -> None:
         if name is not None and name not in bands.get(cohort, set()):
             known = sorted(bands.get(cohort, set()))
             c.add(table, i, "band", name,
-                  f"one of {cohort!r}'s bands: {', '.join(known)}" if known else
+                  f"one of the bands of cohort {cohort!r}: {', '.join(known)}" if known else
                   f"empty ({cohort!r} has no bands in the bands table)")
     band_of_pathway = {p.name: p.band for p in inst.pathways}
     for i, row in enumerate(inst.band_suitability):
@@ -138,13 +138,26 @@ def _check_tail(c: Checker) -> None:
     if not inst.settings.end_of_horizon:
         return
     pathway_cohort = {p.name: p.cohort for p in inst.pathways}
-    reached = {(pathway_cohort.get(d.pathway), d.service) for d in inst.destinations}
+    reached = {(pathway_cohort.get(d.pathway, ""), d.service) for d in inst.destinations}
     reached |= {(r.cohort, r.service) for r in inst.caseload0}
     reached |= {(m.cohort, m.to_service) for m in inst.moves}
     reached |= {(r.cohort, r.to_service) for r in inst.deterioration}
-    left = {(r.cohort, r.service) for r in inst.leave if r.share.value > 0}
-    left |= {(r.cohort, r.from_service) for r in inst.deterioration if r.rate.value > 0}
-    for cohort, service in sorted(reached - left, key=str):
-        c.add("leave", None, "share", "no row",
-              f"a leave share above 0 for cohort {cohort!r} in {service!r} (needed by "
-              "settings.end_of_horizon: the tail counts the caseload's cost until it leaves)")
+    bands = _bands_of(c)
+    leave = {(r.cohort, r.band, r.service): r.share.value for r in inst.leave}
+    out: dict[tuple[str, str | None, str], float] = defaultdict(float)
+    for r in inst.deterioration:
+        out[r.cohort, r.band, r.from_service] += r.rate.value
+
+    def rate(table: dict, cohort: str, band: str | None, service: str) -> float:
+        """A band's own rate where it has one, else the cohort's for every band."""
+        return table.get((cohort, band, service), table.get((cohort, None, service), 0.0))
+
+    for cohort, service in sorted(reached):
+        each: list[str | None] = [*sorted(bands.get(cohort, set()))] or [None]
+        for band in each:
+            if rate(leave, cohort, band, service) + rate(out, cohort, band, service) <= 0:
+                which = f"cohort {cohort!r}" + (f", band {band!r}," if band else "")
+                c.add("leave", None, "share", "no row",
+                      f"a leave share above 0 for {which} in {service!r} (needed by "
+                      "settings.end_of_horizon: the tail counts the caseload's cost until it "
+                      "leaves)")

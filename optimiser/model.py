@@ -72,9 +72,9 @@ def model_data(data: Prepared) -> ModelData:
                     entering[g, s].append((p, data.enters[p, s], data.package.get((p, s), 0.0)))
     worsening_into: dict[tuple[str, str], list[Worsening]] = defaultdict(list)
     worsening_out_of: dict[tuple[str, str], list[Worsening]] = defaultdict(list)
-    for w in data.worsening:
-        worsening_into[w.group, w.to_service].append(w)
-        worsening_out_of[w.group, w.from_service].append(w)
+    for worse in data.worsening:
+        worsening_into[worse.group, worse.to_service].append(worse)
+        worsening_out_of[worse.group, worse.from_service].append(worse)
     services_needing: dict[str, list[str]] = defaultdict(list)
     for s, w in data.staff_per_unit:
         services_needing[w].append(s)

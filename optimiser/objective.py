@@ -7,23 +7,24 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
 
 
-def capacity_payment(m, locality, service, year):
+def capacity_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Block payments: £ per unit of capacity commissioned."""
     d = m.data
     return m.price_capacity[service] * d.cost_factor[locality] * m.capacity[locality, service, year]
 
 
-def use_payment(m, locality, service, year):
+def use_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Spot payments: £ per unit of capacity used."""
     d = m.data
     return m.price_use[service] * d.cost_factor[locality] * m.use[locality, service, year]
 
 
-def outcome_payment(m, locality, service, year):
+def outcome_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Outcomes-based payments: £ per person on a pathway using the service who achieves k."""
     d = m.data
     return d.cost_factor[locality] * sum(
@@ -33,19 +34,19 @@ def outcome_payment(m, locality, service, year):
     )
 
 
-def recruitment_cost(m, locality, role, year):
+def recruitment_cost(m: Model, locality: str, role: str, year: str) -> Expr:
     """£ to recruit and train the year's new staff."""
     return m.data.hire_cost[role] * m.hire[locality, role, year]
 
 
-def unmet_penalty(m, locality, cohort, year):
+def unmet_penalty(m: Model, locality: str, cohort: str, year: str) -> Expr:
     """The objective's charge for each person whose need is left unmet (not money spent):
     the cohort's (or band's) penalty, else the settings' one."""
     d = m.data
     return d.penalty_of.get(cohort, d.penalty) * m.unmet[locality, cohort, year]
 
 
-def year_spend(m, year):
+def year_spend(m: Model, year: str) -> Expr:
     """Money the council pays out in a year: capacity, use, outcome and recruitment payments."""
     # One flat sum of every payment (not a sum of three-term sums), so the expression is
     # quick to build and to read into HiGHS's arrays.
@@ -57,7 +58,7 @@ def year_spend(m, year):
     return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
 
 
-def end_of_horizon(m, locality, setting):
+def end_of_horizon(m: Model, locality: str, setting: str) -> Expr:
     r"""c_{l,r} \sum_{g,s} (K_U care\_units_{l,g,s,T} + K_N caseload_{l,g,s,T}), with
     c_{l,r} = cost\_factor_l (price\_capacity_r / occupancy_r + price\_use_r).
 
@@ -77,7 +78,7 @@ def end_of_horizon(m, locality, setting):
     return linear(terms)
 
 
-def total_cost(m):
+def total_cost(m: Model) -> Expr:
     """Discounted spend plus the penalty on unmet need over the planning years, plus the
     cost after the last year where the end-of-horizon tail is on."""
     d = m.data
@@ -88,13 +89,13 @@ def total_cost(m):
     )
 
 
-def outcome_achieved(m):
+def outcome_achieved(m: Model) -> Expr:
     """People achieving the chosen indicator, over every locality, cohort and year."""
     d = m.data
     return sum(achieved(m, d.objective_indicator, d.localities, d.cohorts, t) for t in m.T)
 
 
-def declare_objective(m, sense: str):
+def declare_objective(m: Model, sense: str) -> Expr:
     """Minimise cost, or maximise the chosen outcome within the budget."""
     if sense == "max_outcome":
         return pyo.Objective(rule=outcome_achieved, sense=pyo.maximize)

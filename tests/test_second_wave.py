@@ -98,14 +98,16 @@ def test_an_instance_without_bands_keeps_its_rows_and_names():
 def test_a_band_not_of_the_cohort_is_refused():
     data = _two_bands()
     data["demand"][0]["band"] = "severe"
-    with pytest.raises(ValidationError, match="one of 'older_hospital''s bands: low, moderate"):
+    with pytest.raises(ValidationError,
+                       match="one of the bands of cohort 'older_hospital': low, moderate"):
         build(data)
 
 
 def test_band_shares_must_add_up_to_one():
     data = _two_bands()
     data["bands"][0]["share"] = S(0.4)
-    with pytest.raises(ValidationError, match="bands adding up to 1"):
+    with pytest.raises(ValidationError,
+                       match="the bands of cohort 'older_hospital' adding up to 1"):
         build(data)
 
 
@@ -403,3 +405,31 @@ def test_the_summary_states_the_price_base_and_the_tail_apart_from_spend(tmp_pat
     assert ("Prices are at 2026/27 levels: the instance's 2024/25 prices raised by 2.0% a year "
             "(× 1.040). Costs are in constant 2026/27 prices, not cash; totals are discounted "
             "at 3.5% a year to 2026/27") in summary
+
+
+def test_a_band_penalty_overrides_the_cohorts_which_overrides_the_settings():
+    """Penalties by need group: the band's own, else its cohort's, else the settings'."""
+    data = _two_bands()
+    data["cohorts"][0]["unmet_penalty"] = S(60_000)
+    data["bands"][1]["unmet_penalty"] = S(90_000)
+    data["cohorts"].append({"name": "working_age", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "working_age", "people": S(0)})
+    data["settings"]["meet_eligible_need"] = ["older_hospital"]
+    prepared = prepare(build(data))
+    assert prepared.penalty_of == {"older_hospital/low": 60_000,
+                                   "older_hospital/moderate": 90_000,
+                                   "working_age": prepared.penalty}
+    assert prepared.duty == ["older_hospital/low", "older_hospital/moderate"]
+
+
+def test_the_tail_needs_a_way_out_for_every_band():
+    """A leave share for one band only leaves the other band's caseload endless."""
+    data = _two_bands()
+    data["settings"]["end_of_horizon"] = True
+    data["leave"] = [{"cohort": "older_hospital", "band": "low", "service": "home_care",
+                      "share": S(0.3)}]
+    with pytest.raises(ValidationError, match="band 'moderate', in 'home_care'"):
+        build(data)
+    data["leave"].append({"cohort": "older_hospital", "service": "home_care", "share": S(0.2)})
+    assert prepare(build(data)).leave == {("older_hospital/low", "home_care"): 0.3,
+                                          ("older_hospital/moderate", "home_care"): 0.2}

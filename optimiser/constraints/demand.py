@@ -3,14 +3,17 @@ pathways and moves stay within what is suitable."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.deterioration import worsening_terms
 from optimiser.constraints.linear import linear
 from optimiser.constraints.stocks import previous_caseload
 
 
-def demand_met(m, locality, cohort, year):
+def demand_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
     r"""\sum_p x_{l,p,t} + unmet_{l,g,t} = demand_{l,g,t}.
 
     Everyone with a new need is either routed along a care pathway or counted as unmet."""
@@ -19,7 +22,8 @@ def demand_met(m, locality, cohort, year):
         m.demand[locality, cohort, year]
 
 
-def _entering(m, locality, cohort, setting, year, units: bool) -> list:
+def _entering(m: Model, locality: str, cohort: str, setting: str, year: str,
+              units: bool) -> list[tuple[float, Any]]:
     """People (or, with ``units``, their capacity units) entering a setting this year from
     new need, as (coefficient, x) terms: enters_{p,s} (times package_{p,s}) x_p over the
     cohort's pathways into it."""
@@ -27,7 +31,7 @@ def _entering(m, locality, cohort, setting, year, units: bool) -> list:
             for p, share, package in m.data.entering[cohort, setting]]
 
 
-def caseload_balance(m, locality, cohort, setting, year):
+def caseload_balance(m: Model, locality: str, cohort: str, setting: str, year: str) -> Expr:
     r"""caseload_t = (1 - leave) caseload_{t-1} + \sum_p enters_{p,s} x_p + moves in - moves out
     + deterioration in - deterioration out.
 
@@ -45,7 +49,8 @@ def caseload_balance(m, locality, cohort, setting, year):
     ])
 
 
-def caseload_units_balance(m, locality, cohort, setting, year):
+def caseload_units_balance(m: Model, locality: str, cohort: str, setting: str,
+                           year: str) -> Expr:
     r"""units_t = (1 - leave) units_{t-1} + \sum_p enters_{p,s} package_{p,s} x_p + moves
     + deterioration.
 
@@ -65,7 +70,7 @@ def caseload_units_balance(m, locality, cohort, setting, year):
     ])
 
 
-def pathway_suitable(m, locality, pathway, year):
+def pathway_suitable(m: Model, locality: str, pathway: str, year: str) -> Expr:
     r"""x_{l,p,t} \le suitable_p \cdot demand_{l,g,t}.
 
     A pathway is offered only to the share of people for whom it is clinically appropriate."""
@@ -77,7 +82,7 @@ def pathway_suitable(m, locality, pathway, year):
     return m.routed[locality, pathway, year] <= limit
 
 
-def move_suitable(m, locality, move, year):
+def move_suitable(m: Model, locality: str, move: str, year: str) -> Expr:
     r"""move_{l,a,t} \le suitable_a \cdot caseload_{l,g,from,t-1}.
 
     Only people for whom a more independent setting is suitable are supported to move."""
@@ -88,7 +93,7 @@ def move_suitable(m, locality, move, year):
     return m.move[locality, move, year] <= arc.suitable * before
 
 
-def move_limit(m, locality, move, year):
+def move_limit(m: Model, locality: str, move: str, year: str) -> Expr:
     r"""move_{l,a,t} \le max\_per\_year_a.
 
     Moving someone well takes reviews, matching and a new home: only so many a year."""

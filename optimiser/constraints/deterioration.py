@@ -3,10 +3,14 @@ intensive setting with its new package; these are its terms in the caseload bala
 
 from __future__ import annotations
 
+from typing import Any
+
+from optimiser.constraints import Model
 from optimiser.constraints.stocks import previous_caseload
 
 
-def worsening_terms(m, locality, group, setting, year, units: bool) -> list:
+def worsening_terms(m: Model, locality: str, group: str, setting: str, year: str,
+                    units: bool) -> list[tuple[float, Any]]:
     r"""What deterioration adds to a setting's balance, as (coefficient, term) pairs.
 
     In people: - \sum_{s'} worsen_{s,s'} caseload_{s,t-1} + \sum_{s''} worsen_{s'',s}

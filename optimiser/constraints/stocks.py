@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def previous_caseload(m, variable, start, locality, cohort, setting, year):
+from optimiser.constraints import Expr, Model
+
+
+def previous_caseload(m: Model, variable: Any, start: dict[tuple[str, ...], float],
+                      locality: str, cohort: str, setting: str, year: str) -> Expr:
     """``variable`` (people or care units) in the year before ``year``; today's figure from
     ``start`` before the first planning year."""
     before = m.data.previous[year]
