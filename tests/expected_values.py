@@ -38,14 +38,14 @@ class Expected(NamedTuple):
 # --- the table (written by --update) ---
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
-        'optimal', 214243873.75624567, 940, 750, 2481,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 666750138.833849, 970, 780, 2661,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/england/best-practice.yaml': Expected(
-        'optimal', 76067422138.47337, 1230, 1000, 3288,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 251068520995.27875, 1270, 1040, 3528,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/england/instance.yaml': Expected(
-        'optimal', 83005348294.86282, 1250, 1000, 3308,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 260650855605.30093, 1290, 1040, 3548,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -59,17 +59,17 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/lancashire-reablement/instance.yaml': Expected(
-        'optimal', 606055807.0785955, 80, 55, 172,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 769682621.9945399, 80, 55, 172,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
-        'optimal', 544908406.2840639, 80, 55, 172,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 690082773.4860827, 80, 55, 172,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/leicestershire/instance.yaml': Expected(
-        'optimal', 992543751.2974623, 2360, 1820, 6335,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 3069921460.49318, 2430, 1890, 6755,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
     'instances/nottinghamshire/instance.yaml': Expected(
-        'optimal', 1198467898.1481805, 2185, 1750, 6139,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 3784798658.0318937, 2255, 1820, 6559,
+        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties, 2019/20 price base with 2.5% inflation, end-of-horizon tail on (issue 9, instances)'),
 }
 # --- end of the table ---
 
