@@ -21,7 +21,6 @@ from common import (
     F,
     Options,
     Place,
-    S,
     best_practice,
     cohorts,
     demand_rows,
@@ -62,9 +61,6 @@ from today import today_rows
 SETTINGS = {
     "discount_rate": A(0.035, "HM Treasury Green Book discount rate of 3.5% a year; the "
                        "documents give none"),
-    "price_year": "2019/20",
-    "price_inflation": S(0.025, "000_9e956c6a8d6c89c1.txt:270"),
-    "end_of_horizon": True,
     "unmet_penalty": A(500_000, "set well above the cost of the dearest pathway over the "
                        "five planning years (a residential place for an adult with learning "
                        "disabilities, about £40,000 a year, for five years) so need is always "
