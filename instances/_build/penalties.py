@@ -4,9 +4,9 @@ person's need in it, until they leave care.
 One penalty for everyone made the plan leave first the people whose care costs most (adults
 with learning disabilities, who need the most staff). A penalty in proportion to what
 meeting a person's need costs weighs every cohort alike: meeting need is always cheaper
-than leaving it unmet (the plan counts care after its last year too, and prices are brought
-to the planning years' at about 1.19 times), and no cohort is left out first because its
-care is dear.
+than leaving it unmet (with room to spare for a price base or the cost of care after the
+last year, when those are switched on), and no cohort is left out first because its care is
+dear.
 """
 
 from __future__ import annotations
