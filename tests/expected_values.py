@@ -39,13 +39,13 @@ class Expected(NamedTuple):
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
         'optimal', 217308210.9133866, 970, 780, 2661,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/england/best-practice.yaml': Expected(
         'optimal', 78886246740.42886, 1270, 1040, 3528,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/england/instance.yaml': Expected(
         'optimal', 84252909142.26582, 1290, 1040, 3548,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -60,16 +60,16 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/lancashire-reablement/instance.yaml': Expected(
         'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
         'optimal', 544466035.1766852, 80, 55, 172,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 967917270.9010143, 2430, 1890, 6755,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
     'instances/nottinghamshire/instance.yaml': Expected(
         'optimal', 1206699792.8844426, 2255, 1820, 6559,
-        '2026-12-01: instances start from today (today_share, flow-consistent caseload0/capacity0), wider reablement pathway, realistic recruitment limits, per-cohort penalties (issue 9, instances); price base and end-of-horizon tail left off until ranging accounts for them'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
 }
 # --- end of the table ---
 
