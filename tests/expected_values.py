@@ -39,13 +39,13 @@ class Expected(NamedTuple):
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
         'optimal', 217308210.9133866, 970, 780, 2661,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/england/best-practice.yaml': Expected(
         'optimal', 78886246740.42886, 1270, 1040, 3528,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/england/instance.yaml': Expected(
         'optimal', 84252909142.26582, 1290, 1040, 3548,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -60,16 +60,16 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/lancashire-reablement/instance.yaml': Expected(
         'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
         'optimal', 544466035.1766852, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 967917270.9010143, 2430, 1890, 6755,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/nottinghamshire/instance.yaml': Expected(
         'optimal', 1206699792.8844426, 2255, 1820, 6559,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruitment, penalties'),
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
 }
 # --- end of the table ---
 
