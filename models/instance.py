@@ -8,6 +8,7 @@ Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,7 @@ from models.references import check_references
 from models.sourced import Amount, Factor, Growth, Share, Weeks
 
 Name = str
+_ONS_CODE = re.compile(r"[EWSNK]\d{8}")
 
 
 class Row(BaseModel):
@@ -79,6 +81,17 @@ class Locality(Row):
     """Multiplier on every price paid in this locality (rurality, market rates); 1 = average."""
     population: Amount | None = None
     """Population the rate targets are per 100,000 of (e.g. aged 65 and over)."""
+    code: str | None = None
+    """ONS area code (GSS), e.g. E07000133 for Melton; carried into the output tables so they
+    join ONS data and map in Power BI. Empty for a locality that is not an ONS area."""
+
+    @field_validator("code")
+    @classmethod
+    def _an_ons_code(cls, code: str | None) -> str | None:
+        if code is not None and not _ONS_CODE.fullmatch(code):
+            raise ValueError(f"found {code!r}; expected an ONS area code: a letter (E, W, S, "
+                             "N or K) and eight digits, e.g. E07000133")
+        return code
 
 
 class Cohort(Row):

@@ -142,9 +142,18 @@ def target_level_after(m: pyo.ConcreteModel, index: tuple, amount: float,
 
 def _target_price(d: Any, name: str, group: str, year: str) -> str:
     where = "across the area" if group == "area" else f"in {d.labels[group]}"
-    if d.target_rows[name, group, year].sense == "at_least":
-        return f"cost of one more person achieving target {name} {where}, {year}"
-    return f"saving if target {name} allowed one more person {where}, {year}"
+    row = d.target_rows[name, group, year]
+    target = f"the {label(d, row.indicator)} target ({name.replace('_', ' ')})"
+    if row.sense == "at_least":
+        return f"cost of one more person achieving {target} {where}, {year}"
+    return f"saving if {target} allowed one more person {where}, {year}"
+
+
+def move_words(d: Any, name: str) -> str:
+    """A move in labels: 'Older adults: Residential care to Home care'."""
+    arc = d.move_arcs[name]
+    return (f"{label(d, arc.cohort)}: {label(d, arc.from_service)} to "
+            f"{label(d, arc.to_service)}")
 
 
 def _target_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
@@ -293,7 +302,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_the_share_for_whom_they_suit",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving if one more person were suitable to move ({a}) in {d.labels[loc]}, {t}",
+            f"saving if one more person were suitable to move ({move_words(d, a)}) in "
+            f"{d.labels[loc]}, {t}",
         lever=Lever("suitability", 4.0, _move_suitable_size, _move_suits_more),
     ),
     Family(
@@ -304,7 +314,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}",
+            f"saving from supporting one more move ({move_words(d, a)}) in {d.labels[loc]}, "
+            f"{t}",
         lever=Lever("moves", 1.0, _move_limit, _moves_relaxed, set_by=_move_limit),
     ),
     Family(

@@ -98,5 +98,5 @@ def outcome_achieved(m: Model) -> Expr:
 def declare_objective(m: Model, sense: str) -> Expr:
     """Minimise cost, or maximise the chosen outcome within the budget."""
     if sense == "max_outcome":
-        return pyo.Objective(rule=outcome_achieved, sense=pyo.maximize)
-    return pyo.Objective(rule=total_cost, sense=pyo.minimize)
+        return pyo.Objective(expr=outcome_achieved(m), sense=pyo.maximize)
+    return pyo.Objective(expr=total_cost(m), sense=pyo.minimize)

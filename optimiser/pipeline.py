@@ -48,6 +48,8 @@ class Solution:
     """Changes made to the instance for this solve (``--set``), each with its source."""
     notes: list[str] = field(default_factory=list)
     """What a reader must know about how the plan was solved (limits treated as none)."""
+    inputs: Instance | None = field(default=None, repr=False)
+    """The validated instance solved: its labels, units and area codes word the outputs."""
 
     @property
     def optimal(self) -> bool:
@@ -139,7 +141,9 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
     with PauseGC():
-        return _solve(instance, options, progress, ranging)
+        solution = _solve(instance, options, progress, ranging)
+    solution.inputs = instance
+    return solution
 
 
 def _solve(instance: Instance, options: SolveOptions, progress: Progress,

@@ -401,7 +401,9 @@ def test_the_summary_states_the_price_base_and_the_tail_apart_from_spend(tmp_pat
     result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "plan")])
     assert result.exit_code == 0, result.output
     summary = (tmp_path / "plan" / "summary.md").read_text(encoding="utf-8")
-    assert "**£1,480,653**, plus £4,441,960 for the care of the people still supported" in summary
+    assert "**Total cost:** £1,480,653 discounted" in summary
+    assert "also counts £4,441,960 (discounted) for the care of the people still supported" \
+        in summary
     assert ("Prices are at 2026/27 levels: the instance's 2024/25 prices raised by 2.0% a year "
             "(× 1.040). Costs are in constant 2026/27 prices, not cash; totals are discounted "
             "at 3.5% a year to 2026/27") in summary
