@@ -252,6 +252,9 @@ class Pathway(Row):
     suitable: Share
     """Largest share of the cohort's new need for whom this pathway is appropriate (of each
     band's need, in a cohort with bands)."""
+    today_share: Share | None = None
+    """Share of the cohort's new need routed this way today (today's practice), when known:
+    the instance's capacity, caseload and staff today should be what these shares need."""
     band: Name | None = None
     """The need band the pathway is open to; empty for every band of the cohort."""
 
@@ -312,6 +315,8 @@ class Move(Row):
     to_service: Name
     suitable: Share
     """Largest share of the setting's caseload for whom the move is suitable each year."""
+    today_share: Share | None = None
+    """Share of the setting's caseload moved each year today (today's practice), when known."""
     max_per_year: Amount | None = None
     """Most people per locality who can be supported to move in a year."""
     package: Amount | None = None

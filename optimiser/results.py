@@ -19,6 +19,7 @@ from models.second_wave import start_of
 from optimiser.families import FAMILIES
 from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
+from optimiser.phase_in import phase_in
 from optimiser.prepare import Prepared
 
 _TOLERANCE = 1e-6
@@ -382,8 +383,9 @@ def extract(m, values: Values) -> dict[str, pd.DataFrame]:
 
 def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
     prices = shadow_prices(m, v)
+    capacity = capacity_plan(m, v)
     return {
-        "capacity": capacity_plan(m, v),
+        "capacity": capacity,
         "flows": flows(m, v),
         "caseload": caseload(m, v),
         "moves": moves(m, v),
@@ -392,5 +394,6 @@ def _tables(m, v: Values) -> dict[str, pd.DataFrame]:
         "outcomes": outcome_report(m, v),
         "costs": cost_breakdown(m, v),
         "shadow_prices": prices,
+        "phase_in": phase_in(m.data, capacity, prices),
         **short_term_tables(m, v),
     }

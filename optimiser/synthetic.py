@@ -90,7 +90,8 @@ def _attainable(instance: Instance, s: _Sourcer) -> Instance:
     """The instance with every 'at least' outcome target within reach of its pathways.
 
     The most a cohort can achieve is a fractional knapsack: fill the pathways with the
-    highest share achieving the indicator first, each up to its suitability limit."""
+    highest share achieving the indicator first, each up to its suitability limit, or up to
+    today's share where the pathway states one (today's capacity and staff serve that)."""
     from optimiser.prepare import prepare
 
     d = prepare(instance)
@@ -98,8 +99,12 @@ def _attainable(instance: Instance, s: _Sourcer) -> Instance:
     for p, g in d.pathway_cohort.items():
         of_cohort[g].append(p)
 
+    # Today's capacity and staff carry today's practice, not every suitable pathway at once.
+    today = {p.name: p.today_share.value for p in instance.pathways if p.today_share}
+
     def best_share(cohort: str, indicator: str) -> float:
-        shares = sorted(((d.outcome.get((p, indicator), 0.0), d.suitable[p])
+        shares = sorted(((d.outcome.get((p, indicator), 0.0),
+                          min(d.suitable[p], today.get(p, d.suitable[p])))
                          for p in of_cohort[cohort]), reverse=True)
         left, total = 1.0, 0.0
         for share, suitable in shares:
@@ -348,8 +353,11 @@ class _Builder:
 
         suitable = p.suitable.value if exact or p.suitable.value >= 1 else \
             vary(p.suitable.value, 1.0)
-        rows["pathways"].append({"name": pname, "cohort": cohort, "label": p.label,
-                                 "suitable": s(suitable)})
+        row = {"name": pname, "cohort": cohort, "label": p.label, "suitable": s(suitable)}
+        if p.today_share is not None:
+            row["today_share"] = s(min(suitable, p.today_share.value if exact
+                                       else vary(p.today_share.value, 1.0)))
+        rows["pathways"].append(row)
         for r in stages:
             rows["stages"].append({"pathway": pname, "service": r.service,
                                    "share": s(vary(r.share.value, 1.0)),

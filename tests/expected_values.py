@@ -38,14 +38,14 @@ class Expected(NamedTuple):
 # --- the table (written by --update) ---
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
-        'optimal', 214243873.75624567, 940, 750, 2481,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 217308210.9133866, 970, 780, 2661,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/england/best-practice.yaml': Expected(
-        'optimal', 76067422138.47337, 1230, 1000, 3288,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 78886246740.42886, 1270, 1040, 3528,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/england/instance.yaml': Expected(
-        'optimal', 83005348294.86282, 1250, 1000, 3308,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 84252909142.26582, 1290, 1040, 3548,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -62,17 +62,17 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 16616742.751034463, 1179, 162, 3375,
         '2026-12-01: ipacs-discharge added (issue 11: short-term headroom)'),
     'instances/lancashire-reablement/instance.yaml': Expected(
-        'optimal', 606055807.0785955, 80, 55, 172,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 605613435.9712164, 80, 55, 172,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
-        'optimal', 544908406.2840639, 80, 55, 172,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 544466035.1766852, 80, 55, 172,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/leicestershire/instance.yaml': Expected(
-        'optimal', 992543751.2974623, 2360, 1820, 6335,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 967917270.9010143, 2430, 1890, 6755,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/nottinghamshire/instance.yaml': Expected(
-        'optimal', 1198467898.1481805, 2185, 1750, 6139,
-        '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+        'optimal', 1206699792.8844426, 2255, 1820, 6559,
+        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
 }
 # --- end of the table ---
 

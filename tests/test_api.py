@@ -128,13 +128,18 @@ def test_the_example_answers_its_question(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("The plan holds for Home care (domiciliary care) while its "
                                "block price stays between")
-    assert lines[2] == ("The new fee is inside the range: the same capacity plan stays the "
-                        "best one.")
     table = pd.read_csv(tmp_path / "comparison.csv")
     extra = table["total_cost"].iloc[1] - table["total_cost"].iloc[0]
     today = optimiser.solve(ROOT / "instances" / "default" / "instance.yaml")
     home_care = today.ranging.set_index("parameter").loc["price_capacity[home_care]"]
-    assert extra == pytest.approx((21.15 * 52 - 908.96) * home_care["marginal"], rel=1e-6)
+    if 21.15 * 52 <= home_care["upper"]:
+        assert lines[2] == ("The new fee is inside the range: the same capacity plan stays "
+                            "the best one.")
+        assert extra == pytest.approx((21.15 * 52 - 908.96) * home_care["marginal"], rel=1e-6)
+    else:  # dearer home care makes wider reablement worth buying: a different plan
+        assert lines[2] == ("The new fee is beyond the range: the best plan changes (see the "
+                            "summaries).")
+        assert 0 < extra < (21.15 * 52 - 908.96) * home_care["marginal"]
     assert f"£{extra:,.0f} more over 5 years" in lines[1]
     assert {p.name for p in tmp_path.iterdir()} >= {"today.xlsx", "uplift.xlsx", "today.md",
                                                     "uplift.md", "comparison.csv"}

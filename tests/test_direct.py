@@ -112,7 +112,7 @@ def _change_everything_mutable(model) -> None:
     for key in model.hire_max:
         model.hire_max[key] = pyo.value(model.hire_max[key]) * 0.9
     for key in model.budget:
-        model.budget[key] = pyo.value(model.budget[key]) * 1.02
+        model.budget[key] = pyo.value(model.budget[key]) * 1.04
 
 
 def _with_a_tight_budget(instance):
@@ -150,8 +150,13 @@ def test_a_re_solve_after_parameter_changes_matches_a_fresh_solve(method):
     # Tables of the re-solve (kept names, words and expression rows) match a fresh extract.
     kept_tables = extract(kept, again.values)
     fresh_tables = extract(fresh, reference.values)
-    pd.testing.assert_frame_equal(kept_tables["shadow_prices"], fresh_tables["shadow_prices"],
-                                  rtol=REL, atol=1e-6)
+    # Where a limit's shadow price is zero, whether it sits on its bound depends on which of
+    # several optimal plans the solver lands on; where it is priced, it must bind in both.
+    kept_prices, fresh_prices = kept_tables["shadow_prices"], fresh_tables["shadow_prices"]
+    pd.testing.assert_frame_equal(kept_prices.drop(columns="binding"),
+                                  fresh_prices.drop(columns="binding"), rtol=REL, atol=1e-6)
+    priced = fresh_prices["shadow_price"].abs() > 1e-6
+    assert (kept_prices["binding"][priced] == fresh_prices["binding"][priced]).all()
     assert kept_tables["costs"]["discounted_cost"].sum() == pytest.approx(again.objective,
                                                                           rel=REL)
     for name in ("outcomes", "unmet"):

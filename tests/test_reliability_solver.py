@@ -141,7 +141,10 @@ def test_user_scaling_brings_every_bound_and_cost_within_highs_range():
     assert largest > LARGE and scale["user_bound_scale"] < 0
     assert largest * 2.0 ** scale["user_bound_scale"] <= LARGE
     assert largest * 2.0 ** (scale["user_bound_scale"] + 1) > LARGE
-    assert scale["user_objective_scale"] == 0  # £500,000 a person unmet is within range
+    costs = np.abs(lp.cost[lp.cost != 0])
+    assert costs.max() * 2.0 ** scale["user_objective_scale"] <= LARGE
+    assert costs.max() * 2.0 ** (scale["user_objective_scale"] + 1) > LARGE \
+        or scale["user_objective_scale"] == 0
 
 
 # --- Determinism ------------------------------------------------------------------------------

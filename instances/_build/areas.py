@@ -22,8 +22,6 @@ from common import (
     Options,
     Place,
     best_practice,
-    capacity0_rows,
-    caseload_rows,
     cohorts,
     demand_rows,
     indicators,
@@ -57,6 +55,8 @@ from figures import (
     TYPICAL_FRONT_DOOR,
     fmt,
 )
+from penalties import cohort_penalties
+from today import today_rows
 
 SETTINGS = {
     "discount_rate": A(0.035, "HM Treasury Green Book discount rate of 3.5% a year; the "
@@ -103,9 +103,16 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
              extra: dict | None = None) -> dict:
     svcs = services(opt)
     demand = demand_rows(places, opt)
-    caseload = caseload_rows(places, opt)
     pw = pathways_block(opt)
-    cap0 = capacity0_rows(places, demand, caseload, pw["stages"], pw["pathways"], svcs)
+    leave = leave_rows()
+    moves = ld_moves(opt) + opt.older_moves
+    today_moves = [{**mv, "suitable": mv["today_share"]} for mv in moves]
+    cohort_rows = cohorts(opt)
+    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave)
+    growth = {c["name"]: c["growth"]["value"] for c in cohort_rows}
+    caseload, cap0 = today_rows(places, demand, pw["pathways"], pw["stages"],
+                                pw["destinations"], leave, today_moves,
+                                svcs, growth)
     inst = {
         "name": name,
         "description": description,
@@ -115,18 +122,18 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
             {"name": p.name, "label": p.label, "cost_factor": p.cost_factor,
              "population": p.population} for p in places
         ],
-        "cohorts": cohorts(opt),
+        "cohorts": cohort_rows,
         "demand": demand,
         "services": svcs,
         "capacity0": cap0,
         "caseload0": caseload,
-        "leave": leave_rows(),
+        "leave": leave,
         "roles": ROLES,
         "staffing": staffing_rows(),
         "workforce": workforce_rows(places, cap0),
         "indicators": indicators(),
         **pw,
-        "moves": ld_moves(opt) + opt.older_moves,
+        "moves": moves,
         "targets": targets or [],
         "budget": budget or [],
     }
@@ -246,7 +253,8 @@ def england_best_practice() -> tuple[dict, str, str]:
         "home instead (001:627), up to 43% of adults with learning disabilities in residential "
         "homes moved to supported living over the five years (001:646).",
         _england_places(),
-        Options(older_growth=OLDER_GROWTH_ENGLAND, suitable=suitable, ld_move_suitable=move),
+        Options(older_growth=OLDER_GROWTH_ENGLAND, suitable=suitable, ld_move_suitable=move,
+                ld_move_is_today=False),
         targets=_independence_target())
     header = (
         "England by council type, best practice: the same as instance.yaml except the pathway\n"
@@ -313,7 +321,7 @@ def leicestershire() -> tuple[dict, str, str]:
         f"{fmt(LEICS_LD_MOVED.value / n)} a district a year"), 2)
     older_moves = [
         {"cohort": cohort, "from_service": "residential", "to_service": "home_care",
-         "suitable": F(LEICS_OLDER_HALF),
+         "suitable": F(LEICS_OLDER_HALF), "today_share": F(LEICS_OLDER_HALF),
          "max_per_year": A(5, "moving someone home from a care home takes a review, a home "
                            "and a package; Leicestershire moved 42 LD adults in a year "
                            "county-wide (001_4550ef852cabf2d2.txt:1033); about five older "
@@ -321,8 +329,11 @@ def leicestershire() -> tuple[dict, str, str]:
          "package": F(HOME_CARE_HOURS)}
         for cohort in ("older_hospital_bed", "older_community_care_home")
     ]
+    today = {"comm_diverted_home": suitable["comm_diverted_home"],
+             "comm_care_home": Dv(1 - diverted, f"everyone not supported at home instead: 1 - "
+                                  f"{fmt(round(diverted, 4))} ({LEICS_FEWER_ADMISSIONS.cite})")}
     opt = Options(
-        older_growth=OLDER_GROWTH_COUNTY, suitable=suitable,
+        older_growth=OLDER_GROWTH_COUNTY, suitable=suitable, today=today,
         ld_move_suitable=F(LEICS_LD_COULD), ld_move_max=ld_max, older_moves=older_moves,
         reablement_label="Home First reablement (HART, and Help to Live at Home providers "
         "in the community)",
@@ -462,10 +473,10 @@ def lancashire(design: str) -> tuple[dict, str, str]:
     tt_price = HOME_CARE_RATE.value * WEEKS
     obc_rate = HOME_CARE_RATE.value * TT_SHARE_OF_RATE
     outcome_price = EPISODE_COST * (1 - TT_SHARE_OF_RATE) / indep
-    inflow0 = demand / (1 + g) * (suitable_tt * (1 - indep) + 1 - suitable_tt)
-    hc0 = inflow0 / HOME_CARE_LEAVE
-    reab_units0 = demand / (1 + g) * suitable_tt * LANCS_WEEKS / WEEKS * intensity
-    hc_units0 = hc0 * HOME_CARE_HOURS.value / 0.95
+    inflow0 = demand * (suitable_tt * (1 - indep) + 1 - suitable_tt)
+    hc0 = inflow0 / (HOME_CARE_LEAVE + g)
+    reab_units0 = demand * suitable_tt * LANCS_WEEKS / WEEKS * intensity
+    hc_units0 = hc0 * (1 + g) * HOME_CARE_HOURS.value / 0.95
     reab_fte = 1 / 22.5
     staff_care = hc_units0 / 22.5
     staff_reab = reab_units0 / 0.95 * reab_fte
@@ -478,6 +489,10 @@ def lancashire(design: str) -> tuple[dict, str, str]:
                     f"{fmt(LANCS_OUTCOME_RISE.value)} improvement "
                     f"({LANCS_OUTCOME_RISE.cite}), so it was £{fmt(round(outcome_before, 2))} "
                     f"before")
+    reach = Dv(suitable_tt, (
+        f"today's practice, before the contract: {fmt(round(before_year))} people a year "
+        f"({before_text}) ÷ {fmt(round(base_need))} who could benefit ({need_text} "
+        f"{share_text}) = {fmt(round(suitable_tt, 4))}"))
     inst = {
         "name": "lancashire-reablement" if design == "time_and_task" else
         "lancashire-reablement-outcomes-based",
@@ -529,24 +544,27 @@ def lancashire(design: str) -> tuple[dict, str, str]:
         ],
         "capacity0": [
             {"locality": "lancashire", "service": "reablement", "units": Dv(reab_units0 / 0.95, (
+                f"the first planning year's use at today's practice: "
                 f"{fmt(round(before_year))} people a year before the contract ({before_text}) "
-                f"grown to 2025/26 at {fmt(g)} ({OLDER_GROWTH_COUNTY.cite}) × {fmt(LANCS_WEEKS)} "
+                f"grown to 2026/27 at {fmt(g)} ({OLDER_GROWTH_COUNTY.cite}) × {fmt(LANCS_WEEKS)} "
                 f"weeks ÷ 52 × {fmt(round(intensity, 4))} hours a week ÷ 0.95 = "
                 f"{fmt(round(reab_units0 / 0.95, 1))}"), 1)},
             {"locality": "lancashire", "service": "home_care", "units": Dv(hc_units0, (
-                f"today's caseload {fmt(round(hc0, 1))} × {fmt(HOME_CARE_HOURS.value)} hours "
-                f"({HOME_CARE_HOURS.cite}) ÷ 0.95 = {fmt(round(hc_units0, 1))}"), 1)},
+                f"what today's caseload needs in the first planning year: "
+                f"{fmt(round(hc0, 1))} × (1 + {fmt(g)}) growth × {fmt(HOME_CARE_HOURS.value)} "
+                f"hours ({HOME_CARE_HOURS.cite}) ÷ 0.95 = {fmt(round(hc_units0, 1))}"), 1)},
         ],
         "caseload0": [{"locality": "lancashire", "cohort": "older", "service": "home_care",
                        "people": Dv(hc0, (
-                           f"the steady caseload today's practice gives: "
-                           f"{fmt(round(demand / (1 + g), 1))} people a year in 2025/26 (the "
-                           f"demand row's arithmetic, one year less growth) × "
+                           f"the caseload today's practice keeps growing at {fmt(g)} a year: "
+                           f"{fmt(round(demand, 1))} people a year in 2026/27 (the demand "
+                           f"row) × "
                            f"({fmt(round(suitable_tt, 4))} reabled × {fmt(round(1 - indep, 4))} "
                            f"still needing care + {fmt(round(1 - suitable_tt, 4))} straight to "
                            f"home care) = {fmt(round(inflow0, 1))} starting home care a year, "
-                           f"÷ {fmt(round(HOME_CARE_LEAVE, 4))} leaving a year (72-week "
-                           f"packages, {PACKAGE_WEEKS.cite}) = {fmt(round(hc0, 1))}; the "
+                           f"÷ ({fmt(round(HOME_CARE_LEAVE, 4))} leaving a year (72-week "
+                           f"packages, {PACKAGE_WEEKS.cite}) + {fmt(g)} growth) = "
+                           f"{fmt(round(hc0, 1))}; the "
                            f"national {fmt(HOME_CARE_OLDER.value)} ({HOME_CARE_OLDER.cite}) "
                            f"scaled by population would give fewer, because not everyone who "
                            f"could benefit from reablement would otherwise need long-term "
@@ -596,13 +614,12 @@ def lancashire(design: str) -> tuple[dict, str, str]:
         "pathways": [
             {"name": "reablement_first", "cohort": "older",
              "label": "Reablement first, then home care if still needed",
-             "suitable": Dv(suitable_tt, (
-                 f"before the contract: {fmt(round(before_year))} people a year ({before_text}) "
-                 f"÷ {fmt(round(base_need))} who could benefit ({need_text} {share_text}) = "
-                 f"{fmt(round(suitable_tt, 4))}"))},
+             "suitable": reach, "today_share": reach},
             {"name": "straight_to_home_care", "cohort": "older",
              "label": "Straight to a long-term home-care package",
-             "suitable": A(1, "home care is open to everyone in the cohort")},
+             "suitable": A(1, "home care is open to everyone in the cohort"),
+             "today_share": Dv(1 - suitable_tt, f"today's practice: everyone not reabled, 1 - "
+                               f"{fmt(round(suitable_tt, 4))} ({LANCS_VOLUME_RISE.cite})")},
         ],
         "stages": [{"pathway": "reablement_first", "service": "reablement",
                     "share": A(1, "everyone on the pathway starts reablement"),

@@ -30,6 +30,8 @@ from figures import (
     PACKAGE_WEEKS,
     REABLEMENT_AVOIDS,
     REABLEMENT_ROI,
+    REABLEMENT_SPREAD,
+    REABLEMENT_TWICE,
     REABLEMENT_WEEKS_MAX,
     REABLEMENT_WEEKS_MIN,
     SHORT_TERM_MORE,
@@ -90,7 +92,7 @@ HOME_SHARE_OF_SHORT_TERM = 0.75
 # --- national stocks, learning disability ------------------------------------------------------
 LD_STOCK = LD_COMMUNITY.value + LD_RESIDENTIAL.value
 LEAVE_SL = 0.04
-LEAVE_LD_RES = 0.05
+LEAVE_LD_RES = LEAVE_SL
 LD_LEAVE_AVG = (LD_COMMUNITY.value * LEAVE_SL + LD_RESIDENTIAL.value * LEAVE_LD_RES) / LD_STOCK
 LD_GROWTH = (1 + DISABILITY_GROWTH.value) ** (1 / 25) - 1
 LD_NEED = LD_STOCK * (LD_LEAVE_AVG + LD_GROWTH)
@@ -147,6 +149,11 @@ class Options:
     older_growth: Fig
     suitable: dict[str, dict] = field(default_factory=dict)
     """Pathway -> suitability limit replacing today's practice (a best-practice variant)."""
+    today: dict[str, dict] = field(default_factory=dict)
+    """Pathway -> today's share where an area's own practice differs from the national one."""
+    ld_move_is_today: bool = True
+    """Whether ``ld_move_suitable`` is today's practice; if not (a best-practice variant),
+    today's caseloads are worked out at the national practice of today."""
     d2a_weeks: dict | None = None
     ld_move_suitable: dict | None = None
     ld_move_max: dict | None = None
@@ -361,6 +368,35 @@ def reablement_destination(pathway: str) -> dict:
     }
 
 
+# --- reablement offered more widely: people with less potential to regain independence ----
+WIDER_WEEKS = REABLEMENT_WEEKS_MAX.value
+WIDER_INDEPENDENT = INDEPENDENT_AFTER / REABLEMENT_SPREAD.value
+WIDER_AVOIDED_HOURS = AVOIDED_HOURS / REABLEMENT_SPREAD.value
+WIDER_PACKAGE = (HOME_CARE_HOURS.value - WIDER_AVOIDED_HOURS) / (1 - WIDER_INDEPENDENT)
+WIDER_TEXT = (f"the people today's service does not reach gain least: the least effective "
+              f"reablement service adds a fifth of the value of the most effective "
+              f"({REABLEMENT_SPREAD.cite}), taken as the gain for them")
+
+
+def wider_reablement_destination(pathway: str) -> dict:
+    return {
+        "pathway": pathway, "service": "home_care",
+        "share": Dv(1 - WIDER_INDEPENDENT, f"{WIDER_TEXT}: {fmt(INDEPENDENT_AFTER)} "
+                    f"independent (as today's reablement) ÷ {fmt(REABLEMENT_SPREAD.value)} = "
+                    f"{fmt(WIDER_INDEPENDENT)} independent, so {fmt(1 - WIDER_INDEPENDENT)} "
+                    f"still need care"),
+        "package": Dv(WIDER_PACKAGE, f"{WIDER_TEXT}: {fmt(round(AVOIDED_HOURS, 4))} hours a "
+                      f"week avoided (£{fmt(REABLEMENT_AVOIDS.value)} over "
+                      f"{fmt(PACKAGE_WEEKS.value)} weeks at £{fmt(HOME_CARE_RATE.value)}, "
+                      f"{REABLEMENT_AVOIDS.cite}) ÷ {fmt(REABLEMENT_SPREAD.value)} = "
+                      f"{fmt(round(WIDER_AVOIDED_HOURS, 4))}; from a "
+                      f"{fmt(HOME_CARE_HOURS.value)}-hour start need ({HOME_CARE_HOURS.cite}) "
+                      f"those still needing care need ({fmt(HOME_CARE_HOURS.value)} - "
+                      f"{fmt(round(WIDER_AVOIDED_HOURS, 4))}) ÷ {fmt(1 - WIDER_INDEPENDENT)} = "
+                      f"{fmt(round(WIDER_PACKAGE, 4))} hours"),
+    }
+
+
 def straight_home_care_destination(pathway: str) -> dict:
     return {"pathway": pathway, "service": "home_care",
             "share": A(1, "everyone on this pathway goes home with a package of care"),
@@ -379,87 +415,138 @@ def care_home_destinations(pathway: str) -> list[dict]:
     ]
 
 
+def _today(value: float, text: str) -> dict:
+    return Dv(value, f"today's practice: {text}")
+
+
 def pathways_block(opt: Options) -> dict[str, list[dict]]:
     """Pathways, stages and destinations. Suitability limits are *today's practice*: the share
     of each cohort routed this way now ('perceived demand', 001:2083). In the cohorts able
     to go home, straight-to-home-care takes whoever is not reabled; in the cohorts going to a
-    bed, the care home takes whoever gets neither a short-term bed nor care at home."""
+    bed, the care home takes whoever gets neither a short-term bed nor care at home.
+
+    Every pathway also states its ``today_share``: the share of the cohort routed that way
+    now. Today's capacity, caseload and staff are what those shares need, whatever limits a
+    variant relaxes."""
     hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
     comm_reab = SHORT_TERM_SHARE / (1 - COMM_CH)
     d2a = HOSP_D2A / HOSP_BED
+    ld_res_in = LD_RESIDENTIAL.value * (LEAVE_LD_RES + LD_GROWTH + LEICS_LD_MOVED_SHARE.value)
+    ld_sl = 1 - ld_res_in / LD_NEED
     d2a_weeks = opt.d2a_weeks or A(4, "the documents give no national length of stay in "
                                    "discharge-to-assess beds; four weeks, as home reablement")
     not_today = ("not offered today: people assessed as needing a care home are not supported "
                  "at home instead (today's practice; at least 18% could be, "
                  "001_4550ef852cabf2d2.txt:627)")
+    hosp_text = (f"{ST_TEXT}; × 3/4 at home (assumption: three in four short-term services "
+                 f"after hospital are home reablement) = "
+                 f"{fmt(SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM)} of hospital need, ÷ the "
+                 f"{fmt(1 - HOSP_BED)} of it able to go home ({HOSP_CH_TEXT}; {fmt(HOSP_D2A)} to "
+                 f"short-term beds) = {fmt(hosp_reab)}")
+    comm_text = (f"{ST_TEXT}, ÷ the {fmt(1 - COMM_CH)} of community need able to stay at home "
+                 f"(1 - {COMM_CH_TEXT}) = {fmt(comm_reab)}")
+    d2a_text = (f"{D2A_TEXT} ÷ the {fmt(HOSP_BED)} of hospital need leaving to a bed "
+                f"({HOSP_CH_TEXT}) = {fmt(d2a)}")
+    ld_text = (f"the share that keeps today's caseloads where the documents put them: "
+               f"{fmt(LD_RESIDENTIAL.value)} in residential homes ({LD_RESIDENTIAL.cite}) need "
+               f"{fmt(round(ld_res_in))} entrants a year to replace {fmt(LEAVE_LD_RES)} leaving, "
+               f"{fmt(LEICS_LD_MOVED_SHARE.value)} moving to supported living "
+               f"({LEICS_LD_MOVED_SHARE.cite}) and {fmt(round(LD_GROWTH, 4))} growth; of "
+               f"{fmt(round(LD_NEED))} new need a year, the rest, 1 - "
+               f"{fmt(round(ld_res_in))} ÷ {fmt(round(LD_NEED))} = {fmt(round(ld_sl, 4))}, go to "
+               f"supported living (which with those moves keeps {fmt(LD_COMMUNITY.value)}, "
+               f"{LD_COMMUNITY.cite}, growing)")
+
+    def wider(reach: float, text: str) -> dict:
+        share = min(reach, 1 - reach)
+        return Dv(share, f"almost twice as many people could benefit from reablement as get "
+                  f"it ({REABLEMENT_TWICE.cite}): as many again as today's {fmt(reach)} "
+                  f"({text}), at most the {fmt(1 - reach)} not reabled today = {fmt(share)}")
+
+    none_today = A(0, "not offered today")
     pathways = [
         {"name": "hosp_reablement", "cohort": "older_hospital",
          "label": "Home first: home reablement, then home care if still needed",
-         "suitable": Dv(hosp_reab, f"today's practice: {ST_TEXT}; × 3/4 at home (assumption: "
-                        f"three in four short-term services after hospital are home "
-                        f"reablement) = {fmt(SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM)} of "
-                        f"hospital need, ÷ the {fmt(1 - HOSP_BED)} of it able to go home "
-                        f"({HOSP_CH_TEXT}; {fmt(HOSP_D2A)} to short-term beds) = "
-                        f"{fmt(hosp_reab)}")},
+         "suitable": _today(hosp_reab, hosp_text), "today_share": _today(hosp_reab, hosp_text)},
+        {"name": "hosp_reablement_wider", "cohort": "older_hospital",
+         "label": "Home reablement offered more widely, to people with less potential to "
+         "regain independence", "suitable": wider(hosp_reab, hosp_text),
+         "today_share": none_today},
         {"name": "hosp_home_care", "cohort": "older_hospital",
          "label": "Straight home with a long-term home-care package",
          "suitable": A(1, "home care is open to everyone able to go home; it takes whoever is "
-                       "not reabled")},
+                       "not reabled"),
+         "today_share": _today(1 - hosp_reab, f"everyone not reabled: 1 - {fmt(hosp_reab)} "
+                                 f"({SHORT_TERM_MORE.cite})")},
         {"name": "hosp_d2a_bed", "cohort": "older_hospital_bed",
          "label": "Discharge to assess in a short-term bed with reablement",
-         "suitable": Dv(d2a, f"today's practice: {D2A_TEXT} ÷ the {fmt(HOSP_BED)} of hospital "
-                        f"need leaving to a bed ({HOSP_CH_TEXT}) = {fmt(d2a)}")},
+         "suitable": _today(d2a, d2a_text), "today_share": _today(d2a, d2a_text)},
         {"name": "hosp_diverted_home", "cohort": "older_hospital_bed",
          "label": "Home with a home-care package instead of a bed",
-         "suitable": A(0, not_today)},
+         "suitable": A(0, not_today), "today_share": A(0, not_today)},
         {"name": "hosp_care_home", "cohort": "older_hospital_bed",
          "label": "Straight to a permanent care-home bed",
-         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one")},
+         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one"),
+         "today_share": _today(1 - d2a, f"everyone not in a short-term bed: 1 - {fmt(d2a)} "
+                                 f"({SHORT_TERM_MORE.cite})")},
         {"name": "comm_reablement", "cohort": "older_community",
          "label": "Reablement first, then home care if still needed",
-         "suitable": Dv(comm_reab, f"today's practice: {ST_TEXT}, ÷ the {fmt(1 - COMM_CH)} of "
-                        f"community need able to stay at home (1 - {COMM_CH_TEXT}) = "
-                        f"{fmt(comm_reab)}")},
+         "suitable": _today(comm_reab, comm_text), "today_share": _today(comm_reab, comm_text)},
+        {"name": "comm_reablement_wider", "cohort": "older_community",
+         "label": "Reablement offered more widely, to people with less potential to regain "
+         "independence", "suitable": wider(comm_reab, comm_text), "today_share": none_today},
         {"name": "comm_home_care", "cohort": "older_community",
          "label": "Straight to a long-term home-care package",
          "suitable": A(1, "home care is open to everyone able to stay at home; it takes whoever "
-                       "is not reabled")},
+                       "is not reabled"),
+         "today_share": _today(1 - comm_reab, f"everyone not reabled: 1 - {fmt(comm_reab)} "
+                                 f"({SHORT_TERM_MORE.cite})")},
         {"name": "comm_diverted_home", "cohort": "older_community_care_home",
          "label": "Home with a home-care package instead of a care home",
-         "suitable": A(0, not_today)},
+         "suitable": A(0, not_today), "today_share": A(0, not_today)},
         {"name": "comm_care_home", "cohort": "older_community_care_home",
          "label": "A permanent care-home bed",
-         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one")},
+         "suitable": A(1, "a care home can meet the needs of anyone assessed as needing one"),
+         "today_share": A(1, "everyone assessed as needing a care home enters one today")},
         {"name": "ld_supported_living", "cohort": "ld",
          "label": "Supported living or Shared Lives",
-         "suitable": Dv(LD_COMMUNITY.value / LD_STOCK, f"today's practice, as today's mix: "
-                        f"{fmt(LD_COMMUNITY.value)} ({LD_COMMUNITY.cite}) ÷ "
-                        f"({fmt(LD_COMMUNITY.value)} + {fmt(LD_RESIDENTIAL.value)} "
-                        f"({LD_RESIDENTIAL.cite}))")},
+         "suitable": _today(ld_sl, ld_text), "today_share": _today(ld_sl, ld_text)},
         {"name": "ld_residential", "cohort": "ld",
          "label": "Residential care",
          "suitable": A(1, "a residential home can meet anyone's needs; it takes whoever "
-                       "supported living does not")},
+                       "supported living does not"),
+         "today_share": _today(1 - ld_sl, f"everyone not in supported living: 1 - "
+                               f"{fmt(ld_sl)} ({LD_COMMUNITY.cite})")},
     ]
     for p in pathways:
         if p["name"] in opt.suitable:
             p["suitable"] = opt.suitable[p["name"]]
+        if p["name"] in opt.today:
+            p["today_share"] = opt.today[p["name"]]
+    reablement_weeks = Dv(REAB_WEEKS, f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})")
+    wider_weeks = Dv(WIDER_WEEKS, f"{WIDER_TEXT}; their episodes take longest, the top of 2-6 "
+                     f"weeks ({REABLEMENT_WEEKS_MAX.cite})")
     stages = [
-        {"pathway": "hosp_reablement", "service": "reablement",
+        {"pathway": pathway, "service": "reablement",
          "share": A(1, "everyone on the pathway starts home reablement"),
-         "weeks": Dv(REAB_WEEKS, f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})"),
-         "intensity": A(1, "one reablement place a person while reabled")},
+         "weeks": weeks, "intensity": A(1, "one reablement place a person while reabled")}
+        for pathway, weeks in (("hosp_reablement", reablement_weeks),
+                               ("hosp_reablement_wider", wider_weeks))
+    ] + [
         {"pathway": "hosp_d2a_bed", "service": "d2a_bed",
          "share": A(1, "everyone on the pathway is discharged to a short-term bed"),
          "weeks": d2a_weeks,
          "intensity": A(1, "one bed a person")},
-        {"pathway": "comm_reablement", "service": "reablement",
+    ] + [
+        {"pathway": pathway, "service": "reablement",
          "share": A(1, "everyone on the pathway starts home reablement"),
-         "weeks": Dv(REAB_WEEKS, f"midpoint of 2-6 weeks ({REABLEMENT_WEEKS_MAX.cite})"),
-         "intensity": A(1, "one reablement place a person while reabled")},
+         "weeks": weeks, "intensity": A(1, "one reablement place a person while reabled")}
+        for pathway, weeks in (("comm_reablement", reablement_weeks),
+                               ("comm_reablement_wider", wider_weeks))
     ]
     destinations = [
         reablement_destination("hosp_reablement"),
+        wider_reablement_destination("hosp_reablement_wider"),
         straight_home_care_destination("hosp_home_care"),
         {"pathway": "hosp_d2a_bed", "service": "home_care",
          "share": A(0.45, "after a short-term bed with reabling, 45% go home with care; the "
@@ -474,6 +561,7 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
         straight_home_care_destination("hosp_diverted_home"),
         *care_home_destinations("hosp_care_home"),
         reablement_destination("comm_reablement"),
+        wider_reablement_destination("comm_reablement_wider"),
         straight_home_care_destination("comm_home_care"),
         straight_home_care_destination("comm_diverted_home"),
         *care_home_destinations("comm_care_home"),
@@ -483,54 +571,6 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
          "share": A(1, "everyone on the pathway moves into a residential home")},
     ]
     return {"pathways": pathways, "stages": stages, "destinations": destinations}
-
-
-def caseload_rows(places: list[Place], opt: Options) -> list[dict]:
-    rows = []
-    og = older_growth_factor(opt.older_growth, BASE_YEARS - 1)
-    lg = (1 + LD_GROWTH) ** (BASE_YEARS - 1)
-    up = growth_text(opt.older_growth, BASE_YEARS - 1)
-    res_stock = CARE_HOME_ADMISSIONS.value * CARE_HOME_RESIDENTIAL_SPLIT / LEAVE_RES
-    nur_stock = CARE_HOME_ADMISSIONS.value * (1 - CARE_HOME_RESIDENTIAL_SPLIT) / LEAVE_NURSING
-    for p in places:
-        ow, ow_text = weight(p, "older_weight")
-        lw, lw_text = weight(p, "ld_weight")
-        for cohort, share, share_text in (
-            ("older_hospital", HOSPITAL_SHARE.value, f"× {fmt(HOSPITAL_SHARE.value)} who came "
-             f"from hospital ({HOSPITAL_SHARE.cite})"),
-            ("older_community", 1 - HOSPITAL_SHARE.value, f"× (1 - "
-             f"{fmt(HOSPITAL_SHARE.value)}) who came from the community "
-             f"({HOSPITAL_SHARE.cite})"),
-        ):
-            hc = HOME_CARE_OLDER.value * share * p.share() * og * ow
-            rows.append({"locality": p.name, "cohort": cohort, "service": "home_care",
-                         "people": Dv(hc, f"{fmt(HOME_CARE_OLDER.value)} older adults in home "
-                                      f"care ({HOME_CARE_OLDER.cite}) {share_text} "
-                                      f"{p.share_text()}{up}{ow_text} = {fmt(round(hc, 1))}", 1),
-                         "package": F(HOME_CARE_HOURS)})
-        for cohort, ch_share in (("older_hospital_bed", FROM_HOSPITAL.value),
-                                 ("older_community_care_home", 1 - FROM_HOSPITAL.value)):
-            for svc, stock, what in (
-                ("residential", res_stock, f"60,000 admissions a year ({CARE_HOME_ADMISSIONS.cite}"
-                 f") × 0.6 residential ÷ {fmt(LEAVE_RES)} leaving a year (steady state)"),
-                ("nursing", nur_stock, f"60,000 admissions a year ({CARE_HOME_ADMISSIONS.cite}) "
-                 f"× 0.4 nursing ÷ {fmt(LEAVE_NURSING)} leaving a year (steady state)"),
-            ):
-                n = stock * ch_share * p.share() * og * ow
-                rows.append({"locality": p.name, "cohort": cohort, "service": svc,
-                             "people": Dv(n, f"{what} = {fmt(round(stock))} in England × "
-                                          f"{fmt(ch_share)} by route of admission "
-                                          f"({FROM_HOSPITAL.cite}) {p.share_text()}{up}"
-                                          f"{ow_text} = {fmt(round(n, 1))}", 1)})
-        for svc, fig in (("supported_living", LD_COMMUNITY), ("residential_ld", LD_RESIDENTIAL)):
-            n = fig.value * p.share() * lg * lw
-            rows.append({"locality": p.name, "cohort": "ld", "service": svc,
-                         "people": Dv(n, f"{fmt(fig.value)} {fig.what} ({fig.cite}) "
-                                      f"{p.share_text()} × (1 + {fmt(LD_GROWTH)})^"
-                                      f"{BASE_YEARS - 1} (growth to 2025/26, "
-                                      f"{DISABILITY_GROWTH.cite}){lw_text} = "
-                                      f"{fmt(round(n, 1))}", 1)})
-    return rows
 
 
 def leave_rows() -> list[dict]:
@@ -552,8 +592,10 @@ def leave_rows() -> list[dict]:
          "share": A(LEAVE_SL, "working-age adults with learning disabilities stay supported "
                     "for decades; 4% a year leave (death, moving on), the documents give none")},
         {"cohort": "ld", "service": "residential_ld",
-         "share": A(LEAVE_LD_RES, "5% a year leave residential homes other than by a planned "
-                    "move (death, hospital, moving area); the documents give none")},
+         "share": A(LEAVE_LD_RES, "4% a year leave residential homes other than by a planned "
+                    "move (death, moving on), as from supported living: the same people, so the "
+                    "setting does not change how long they need support; the documents give "
+                    "none")},
     ]
     return rows
 
@@ -599,45 +641,24 @@ ROLES = [
      "hire_cost": A(6000, "nurse recruitment (often agency or overseas), about £6,000; the "
                     "documents give no figure")},
 ]
-HIRE_HEADROOM = 0.15
-
-
-def capacity0_rows(places: list[Place], demand: list[dict], caseload: list[dict],
-                   stages: list[dict], pathways: list[dict], svcs: list[dict]) -> list[dict]:
-    """Capacity today: what today's caseload and today's short-term use need, at occupancy."""
-    occ = {s["name"]: s["occupancy"]["value"] for s in svcs}
-    suit = {p["name"]: p["suitable"]["value"] for p in pathways}
-    coh = {p["name"]: p["cohort"] for p in pathways}
-    rows = []
-    for p in places:
-        need = {(d["cohort"]): d["people"]["value"] for d in demand if d["locality"] == p.name}
-        for svc in ("reablement", "d2a_bed"):
-            use = 0.0
-            parts = []
-            for st in stages:
-                if st["service"] != svc:
-                    continue
-                n = need[coh[st["pathway"]]] * suit[st["pathway"]]
-                use += n * st["weeks"]["value"] / WEEKS * st["intensity"]["value"]
-                parts.append(f"{fmt(round(n, 1))} people on {st['pathway']} × "
-                             f"{fmt(st['weeks']['value'])} weeks ÷ 52")
-            units = use / occ[svc]
-            rows.append({"locality": p.name, "service": svc, "units": Dv(
-                units, f"today's use at current practice ({' + '.join(parts)}) ÷ "
-                f"{fmt(occ[svc])} occupancy = {fmt(round(units, 2))}; current-practice shares "
-                f"from {SHORT_TERM_MORE.cite}", 2)})
-        for svc in ("home_care", "supported_living", "residential", "nursing", "residential_ld"):
-            rows_ = [c for c in caseload if c["locality"] == p.name and c["service"] == svc]
-            units = sum(c["people"]["value"] * (c.get("package") or {"value": 1})["value"]
-                        for c in rows_) / occ[svc]
-            what = " + ".join(
-                f"{fmt(c['people']['value'])}" + (f" × {fmt(c['package']['value'])} h"
-                                                  if c.get("package") else "") for c in rows_)
-            rows.append({"locality": p.name, "service": svc, "units": Dv(
-                units, f"today's caseload needs ({what}) ÷ {fmt(occ[svc])} occupancy = "
-                f"{fmt(round(units, 2))}; caseload from {HOME_CARE_OLDER.cite if svc == 'home_care' else LD_COMMUNITY.cite if svc == 'supported_living' else LD_RESIDENTIAL.cite if svc == 'residential_ld' else CARE_HOME_ADMISSIONS.cite}",  # noqa: E501
-                2)})
-    return rows
+SKILLS_FOR_CARE = ("Skills for Care, The state of the adult social care sector and workforce "
+                   "in England (2023): filled posts grew by about 1% in 2022/23 after falling "
+                   "in 2021/22, with about one post in ten vacant")
+HIRE_HEADROOM = {
+    "care_worker": (0.05, f"independent-sector employers already struggle to replace leavers "
+                    f"(turnover about 30%, 001_4550ef852cabf2d2.txt:1862; recruitment "
+                    f"challenging across the country, 000_9e956c6a8d6c89c1.txt:643); growth "
+                    f"beyond replacement is taken as half the vacancy rate, 5% a year "
+                    f"({SKILLS_FOR_CARE})"),
+    "reablement_worker": (0.10, "council teams recruit more easily than providers (turnover "
+                          "13%, 001_4550ef852cabf2d2.txt:1901) but compete with the NHS for a "
+                          "regional scarcity of therapists (001_4550ef852cabf2d2.txt:1901); "
+                          "growth beyond replacement taken as 10% a year"),
+    "nurse": (0.05, f"registered nurses are scarce nationally; growth beyond replacement "
+              f"taken as care workers' 5% a year, which just keeps up with today's practice as "
+              f"need grows 2% a year ({SKILLS_FOR_CARE})"),
+}
+"""Role -> (most the workforce can grow in a year beyond replacing leavers, the reason)."""
 
 
 def workforce_rows(places: list[Place], cap0: list[dict]) -> list[dict]:
@@ -651,7 +672,8 @@ def workforce_rows(places: list[Place], cap0: list[dict]) -> list[dict]:
                 if r == role and svc in caps:
                     total += fte * caps[svc]
                     parts.append(f"{fmt(round(fte, 4))} × {fmt(caps[svc])} {svc}")
-            hire = total * (turnover[role] + HIRE_HEADROOM)
+            headroom, why = HIRE_HEADROOM[role]
+            hire = total * (turnover[role] + headroom)
             rows.append({
                 "locality": p.name, "role": role,
                 "staff0": Dv(total, f"staff needed for today's capacity: {' + '.join(parts)} = "
@@ -659,9 +681,9 @@ def workforce_rows(places: list[Place], cap0: list[dict]) -> list[dict]:
                              f"{HOME_CARE_OLDER.cite} and {CARE_HOME_ADMISSIONS.cite})", 1),
                 "hire_max": A(hire, f"recruitment can replace leavers "
                               f"({fmt(turnover[role])} a year) and grow the workforce by "
-                              f"{fmt(HIRE_HEADROOM)}: {fmt(round(total, 1))} × "
-                              f"({fmt(turnover[role])} + {fmt(HIRE_HEADROOM)}) = "
-                              f"{fmt(round(hire, 1))} FTE a year", 1),
+                              f"{fmt(headroom)}: {why}; {fmt(round(total, 1))} × "
+                              f"({fmt(turnover[role])} + {fmt(headroom)}) = "
+                              f"{fmt(round(hire, 2))} FTE a year", 2),
             })
     return rows
 
@@ -691,8 +713,11 @@ def ld_moves(opt: Options) -> list[dict]:
         LEICS_LD_MOVED_SHARE.value, f"current practice: only {fmt(LEICS_LD_MOVED_SHARE.value)} "
         f"of reviews lead to a move ({LEICS_LD_MOVED_SHARE.cite}), although up to "
         f"{fmt(LD_COULD_MOVE.value)} could move ({LD_COULD_MOVE.cite})")
+    today = suitable if opt.ld_move_is_today else Dv(
+        LEICS_LD_MOVED_SHARE.value, f"today's practice: only {fmt(LEICS_LD_MOVED_SHARE.value)} "
+        f"of reviews lead to a move ({LEICS_LD_MOVED_SHARE.cite})")
     row = {"cohort": "ld", "from_service": "residential_ld", "to_service": "supported_living",
-           "suitable": suitable}
+           "suitable": suitable, "today_share": today}
     if opt.ld_move_max is not None:
         row["max_per_year"] = opt.ld_move_max
     return [row]

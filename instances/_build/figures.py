@@ -57,6 +57,8 @@ LD_HOURS_CUT = Fig(0.08, f"{D1}:623", "cut in formal support hours")
 LD_HOURS_OFFSET = Fig(261e6, f"{D1}:623", "£ a year offset by that cut")
 REABLEMENT_TWICE = Fig(2.0, f"{D1}:906", "almost twice as many people could benefit from "
                        "reablement")
+REABLEMENT_SPREAD = Fig(5.0, f"{D1}:908", "the most effective reablement service adds five "
+                       "times the value of the least effective")
 
 # --- unit costs and durations --------------------------------------------------------------
 HOME_CARE_RATE = Fig(17.48, f"{D1}:867", "£ an hour, all-up cost of home care")

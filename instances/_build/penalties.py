@@ -1,0 +1,61 @@
+"""The unmet-need penalty of each cohort: twice the cost of the dearest way of meeting one
+person's need in it, until they leave care.
+
+One penalty for everyone made the plan leave first the people whose care costs most (adults
+with learning disabilities, who need the most staff). A penalty in proportion to what
+meeting a person's need costs weighs every cohort alike: meeting need is always cheaper
+than leaving it unmet (with room to spare for a price base or the cost of care after the
+last year, when those are switched on), and no cohort is left out first because its care is
+dear.
+"""
+
+from __future__ import annotations
+
+from figures import CARE_HOME_WEEK, HOME_CARE_RATE, fmt
+
+MULTIPLE = 2
+PRICES = f"prices from {HOME_CARE_RATE.cite} and {CARE_HOME_WEEK.cite} (the services table)"
+
+
+def _years_in(leave: float) -> float:
+    """Expected years in a setting for a yearly leave rate, until leaving."""
+    return 1 / leave
+
+
+def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dict],
+                     destinations: list[dict], services: list[dict],
+                     leave: list[dict]) -> None:
+    """Set ``unmet_penalty`` on each cohort row."""
+    svc = {s["name"]: s for s in services}
+    leaves = {(r["cohort"], r["service"]): r["share"]["value"] for r in leave}
+
+    def unit_year(name: str) -> float:
+        s = svc[name]
+        return (s["price_capacity"]["value"] / s["occupancy"]["value"]
+                + s["price_use"]["value"])
+
+    cost: dict[str, tuple[float, str]] = {}
+    for p in pathways:
+        total = 0.0
+        for st in stages:
+            if st["pathway"] == p["name"]:
+                total += (unit_year(st["service"]) * st["share"]["value"]
+                          * st["weeks"]["value"] / 52 * st["intensity"]["value"])
+        for d in destinations:
+            if d["pathway"] != p["name"]:
+                continue
+            package = (d.get("package") or svc[d["service"]].get("package"))["value"]
+            total += (d["share"]["value"] * package * unit_year(d["service"])
+                      * _years_in(leaves.get((p["cohort"], d["service"]), 0.0)))
+        if total > cost.get(p["cohort"], (0.0, ""))[0]:
+            cost[p["cohort"]] = (total, p["name"])
+    for row in cohorts:
+        total, pathway = cost[row["name"]]
+        penalty = round(MULTIPLE * total, -3)
+        row["unmet_penalty"] = {"value": penalty, "source": (
+            f"derived: {MULTIPLE} × £{fmt(round(total))}, the cost of the dearest way of "
+            f"meeting one person's need in this cohort until they leave care ({pathway}: its "
+            f"short-term stages and the long-term care it leads to, yearly cost ÷ leave rate; "
+            f"{PRICES}) = £{fmt(penalty)}: leaving need unmet always costs more than meeting "
+            f"it, and in proportion to what meeting it costs, so no cohort is left out first "
+            f"because its care is dear")}
