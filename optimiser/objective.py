@@ -37,6 +37,17 @@ def recruitment_cost(m, locality, role, year):
     return m.data.hire_cost[role] * m.hire[locality, role, year]
 
 
+def spot_payment(m, locality, service, year):
+    """Capacity bought at short notice when block capacity runs out, at the spot price."""
+    d = m.data
+    return d.price_spot[service] * d.cost_factor[locality] * m.spot[locality, service, year]
+
+
+def agency_cost(m, locality, role, year):
+    """The premium paid for agency staff over employing the same staff."""
+    return m.data.agency_premium[role] * m.agency[locality, role, year]
+
+
 def unmet_penalty(m, locality, cohort, year):
     """The objective's charge for each person whose need is left unmet (not money spent)."""
     return m.data.penalty * m.unmet[locality, cohort, year]
@@ -51,7 +62,13 @@ def year_spend(m, year):
         for loc in m.L for s in m.S
         for payment in (m.capacity_payment, m.use_payment, m.outcome_payment)
     )
-    return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
+    spend = services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
+    d = m.data
+    if d.price_spot:
+        spend += sum(m.spot_payment[loc, s, year] for loc in m.L for s in d.price_spot)
+    if d.agency_premium:
+        spend += sum(m.agency_cost[loc, w, year] for loc in m.L for w in d.agency_premium)
+    return spend
 
 
 def total_cost(m):

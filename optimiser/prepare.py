@@ -107,6 +107,10 @@ class Prepared:
     objective: str
     objective_indicator: str | None
     designs: list[str] = field(default_factory=list)
+    price_spot: dict[str, float] = field(default_factory=dict)
+    """£ per unit bought at short notice beyond block capacity, for services that allow it."""
+    agency_premium: dict[str, float] = field(default_factory=dict)
+    """£ per agency FTE-year over an employed one, for roles that can use agency staff."""
 
 
 def prepare(instance: Instance) -> Prepared:
@@ -212,6 +216,10 @@ def prepare(instance: Instance) -> Prepared:
         objective=instance.settings.objective,
         objective_indicator=instance.settings.objective_indicator,
         designs=list(instance.settings.designs),
+        price_spot={s: row.price_spot.value for s, row in services.items()
+                    if row.price_spot is not None},
+        agency_premium={w.name: w.agency_premium.value for w in instance.roles
+                        if w.agency_premium is not None},
     )
 
 

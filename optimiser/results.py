@@ -222,6 +222,10 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
         [v.expression(m.capacity_payment), v.expression(m.use_payment),
          v.expression(m.outcome_payment)])
     add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
+    if hasattr(m, "spot"):
+        add(v.keys(m.spot), None, ["spot purchase"], [v.expression(m.spot_payment)])
+    if hasattr(m, "agency"):
+        add(v.keys(m.agency), None, ["agency staff"], [v.expression(m.agency_cost)])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {name: pd.Series(dtype=object if name != "cost" else float) for name in columns})

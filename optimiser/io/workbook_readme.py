@@ -56,6 +56,9 @@ def what_to_enter(field: FieldInfo) -> str:
         return figure_guide(plain_type(field.annotation))
     if kind is Kind.LIST:
         return "Names separated by ';'."
+    if kind is Kind.DATA:
+        return "A list written on one line, as in YAML: [{table: demand, field: people, " \
+               "scale: 1.1}]."
     words = choices(field)
     return f"One of: {', '.join(words)}." if words else "Text."
 
