@@ -61,6 +61,8 @@ def _unmet(solution: Solution) -> pd.DataFrame:
 
 def _targets(solution: Solution) -> pd.DataFrame:
     out = solution.tables["outcomes"]
+    if "target" not in out:  # an instance without outcome indicators
+        return pd.DataFrame()
     rows = out[out["target"] != ""].copy()
     rows["achieved"] = rows["achieved_share"].map("{:.1%}".format)
     rows["level"] = [f"{level:.1%}" if basis == "demand" else f"{level:,.1f} per 100,000"

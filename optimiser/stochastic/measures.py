@@ -5,7 +5,9 @@
   those costs. EVPI = RP - WS: what a perfect forecast would be worth (never negative).
 * EV, the expected-value plan: the plan made for the average future (every figure at its
   probability-weighted mean). EEV: its commitments made now, each future then planned as
-  well as it can be around them. VSS = EEV - RP: what planning for the spread of futures
+  well as it can be around them. Recruitment the average plan commits beyond the smallest
+  recruitment limit among the futures is capped at it, as the two-stage plan's is (the
+  people are not there to hire in that future). VSS = EEV - RP: what planning for the spread of futures
   saves over planning for the average (never negative).
 
 With the commitments fixed, each future's best recourse is found on its own: the objective
@@ -62,6 +64,23 @@ def solve_future(data: Prepared, options: SolveOptions, what: str,
     return model, outcome
 
 
+def carried_out(commitment: Commitment, futures: list[Future]) -> Commitment:
+    """A commitment every future can carry out: recruitment planned beyond the smallest
+    recruitment limit among the futures is capped at it (the two-stage plan's own
+    recruitment never exceeds it, as it must be the same in every future)."""
+    values = dict(commitment.values)
+    for (name, key), value in commitment.values.items():
+        if name == "hire":
+            values[name, key] = min([value] + [_hire_limit(f.data, key) for f in futures])
+    return Commitment(values)
+
+
+def _hire_limit(data: Prepared, key: tuple) -> float:
+    locality, role, year = key
+    limits = data.hire_max
+    return limits.get((locality, role, year), limits.get((locality, role), 0.0))
+
+
 def wait_and_see(futures: list[Future], options: SolveOptions) -> list[float]:
     """Each future's cost when planned with perfect foresight."""
     return [solve_future(f.data, options, f"the {f.label} future planned alone")[1].objective
@@ -113,7 +132,8 @@ def measures(futures: list[Future], years: int, risk: Risk, recourse: float,
     plan's commitments."""
     probabilities = [f.probability for f in futures]
     ws = wait_and_see(futures, options)
-    commitment, ev = average_commitment(futures, years, options)
+    planned, ev = average_commitment(futures, years, options)
+    commitment = carried_out(planned, futures)
     eev = costs_with(futures, commitment, years, options)
     return Measures(recourse, ws, risk.of(ws, probabilities), ev, eev,
                     risk.of(eev, probabilities)), commitment

@@ -54,6 +54,8 @@ class StochasticSolution:
     plans: dict[str, Solution] = field(default_factory=dict)
     """Each future's whole plan (the commitments and its recourse), as a solution."""
     measures: Measures | None = None
+    measures_note: str = ""
+    """Why EVPI and VSS are missing, when a plan they need could not be made."""
     average_commit: pd.DataFrame = field(default_factory=pd.DataFrame)
     timings: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
@@ -99,16 +101,20 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress, method
             _by_progressive_hedging(solution, options, progress)
         else:
             _by_deterministic_equivalent(solution, options, progress)
-        if with_measures:
-            progress("planning each future alone and the average future (EVPI, VSS)")
-            start = time.perf_counter()
-            assert solution.objective is not None
+    except NoPlan as problem:
+        solution.status, solution.message = problem.outcome.status, str(problem)
+        return solution
+    if with_measures:
+        progress("planning each future alone and the average future (EVPI, VSS)")
+        start = time.perf_counter()
+        assert solution.objective is not None
+        try:
             solution.measures, average = measures(all_futures, years, risk,
                                                   solution.objective, options)
             solution.average_commit = _commit_table(average, all_futures[0], committed)
-            solution.timings["measures"] = time.perf_counter() - start
-    except NoPlan as problem:
-        solution.status, solution.message = problem.outcome.status, str(problem)
+        except NoPlan as problem:
+            solution.measures_note = f"EVPI and VSS could not be measured: {problem}."
+        solution.timings["measures"] = time.perf_counter() - start
     return solution
 
 
