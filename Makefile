@@ -11,7 +11,7 @@ OUT ?= output/default
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,stochastic]'
 	touch $(STAMP)
 
 run: $(STAMP)

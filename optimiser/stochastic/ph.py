@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from optimiser.model import build_model
 from optimiser.solve import SolveOptions
 from optimiser.stochastic.deterministic_equivalent import first_stage
-from optimiser.stochastic.measures import Commitment
+from optimiser.stochastic.measures import Commitment, carried_out
 from optimiser.stochastic.scenarios import Future, commit_years
 
 SOLVER = "highs"
@@ -37,10 +37,12 @@ SOLVER = "highs"
 class HedgingSettings:
     """How hard progressive hedging works before it stops."""
 
-    rho_factor: float = 1.0
+    rho_factor: float = 0.1
     """ρ for each commitment, as a multiple of its cost in the objective."""
-    iterations: int = 300
-    """The most iterations (each solves every future once)."""
+    iterations: int = 10
+    """The most iterations (each solves every future once). On the England instance with
+    nine futures, 10 iterations bring the expected cost within 0.1% of the deterministic
+    equivalent's (tests/test_stochastic_ph.py); more bring it closer."""
     convergence: float = 1e-5
     """Stop when the futures' commitments differ from their average by less than this (mean
     absolute difference)."""
@@ -77,6 +79,7 @@ def solve_ph(futures: list[Future], years: int, options: SolveOptions,
     with contextlib.redirect_stdout(io.StringIO()):  # mpi-sppy's timing lines
         import mpisppy.utils.sputils as sputils
         from mpisppy.opt.ph import PH
+    sputils.disable_tictoc_output()
 
     by_name = {f.name: f for f in futures}
     committed = commit_years(futures[0].data, years)
@@ -111,7 +114,9 @@ def solve_ph(futures: list[Future], years: int, options: SolveOptions,
     xbars = scenario._mpisppy_model.xbars
     values = {(name, key): max(0.0, float(xbars[index[id(var)]].value))
               for name, key, var in first_stage(scenario, committed)}
-    return HedgingResult(Commitment(values), ph._PHIter, float(convergence), float(bound),
+    # The average of the futures' commitments, as every future can carry it out.
+    commitment = carried_out(Commitment(values), futures)
+    return HedgingResult(commitment, ph._PHIter, float(convergence), float(bound),
                          seconds, ph.n_proc)
 
 
