@@ -66,6 +66,11 @@ _UNITS: dict[tuple[str, str], str] = {
     ("contract_designs", "package_factor"): "multiplier on packages",
     ("contract_designs", "independence_factor"): "multiplier on the share independent",
     ("contract_designs", "suitable_factor"): "multiplier on suitability",
+    ("services", "price_spot"): "£ per {unit} bought at short notice a year",
+    ("roles", "agency_premium"): "£ per agency FTE a year over an employed one",
+    ("settings", "risk_weight"): "weight on the CVaR of cost",
+    ("settings", "risk_level"): "CVaR level (share of futures)",
+    ("scenarios", "probability"): "probability of the future",
 }
 
 

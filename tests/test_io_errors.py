@@ -147,7 +147,8 @@ def test_missing_settings(tmp_path):
 
     assert str(only_problem(path)) == (
         f"{path}, field settings: found nothing; expected the fields discount_rate, "
-        "unmet_penalty, objective, objective_indicator, designs")
+        "unmet_penalty, objective, objective_indicator, designs, commit_years, risk_weight, "
+        "risk_level")
 
 
 def test_empty_required_table(tmp_path):

@@ -190,3 +190,15 @@ def test_scenarios_round_trip_through_every_format(tmp_path: Path):
     for path in (tmp_path / "a.yaml", tmp_path / "b.xlsx", tmp_path / "c" / "instance.yaml"):
         again = load_instance(path)
         assert again == instance, path
+
+
+def test_england_uncertainty_matches_its_build_script():
+    """instances/england/uncertainty.yaml is what instances/_build/uncertainty.py writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "uncertainty_build", ROOT / "instances" / "_build" / "uncertainty.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.build() == load_instance(ROOT / "instances" / "england" / "uncertainty.yaml")

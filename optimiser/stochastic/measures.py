@@ -7,8 +7,8 @@
   probability-weighted mean). EEV: its commitments made now, each future then planned as
   well as it can be around them. Recruitment the average plan commits beyond the smallest
   recruitment limit among the futures is capped at it, as the two-stage plan's is (the
-  people are not there to hire in that future). VSS = EEV - RP: what planning for the spread of futures
-  saves over planning for the average (never negative).
+  people are not there to hire in that future). VSS = EEV - RP: what planning for the
+  spread of futures saves over planning for the average (never negative).
 
 With the commitments fixed, each future's best recourse is found on its own: the objective
 only grows with each future's cost, so no future gives up cost for another.
