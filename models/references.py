@@ -80,6 +80,19 @@ class _Checker:
                     self.add(table, i, field, item, f"{_listing(allowed)} (from {target})")
 
 
+KEYS: dict[str, tuple[str, ...]] = {
+    **{table: ("name",) for table in ("localities", "cohorts", "services", "roles",
+                                      "indicators", "pathways", "targets", "contract_designs")},
+    "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
+    "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
+    "staffing": ("service", "role"), "workforce": ("locality", "role"),
+    "destinations": ("pathway", "service"), "pathway_outcomes": ("pathway", "indicator"),
+    "outcome_prices": ("service", "indicator", "design"),
+    "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
+}
+"""The fields that identify a row of each table (each combination at most once)."""
+
+
 def _services_of_kind(instance: Instance, kind: str) -> set[str]:
     return {s.name for s in instance.services if s.kind == kind}
 
@@ -88,17 +101,7 @@ def check_references(instance: Instance) -> None:
     """Raise :class:`ReferenceErrors` listing every cross-table problem in the instance."""
     c = _Checker(instance)
     _check_years(c)
-    for table in ("localities", "cohorts", "services", "roles", "indicators", "pathways",
-                  "targets", "contract_designs"):
-        c.unique(table, "name")
-    for table, key in (
-        ("demand", ("locality", "cohort")), ("capacity0", ("locality", "service")),
-        ("caseload0", ("locality", "cohort", "service")), ("leave", ("cohort", "service")),
-        ("staffing", ("service", "role")), ("workforce", ("locality", "role")),
-        ("destinations", ("pathway", "service")), ("pathway_outcomes", ("pathway", "indicator")),
-        ("outcome_prices", ("service", "indicator", "design")),
-        ("moves", ("cohort", "from_service", "to_service")), ("budget", ("year",)),
-    ):
+    for table, key in KEYS.items():
         c.unique(table, *key)
 
     short = _services_of_kind(instance, "short_term")

@@ -11,8 +11,7 @@ Two modes:
 * **options**: 100 options of one base instance (demand, prices, recruitment limits, target
   levels changed at random, seeded). Each is solved by rebuilding the model, and again by
   setting the mutable parameters of one kept model and re-solving the same HiGHS object from
-  its last basis (the direct route), and by the same through Pyomo's persistent interface.
-  Every strategy produces the full result tables.
+  its last basis. Both strategies produce the full result tables.
 
 Results go to CSV files and a table on the terminal, with the targets checked.
 
@@ -141,14 +140,13 @@ def measure_in_subprocess(localities: int, years: int, seed: int, method: str,
 
 @dataclass
 class OptionRow:
-    """One option solved three ways."""
+    """One option solved two ways."""
 
     option: int
     status: str
     rebuild_s: float
     persistent_s: float
     persistent_highs_s: float
-    appsi_persistent_s: float
     rebuild_objective: float
     persistent_objective: float
 
@@ -184,13 +182,13 @@ def option_instances(base, count: int, seed: int) -> list:
 
 
 def measure_options(localities: int, years: int, count: int = OPTIONS, seed: int = SEED,
-                    base: Path | None = None, appsi: bool = True) -> list[OptionRow]:
-    """Each option rebuilt and solved, then re-solved on a kept model by each route."""
+                    base: Path | None = None) -> list[OptionRow]:
+    """Each option rebuilt and solved, then re-solved on a kept model."""
     from optimiser.appraisal.resolve import set_parameters
     from optimiser.model import build_model
     from optimiser.pipeline import finish, solve
     from optimiser.prepare import prepare
-    from optimiser.solve import DirectHighs, SolveOptions, make_solver, solve_model
+    from optimiser.solve import DirectHighs, SolveOptions
     from optimiser.synthetic import load_base, synthetic_instance
 
     instance = synthetic_instance(localities, years, seed=seed, base=load_base(base))
@@ -223,14 +221,9 @@ def measure_options(localities: int, years: int, count: int = OPTIONS, seed: int
         statuses.append(solution.status)
     direct = DirectHighs(settings)
     kept_times, kept_objectives, kept_highs = kept_route(direct.solve)
-    if appsi:
-        solver = make_solver(settings)
-        appsi_times, _, _ = kept_route(lambda model: solve_model(model, settings, solver))
-    else:
-        appsi_times = [float("nan")] * count
     nan = float("nan")
     return [OptionRow(i + 1, statuses[i], rebuild_times[i], kept_times[i], kept_highs[i],
-                      appsi_times[i], nan if rebuild_objectives[i] is None
+                      nan if rebuild_objectives[i] is None
                       else rebuild_objectives[i],
                       nan if kept_objectives[i] is None else kept_objectives[i])
             for i in range(count)]
@@ -313,15 +306,13 @@ def scale_checks(rows: list[ScaleRow]) -> list[tuple[str, bool | None, str]]:
 def option_checks(rows: list[OptionRow]) -> list[tuple[str, bool | None, str]]:
     rebuild = sum(r.rebuild_s for r in rows)
     kept = sum(r.persistent_s for r in rows)
-    appsi = sum(r.appsi_persistent_s for r in rows)
     solved = [r for r in rows if r.status == "optimal"]
     worst = max((abs(r.persistent_objective - r.rebuild_objective) / abs(r.rebuild_objective)
                  for r in solved), default=0.0)
     speedup = rebuild / kept
-    appsi_text = "" if np.isnan(appsi) else f", appsi persistent {appsi:.1f} s"
     detail = (f"{len(rows)} options: rebuild {rebuild:.1f} s, persistent {kept:.1f} s "
               f"({speedup:.1f}x; HiGHS {sum(r.persistent_highs_s for r in rows):.1f} s)"
-              f"{appsi_text}; {len(solved)} optimal, objectives agree to {worst:.1e}")
+              f"; {len(solved)} optimal, objectives agree to {worst:.1e}")
     return [(f"persistent re-solve >= {TARGET_SPEEDUP:g}x faster than rebuild",
              bool(speedup >= TARGET_SPEEDUP and worst < 1e-6), detail)]
 
@@ -367,12 +358,9 @@ def print_report(scales: list[ScaleRow], checks: list[tuple[str, bool | None, st
             table.add_column(name, justify="right")
         for name, values in (
             ("rebuild and solve", [r.rebuild_s for r in options]),
-            ("persistent re-solve (direct)", [r.persistent_s for r in options]),
+            ("persistent re-solve", [r.persistent_s for r in options]),
             ("  of which HiGHS", [r.persistent_highs_s for r in options]),
-            ("persistent re-solve (appsi)", [r.appsi_persistent_s for r in options]),
         ):
-            if np.isnan(values).all():  # not timed (--no-appsi)
-                continue
             table.add_row(name, f"{np.mean(values):.3f}", f"{np.median(values):.3f}",
                           f"{np.max(values):.3f}", f"{np.sum(values):.1f}")
         console.print(table)
@@ -395,8 +383,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated LOCALITIESxYEARS (default: %(default)s)")
     parser.add_argument("--options", type=int, default=OPTIONS, help="options to time")
     parser.add_argument("--options-scale", default=f"{OPTIONS_SCALE[0]}x{OPTIONS_SCALE[1]}")
-    parser.add_argument("--no-appsi", action="store_true",
-                        help="skip timing persistent re-solves through Pyomo's interface")
     parser.add_argument("--method", default="choose", choices=["choose", "simplex", "ipm"])
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--base", type=Path, default=None,
@@ -430,8 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         localities, years = _scale(args.options_scale)
         print(f"timing {args.options} options of {localities}x{years} ...", file=sys.stderr,
               flush=True)
-        options = measure_options(localities, years, args.options, args.seed, args.base,
-                                  appsi=not args.no_appsi)
+        options = measure_options(localities, years, args.options, args.seed, args.base)
         _write_csv(args.out / "options.csv", options)
         checks += option_checks(options)
     print_report(scales, checks, options)

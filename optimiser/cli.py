@@ -5,7 +5,7 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 
 from __future__ import annotations
 
-import shutil
+import itertools
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
+from models.overrides import Override, OverrideError, apply_overrides, parse_override
 from optimiser.io import InputError, load_instance
 from optimiser.solve import Method, SolveOptions
 
@@ -48,20 +49,43 @@ def read_instance(path: Path) -> Instance:
                    BAD_INPUT) from None
 
 
-def prepare_out_dir(path: Path, force: bool, instance: Path) -> None:
-    """An output folder is never overwritten without ``--force``, and never one that holds
-    the instance itself (--force would delete it)."""
-    if path.exists() and not path.is_dir():
-        raise fail(f"--out: {path} is a file, not a folder. Choose a folder for the plan.",
-                   BAD_INPUT)
-    if path.resolve() in instance.resolve().parents:
-        raise fail(f"--out: the folder {path} holds the instance {instance}. Choose a folder "
-                   "of its own for the plan, so the instance is never overwritten.", BAD_INPUT)
-    if path.exists() and any(path.iterdir()):
-        if not force:
-            raise fail(f"The output folder {path} already holds files. Choose another folder "
-                       "or add --force to replace them.", BAD_INPUT)
-        shutil.rmtree(path)
+def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
+    """Check an output folder before long work starts (see :mod:`optimiser.io.outdir`), or
+    exit 2 saying why it cannot be used."""
+    from optimiser.io.outdir import OutputError, check_output_folder
+
+    try:
+        return check_output_folder(out_dir, force, inputs)
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+def output_file(path: Path, force: bool, suffix: str, option: str = "--out") -> None:
+    """Check an output file before writing it (never replaced without ``--force``, never
+    under another format's name), or exit 2 saying why it cannot be used."""
+    from optimiser.io.outdir import OutputError, check_output_file
+
+    try:
+        check_output_file(path, force, [suffix], option)
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+@contextmanager
+def written_folder(out_dir: Path, force: bool, inputs: list[Path]):
+    """:func:`optimiser.io.outdir.staged_output` for a command: exit 2 naming the folder
+    when it cannot be used or written."""
+    from optimiser.io.outdir import OutputError, staged_output
+
+    try:
+        with staged_output(out_dir, force, inputs) as staged:
+            yield staged
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+Force = Annotated[bool, typer.Option(
+    help="Replace the outputs an earlier run wrote (never other files).")]
 
 
 def _reasons(problem: ValidationError) -> str:
@@ -72,6 +96,25 @@ def _reasons(problem: ValidationError) -> str:
         lines += ([str(p) for p in cause.problems] if isinstance(cause, ReferenceErrors)
                   else [f"{'.'.join(map(str, detail['loc']))}: {detail['msg']}"])
     return "\n".join(lines)
+
+
+def with_overrides(data: Instance, changes: list[str],
+                   sources: list[str]) -> tuple[Instance, list[Override]]:
+    """The instance with the ``--set`` overrides made, each with its ``--source``; or exit 2
+    naming the table and field at fault."""
+    if sources and not changes:
+        raise fail("--source: found a source but no --set for it to describe.", BAD_INPUT)
+    if len(sources) not in (0, 1, len(changes)):
+        raise fail(f"--source: found {len(sources)} sources for {len(changes)} --set changes; "
+                   "expected one for all of them, or one for each in order.", BAD_INPUT)
+    paired = sources if len(sources) == len(changes) else sources * len(changes)
+    try:
+        overrides = [parse_override(text, source) for text, source in
+                     itertools.zip_longest(changes, paired)]
+        return (apply_overrides(data, overrides) if overrides else data), overrides
+    except OverrideError as problem:
+        raise fail(f"[bold red]Cannot make the change:[/] --set {escape(str(problem))}",
+                   BAD_INPUT) from None
 
 
 @contextmanager
@@ -94,7 +137,7 @@ def validate(instance: InstancePath) -> None:
 def solve(
     instance: InstancePath,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the plan and report.")],
-    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    force: Force = False,
     time_limit: Annotated[float | None, typer.Option(help="Seconds HiGHS may take.")] = None,
     iteration_limit: Annotated[int | None, typer.Option(
         help="Iterations HiGHS may take (simplex or interior point).")] = None,
@@ -104,12 +147,20 @@ def solve(
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost.",
     )] = None,
+    changes: Annotated[list[str] | None, typer.Option(
+        "--set", help="Change a figure for this solve only, e.g. "
+        "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
+        "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    sources: Annotated[list[str] | None, typer.Option(
+        "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
+        "once for all of them, or once for each --set in order. Default: 'assumption: "
+        "command-line override'.")] = None,
 ) -> None:
     """Solve an instance and write the capacity plan, tables, workbook and summary."""
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
-    data = read_instance(instance)
+    data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
         settings = data.settings.model_copy(
             update={"objective": "max_outcome", "objective_indicator": maximise})
@@ -132,20 +183,22 @@ def solve(
     if method == "ph":
         raise fail("--method ph: progressive hedging needs futures to hedge across; this "
                    "instance has no scenarios table.", BAD_INPUT)
-    prepare_out_dir(out_dir, force, instance)
+    output_folder(out_dir, force, [instance])
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
         solution = run(data, options, progress)
-        try:
-            written = write_outputs(solution, out_dir)
-        except OSError as problem:
-            raise fail(f"Cannot write the plan to {out_dir}: {escape(str(problem))}",
-                       BAD_INPUT) from None
+        solution.overrides = [o.record() for o in overrides]
+        with written_folder(out_dir, force, [instance]) as staged:
+            written = write_outputs(solution, staged.path)
+            if not solution.optimal and staged.holds_outputs:
+                staged.keep_old()  # no plan: an earlier plan is worth more than a diagnosis
     if not solution.optimal:
         diagnosis = f"\n\n{escape(solution.diagnosis.text())}\n" if solution.diagnosis else "\n"
+        details = (f"The earlier outputs in {out_dir} are unchanged." if staged.holds_outputs
+                   else f"Details: {out_dir / 'summary.md'}")
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
-                   f"Details: {out_dir / 'summary.md'}", SOLVER_FAILED)
+                   f"{details}", SOLVER_FAILED)
     seconds = solution.timings
     out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
@@ -159,12 +212,18 @@ def template(
     from_instance: Annotated[Path | None, typer.Option(
         "--from", help="Fill the workbook from this instance instead of leaving it empty.",
     )] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing workbook.")] = False,
 ) -> None:
     """Write an Excel workbook to fill in: one sheet per table, with column headers."""
     from optimiser.io.excel import write_template
 
+    output_file(out_file, force, ".xlsx")
     data = read_instance(from_instance) if from_instance else None
-    write_template(out_file, data)
+    try:
+        write_template(out_file, data)
+    except OSError as problem:
+        raise fail(f"Cannot write {escape(str(out_file))} ({problem.strerror or problem}).",
+                   BAD_INPUT) from None
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
 
 
@@ -173,16 +232,16 @@ def evidence(
     instance: InstancePath,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for evidence.csv and "
                                           "evidence.md.")],
+    force: Force = False,
 ) -> None:
     """Write the evidence table: every figure of the instance with its unit and source
     (a document line, a derivation or an assumption), as CSV and Markdown."""
     from optimiser.evidence import evidence_table, source_kind, write_evidence
 
+    output_folder(out_dir, force, [instance])
     data = read_instance(instance)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"--out: {out_dir} is a file, not a folder. Choose a folder for the "
-                   "evidence table.", BAD_INPUT)
-    csv_path, md_path = write_evidence(data, out_dir)
+    with written_folder(out_dir, force, [instance]) as staged:
+        csv_path, md_path = (out_dir / path.name for path in write_evidence(data, staged.path))
     kinds = evidence_table(data)["source"].map(source_kind).value_counts()
     out.print(f"Evidence for {data.name}: {int(kinds.sum())} figures, "
               f"{kinds.get('document', 0)} from a document line, {kinds.get('derived', 0)} "
@@ -195,6 +254,7 @@ def export(
     instance: InstancePath,
     mps: Annotated[Path | None, typer.Option(help="Write the LP as an MPS file (.mps).")] = None,
     lp: Annotated[Path | None, typer.Option(help="Write the LP as a CPLEX LP file (.lp).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
 ) -> None:
     """Write the instance's linear programme for HiGHS (or any LP solver) to solve directly,
     with the model's own row and column names: `highs FILE` gives the same optimum."""
@@ -207,17 +267,16 @@ def export(
         raise fail("Say where to write the model: --mps FILE.mps and/or --lp FILE.lp.",
                    BAD_INPUT)
     for path, suffix in wanted:
-        if path.suffix.lower() != suffix:
-            raise fail(f"--{suffix[1:]}: {escape(str(path))} should end in {suffix} (HiGHS "
-                       "reads the format from the file name).", BAD_INPUT)
-        if path.is_dir():
-            raise fail(f"--{suffix[1:]}: {escape(str(path))} is a folder; give a file name.",
-                       BAD_INPUT)
+        output_file(path, force, suffix, f"--{suffix[1:]}")
     data = read_instance(instance)
     model, _ = build(data)
     for path, _ in wanted:
-        with atomic_path(path) as temporary:
-            size = write_model(model, temporary)
+        try:
+            with atomic_path(path) as temporary:
+                size = write_model(model, temporary)
+        except OSError as problem:
+            raise fail(f"Cannot write {escape(str(path))} ({problem.strerror or problem}).",
+                       BAD_INPUT) from None
         out.print(f"Wrote {data.name}'s LP ({size['rows']:,} rows, {size['columns']:,} "
                   f"columns, {size['nonzeros']:,} nonzeros) to {escape(str(path))}.")
 

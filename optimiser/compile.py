@@ -342,12 +342,6 @@ class Rows:
     def count(self) -> int:
         return len(self.lower)
 
-    def times(self, x: np.ndarray) -> np.ndarray:
-        """The rows' activity at ``x``."""
-        lengths = np.diff(self.start)
-        rows = np.repeat(np.arange(self.count), lengths)
-        return np.bincount(rows, weights=self.value * x[self.index], minlength=self.count)
-
 
 @dataclass
 class LinearProgram:
@@ -753,16 +747,6 @@ class Values:
     row_dual: np.ndarray
     row_value: np.ndarray
     """Each row's activity: its body's value less the body's constant."""
-
-    @classmethod
-    def from_model(cls, model: pyo.ConcreteModel, duals: dict) -> Values:
-        """The values a solver loaded into the model (and its duals by constraint)."""
-        lp = compile_model(model)
-        x = np.fromiter((0.0 if v.value is None else v.value for v in lp.columns),
-                        dtype=np.float64, count=len(lp.columns))
-        row_dual = np.fromiter((duals.get(c, 0.0) for c in lp.constraints),
-                               dtype=np.float64, count=len(lp.constraints))
-        return cls(lp, x, row_dual, lp.rows.times(x))
 
     def of(self, var) -> np.ndarray:
         """An indexed variable's values."""

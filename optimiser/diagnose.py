@@ -8,49 +8,50 @@ how many people can be supported to move, and for whom a pathway or move is suit
 
 1. asks HiGHS for an irreducible infeasible subsystem (IIS): a smallest set of limits that
    cannot all hold, named in words;
-2. re-solves an *elastic* copy of the model. Each hard limit ``lower <= body <= upper`` is
-   replaced by ``body + size * relax >= lower`` or ``body - size * relax <= upper`` with
-   ``relax >= 0``, and the weighted sum of the relaxations is minimised. ``size`` is the
+2. asks HiGHS for a *feasibility relaxation* of the loaded LP: each hard limit with a lever
+   (:mod:`optimiser.families`) may move, at a penalty per unit of the lever's weight over the
    limit's natural size (the target's people, the year's budget, the usual yearly
-   recruitment, today's capacity), so ``relax`` is a share of it: relaxing any limit by 5%
-   costs about the same, whatever its unit, and the costs HiGHS sees are of order one;
+   recruitment, today's capacity), so relaxing any limit by 5% costs about the same,
+   whatever its unit; every other row must hold. The weighted sum of the moves is minimised;
 3. tries each kind of limit alone (targets; recruitment; market change; budget; moves;
    suitability), keeping the rest hard. Each kind that can make a plan possible on its own
    is an alternative a commissioner can choose between: "it needs 14 more reablement workers
    recruited, or a target of 76%".
 
-The model itself is never changed: the elastic problem is a copy. Staff retention and the
+The model itself is never changed: HiGHS builds the elastic problem beside the loaded LP and
+removes it again. Staff retention and the
 staffing of capacity are not relaxed, because a shortfall of staff is always fixed as well by
 recruiting more (which is reported); they still appear in the IIS.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
 
-from optimiser.solve import DirectHighs, SolveOptions, make_solver
+from optimiser.compile import LinearProgram
+from optimiser.families import (
+    FAMILIES,
+    GROUP_TITLES,
+    levers,
+    target_level_after,
+    target_subject,
+)
+from optimiser.solve import DirectHighs, SolveOptions
+from optimiser.words import and_, label, level, or_, plural
 
 NEGLIGIBLE = 1e-6
 """A relaxation smaller than this share of its limit's size is solver noise, not a change a
 commissioner could make, and is not reported."""
+HOLDS = 1e-6
+"""A row that must hold may be off by this share of its bound (at least 1) in HiGHS's
+relaxed plan, as its feasibility tolerance allows."""
 MAX_LISTED = 6
 """Relaxations listed in one alternative; the rest are counted."""
-
-
-@dataclass(frozen=True)
-class _Lever:
-    """A kind of hard limit that may be relaxed, and how to weigh and describe relaxing it."""
-
-    group: str
-    weight: float
-    size: Callable[..., float]
-    """The limit's natural size (people, £, FTE, units), so relaxations compare as shares."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Alternative:
         hidden = len(self.relaxations) - MAX_LISTED
         if hidden > 0:
             shown.append(f"{hidden} smaller changes like these")
-        return _and(shown)
+        return and_(shown)
 
 
 @dataclass
@@ -152,256 +153,14 @@ class Diagnosis:
         }
 
 
-GROUP_TITLES = {
-    "targets": "Lower the targets",
-    "workforce": "Recruit more staff",
-    "market": "Let the market change faster",
-    "budget": "Raise the budget",
-    "moves": "Support more moves",
-    "suitability": "Widen who a pathway or move suits",
-    "combined": "Change several limits together",
-}
-
-
-# --- sizes of limits, so that relaxations compare as shares -------------------------------
-
-def _bound(m, family: str, index) -> float:
-    constraint = getattr(m, family)[index]
-    bound = constraint.upper if constraint.upper is not None else constraint.lower
-    return abs(pyo.value(bound))
-
-
-def _target_size(m, name, group, year) -> float:
-    return _bound(m, "outcome_target", (name, group, year))
-
-
-def _hiring_size(m, locality, role, year) -> float:
-    d = m.data
-    return max(pyo.value(m.hire_max[locality, role]),
-               d.turnover[role] * d.staff0.get((locality, role), 0.0))
-
-
-def _capacity_size(m, locality, service, year) -> float:
-    return max(m.data.capacity0.get((locality, service), 0.0), m.data.startup[service])
-
-
-def _budget_size(m, year) -> float:
-    return pyo.value(m.budget[year])
-
-
-def _move_limit_size(m, locality, move, year) -> float:
-    return m.data.move_arcs[move].max_per_year or 0.0
-
-
-def _move_suitable_size(m, locality, move, year) -> float:
-    arc = m.data.move_arcs[move]
-    return m.data.caseload0.get((locality, arc.cohort, arc.from_service), 0.0)
-
-
-def _pathway_size(m, locality, pathway, year) -> float:
-    return pyo.value(m.demand[locality, m.data.pathway_cohort[pathway], year])
-
-
-LEVERS: dict[str, _Lever] = {
-    "outcome_target": _Lever("targets", 1.0, _target_size),
-    "hiring_limit": _Lever("workforce", 1.0, _hiring_size),
-    "market_growth_limit": _Lever("market", 1.0, _capacity_size),
-    "market_shrink_limit": _Lever("market", 1.0, _capacity_size),
-    "budget_limit": _Lever("budget", 1.0, _budget_size),
-    "move_limit": _Lever("moves", 1.0, _move_limit_size),
-    # Clinical suitability is the least defensible limit to stretch: relaxed last.
-    "move_suitable": _Lever("suitability", 4.0, _move_suitable_size),
-    "pathway_suitable": _Lever("suitability", 4.0, _pathway_size),
-}
+LEVERS = levers()
 """The hard limits the diagnosis may relax, by constraint family."""
-
-GROUPS = ("targets", "workforce", "market", "budget", "moves", "suitability")
+GROUPS = tuple(g for g in GROUP_TITLES if g != "combined")
+"""The kinds of limit, in the order they are tried alone."""
 
 CUT_SHORT = ("HiGHS could not finish finding the smallest changes that would allow a plan "
              "within the time or iteration limit given: solve again without --time-limit or "
              "--iteration-limit to see them.")
-
-
-# --- words ----------------------------------------------------------------------------------
-
-def _and(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _or(items: list[str]) -> str:
-    return ", or ".join(items)
-
-
-def _lower_first(label: str) -> str:
-    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _label(d, name: str) -> str:
-    """A locality's, cohort's, service's, role's, pathway's or indicator's label, as it reads
-    inside a sentence."""
-    return _lower_first(d.labels[name])
-
-
-def _plural(noun: str, amount: float = 2.0) -> str:
-    """'reablement worker' → 'reablement workers', 'hour per week' → 'hours per week'."""
-    if math.isclose(amount, 1.0):
-        return noun
-    head, sep, tail = noun.partition(" per ")
-    words = head.split(" ")
-    last = words[-1]
-    if last and last[-1].isalpha() and not last.endswith(("s", "staff", "care")):
-        words[-1] = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" \
-            else last + "s"
-    return " ".join(words) + sep + tail
-
-
-def _number(value: float) -> str:
-    """A count rounded up to one decimal place (so the change is enough), without '.0'."""
-    if value >= 100:
-        return f"{math.ceil(value - 1e-9):,}"
-    text = f"{math.ceil(value * 10 - 1e-6) / 10:.1f}"
-    return text.removesuffix(".0")
-
-
-def _money(value: float) -> str:
-    """Pounds rounded up to the pound (so the change is enough)."""
-    return f"£{math.ceil(value - 1e-6):,}"
-
-
-def _level(value: float, basis: str) -> str:
-    if basis == "population":
-        return f"{value:,.1f}".removesuffix(".0") + " per 100,000"
-    return f"{value * 100:.1f}".removesuffix(".0") + "%"
-
-
-def _where(d, name, group, year) -> str:
-    """Where a target row applies: 'in Melton', 'across the area'."""
-    row = d.target_rows[name, group, year]
-    if group != "area":
-        return f"in {group}"
-    if len(row.localities) == 1:
-        return f"in {row.localities[0]}"
-    if len(row.localities) == len(d.localities):
-        return "across the area"
-    return f"across {_and(list(row.localities))}"
-
-
-def _target_scope(d, name, group, year) -> str:
-    """What a target row counts, where and when: 'independent after reablement in Melton,
-    2027/28'."""
-    row = d.target_rows[name, group, year]
-    return f"{_label(d, row.indicator)} {_where(d, name, group, year)}, {year}"
-
-
-def _target_subject(d, name, group, year) -> str:
-    row = d.target_rows[name, group, year]
-    ceiling = "" if row.sense == "at_least" else "at most "
-    return (f"the target of {ceiling}{_level(row.level, row.basis)} "
-            f"{_target_scope(d, name, group, year)} (target {name})")
-
-
-def _target_level_after(m, index, amount: float, limit: float) -> float:
-    """The target level the relaxed number of people corresponds to, rounded so that it is
-    within reach: a floor lowered (a ceiling raised) to a tenth of a percentage point, or a
-    tenth of a rate per 100,000."""
-    row = m.data.target_rows[index]
-    if row.basis == "population":
-        per_level, step = row.population / 100_000, 0.1
-    else:
-        per_level, step = sum(pyo.value(m.demand[loc, g, row.year])
-                              for loc in row.localities for g in row.cohorts), 0.001
-    if per_level <= 0:
-        return row.level
-    if row.sense == "at_least":
-        return math.floor((limit - amount) / per_level / step + 1e-6) * step
-    return math.ceil((limit + amount) / per_level / step - 1e-6) * step
-
-
-def _target_level_words(m, index, amount: float, limit: float) -> str:
-    return _level(_target_level_after(m, index, amount, limit),
-                  m.data.target_rows[index].basis)
-
-
-def _people(amount: float) -> str:
-    return "person" if math.isclose(amount, 1.0) else "people"
-
-
-def _describe(m, family: str, index: tuple, amount: float, limit: float) -> str:
-    """A relaxation in words."""
-    d = m.data
-    n = _number(amount)
-    if family == "outcome_target":
-        row = d.target_rows[index]
-        return (f"target {index[0]} {_where(d, *index)}, {index[2]}: "
-                f"{_target_level_words(m, index, amount, limit)} rather than "
-                f"{_level(row.level, row.basis)}")
-    if family == "hiring_limit":
-        locality, role, year = index
-        return (f"{n} more {_plural(_label(d, role), amount)} recruited in "
-                f"{locality} in {year} (the limit is {_number(limit)} a year)")
-    if family in ("market_growth_limit", "market_shrink_limit"):
-        locality, service, year = index
-        units = _plural(d.units[service], amount)
-        what = _label(d, service)
-        if family == "market_growth_limit":
-            return (f"{n} more {units} in {locality} in {year} than the market for {what} can "
-                    "grow to")
-        return (f"{n} more {units} given up in {locality} in {year} than the contracts for "
-                f"{what} allow")
-    if family == "budget_limit":
-        (year,) = index
-        return (f"{_money(amount)} more budget in {year} ({_money(limit + amount)} rather than "
-                f"{_money(limit)})")
-    if family == "move_limit":
-        locality, move, year = index
-        return (f"{n} more {_people(amount)} supported to move ({move}) in {locality} in {year} "
-                f"(the limit is {_number(limit)} a year)")
-    if family == "move_suitable":
-        locality, move, year = index
-        return (f"the move {move} suitable for {n} more {_people(amount)} in {locality} in "
-                f"{year}")
-    if family == "pathway_suitable":
-        locality, pathway, year = index
-        share = d.suitable[pathway] * (limit + amount) / limit if limit > 0 else 1.0
-        return (f"{_label(d, pathway)} suitable for {n} more {_people(amount)} in "
-                f"{locality} in {year} ({_level(min(share, 1.0), 'demand')} of the cohort "
-                f"rather than {_level(d.suitable[pathway], 'demand')})")
-    return f"{family}{list(index)} relaxed by {n}"
-
-
-_LIMIT_WORDS: dict[str, Callable[..., str]] = {
-    "demand_met": lambda d, loc, g, t:
-        f"new need of {_label(d, g)} in {loc}, {t} routed or counted as unmet",
-    "caseload_balance": lambda d, loc, g, s, t:
-        f"the caseload of {_label(d, g)} in {_label(d, s)} in {loc}, {t} carried over from "
-        "the year before",
-    "caseload_units_balance": lambda d, loc, g, s, t:
-        f"the care needed by {_label(d, g)} in {_label(d, s)} in {loc}, {t}, carried over",
-    "pathway_suitable": lambda d, loc, p, t:
-        f"the share of people for whom {_label(d, p)} is suitable in {loc}, {t}",
-    "move_suitable": lambda d, loc, a, t:
-        f"the people for whom the move {a} is suitable in {loc}, {t}",
-    "move_limit": lambda d, loc, a, t:
-        f"the moves ({a}) that can be supported in {loc}, {t}",
-    "capacity_covers_use": lambda d, loc, s, t:
-        f"the {_label(d, s)} commissioned in {loc}, {t} covering what is used",
-    "market_growth_limit": lambda d, loc, s, t:
-        f"how fast the market for {_label(d, s)} can grow in {loc}, {t}",
-    "market_shrink_limit": lambda d, loc, s, t:
-        f"how much {_label(d, s)} contracts let be given up in {loc}, {t}",
-    "staff_cover_capacity": lambda d, loc, w, t:
-        f"{_plural(_label(d, w))} in post staffing the capacity in {loc}, {t}",
-    "staff_retention": lambda d, loc, w, t:
-        f"{_plural(_label(d, w))} kept after turnover in {loc}, {t}",
-    "hiring_limit": lambda d, loc, w, t:
-        f"the recruitment limit for {_plural(_label(d, w))} in {loc}, {t}",
-    "outcome_target": _target_subject,
-    "budget_limit": lambda d, t: f"the budget for {t}",
-}
 
 
 def describe_limit(m, constraint) -> str:
@@ -409,156 +168,110 @@ def describe_limit(m, constraint) -> str:
     family = constraint.parent_component().local_name
     index = constraint.index()
     index = index if isinstance(index, tuple) else (index,)
-    words = _LIMIT_WORDS.get(family)
-    return words(m.data, *index) if words else constraint.name
+    return FAMILIES[family].limit(m.data, *index)
 
 
 # --- the IIS --------------------------------------------------------------------------------
 
-def conflicting_limits(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()
-                       ) -> list:
-    """The constraints of HiGHS's irreducible infeasible subsystem, or [] if HiGHS finds
-    none (its IIS facility is still being developed; the elastic re-solve does not need it)."""
-    solver = DirectHighs(options)
-    if solver.solve(model).status != "infeasible":
-        return []
-    highs = solver.highs
+def _conflict(solver: DirectHighs) -> list:
+    """The constraints of HiGHS's irreducible infeasible subsystem for the model loaded in
+    ``solver``, or [] if HiGHS finds none (its IIS facility is still being developed; the
+    relaxations do not need it)."""
+    highs, lp = solver.highs, solver.lp
     # From an elastic LP (2), then made irreducible (8): the light test alone finds only a
     # single row or bound that is infeasible by itself.
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyFromLp)
                          + int(highspy.IisStrategy.kIisStrategyIrreducible))
-    if options.time_limit is not None:
-        highs.setOptionValue("iis_time_limit", float(options.time_limit))
+    if solver.options.time_limit is not None:
+        highs.setOptionValue("iis_time_limit", float(solver.options.time_limit))
     try:
         status, iis = highs.getIis()
     except RuntimeError:
         return []
     if status != highspy.HighsStatus.kOk or not iis.valid_:
         return []
-    return [solver.lp.constraints[i] for i in iis.row_index_]
+    return [lp.constraints[i] for i in iis.row_index_]
 
 
-# --- the elastic re-solve -------------------------------------------------------------------
+# --- the relaxations ------------------------------------------------------------------------
 
-@dataclass
-class _Elastic:
-    """An elastic copy of a model: each hard limit with a non-negative relaxation."""
+@dataclass(frozen=True)
+class _Limit:
+    """A row of the loaded LP that a lever may relax."""
 
-    model: pyo.ConcreteModel
-    rows: list[tuple[str, tuple, str, float]]
-    """(family, index, 'lower' or 'upper', size) for each relaxation variable."""
-
-
-def _row(m, family: str, index: tuple):
-    """A constraint by family and index tuple (a one-part index is the bare value)."""
-    return getattr(m, family)[index if len(index) > 1 else index[0]]
+    row: int
+    family: str
+    index: tuple
+    size: float
+    """The limit's natural size, at least 1, so a relaxation's weight is per share of it."""
 
 
-def _elastic_copy(model: pyo.ConcreteModel) -> _Elastic:
-    m = model.clone()
-    m.objective.deactivate()
-    rows = []
+def _limits(model: pyo.ConcreteModel, lp: LinearProgram) -> list[_Limit]:
+    """Every row of a family with a lever, with its size."""
+    limits = []
     for family, lever in LEVERS.items():
-        for index, constraint in getattr(m, family).items():
-            if not constraint.active:
-                continue
-            index = index if isinstance(index, tuple) else (index,)
-            size = max(1.0, abs(lever.size(m, *index)))
-            for side in ("lower", "upper"):
-                if getattr(constraint, side) is not None:
-                    rows.append((family, index, side, size))
-    m.relax = pyo.Var(range(len(rows)), within=pyo.NonNegativeReals)
-    m.relaxed = pyo.ConstraintList()
-    for i, (family, index, side, size) in enumerate(rows):
-        constraint = _row(m, family, index)
-        constraint.deactivate()
-        if side == "lower":
-            m.relaxed.add(constraint.body + size * m.relax[i] >= constraint.lower)
-        else:
-            m.relaxed.add(constraint.body - size * m.relax[i] <= constraint.upper)
-    return _Elastic(m, rows)
+        block = lp.row_blocks.get(getattr(model, family).name)
+        if block is None:
+            continue
+        for row, key in enumerate(block.keys, block.start):
+            index = key if isinstance(key, tuple) else (key,)
+            limits.append(_Limit(row, family, index, max(1.0, abs(lever.size(model, *index)))))
+    return limits
 
 
 class _CutShort(Exception):
-    """HiGHS stopped an elastic re-solve early (a time or iteration limit, or trouble)."""
+    """HiGHS stopped a relaxation early (a time or iteration limit, or trouble)."""
 
 
-class _Solver:
-    """One persistent HiGHS for the elastic re-solves, each starting from the last one's
-    basis; a re-solve that ends undecided (HiGHS's 'unknown', which a hot start can give
-    where a cold one does not) is tried once more from scratch."""
-
-    def __init__(self, options: SolveOptions):
-        self.options = options
-        self.highs = make_solver(options)
-
-    def _run(self, m) -> str:
-        try:
-            return self.highs.solve(m).termination_condition.name
-        except RuntimeError:
-            return "error"
-
-    def solve(self, m) -> str:
-        outcome = self._run(m)
-        if outcome not in ("optimal", "infeasible", "infeasibleOrUnbounded", "maxTimeLimit",
-                           "maxIterations"):
-            self.highs = make_solver(self.options)
-            outcome = self._run(m)
-        return outcome
-
-
-def _relax(elastic: _Elastic, groups: set[str], solver: _Solver) -> Alternative | None:
-    """Minimise the weighted relaxation of the limits in ``groups`` only; None if that is not
-    enough for a plan; :class:`_CutShort` if HiGHS could not tell."""
-    m = elastic.model
-    chosen = []
-    for i, (family, _, _, _) in enumerate(elastic.rows):
-        # A bound of 0 rather than fixing the variable: Pyomo's persistent interface rebuilds
-        # every row holding a variable that is fixed or freed, but changes a bound in place.
-        if LEVERS[family].group in groups:
-            m.relax[i].setub(None)
-            chosen.append((i, LEVERS[family].weight))
-        else:
-            m.relax[i].setub(0.0)
+def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
+           groups: set[str]) -> Alternative | None:
+    """The smallest weighted relaxation of the limits in ``groups`` that allows a plan, every
+    other row holding: HiGHS's own feasibility relaxation of the loaded LP, with a penalty
+    per unit of each chosen row of its lever's weight over its size (so relaxing any limit by
+    5% costs about the same, whatever its unit) and -1 (may not move) for the rest. None if
+    relaxing those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
+    highs, lp = solver.highs, solver.lp
+    chosen = [limit for limit in limits if LEVERS[limit.family].group in groups]
     if not chosen:
         return None
-    if hasattr(m, "relaxation"):
-        m.del_component(m.relaxation)
-    m.relaxation = pyo.Objective(expr=sum(w * m.relax[i] for i, w in chosen))
-    outcome = solver.solve(m)
-    if outcome in ("infeasible", "infeasibleOrUnbounded"):
+    penalty = np.full(lp.rows.count, -1.0)
+    for limit in chosen:
+        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
+    try:
+        status = highs.feasibilityRelaxation(-1.0, -1.0, -1.0, None, None, penalty)
+    except RuntimeError as problem:
+        raise _CutShort(str(problem)) from None
+    if status != highspy.HighsStatus.kOk:  # a time or iteration limit, or trouble
+        raise _CutShort(status.name)
+    # HiGHS leaves the model's own status (infeasible) in place, and the plan it found for
+    # the relaxed problem: a plan that breaks a row that must hold means no relaxation of
+    # the chosen limits is enough.
+    solution = highs.getSolution()
+    activity = np.asarray(solution.row_value)
+    lower, upper, constant = lp.rows.lower, lp.rows.upper, lp.row_constant
+    beyond = np.maximum(np.maximum(lower - activity, activity - upper), 0.0)
+    scale = np.maximum(1.0, np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0.0)),
+                                       np.abs(np.where(np.isfinite(upper), upper, 0.0))))
+    x = np.asarray(solution.col_value)
+    if (beyond[penalty < 0] > HOLDS * scale[penalty < 0]).any() or \
+            (x < lp.col_lower - HOLDS).any() or (x > lp.col_upper + HOLDS).any():
         return None
-    if outcome != "optimal":
-        raise _CutShort(outcome)
-    solver.highs.load_vars()
     relaxations = []
-    for i, _ in chosen:
-        family, index, _, size = elastic.rows[i]
-        share = pyo.value(m.relax[i])
-        if share <= NEGLIGIBLE:
+    for limit in chosen:
+        r = limit.row
+        amount = float(beyond[r])
+        if amount <= NEGLIGIBLE * limit.size:
             continue
-        amount = share * size
-        constraint = _row(m, family, index)
-        bound = constraint.lower if constraint.lower is not None else constraint.upper
-        limit = _limit_value(m, family, index, pyo.value(bound))
+        lever = LEVERS[limit.family]
+        bound = upper[r] if np.isfinite(upper[r]) else lower[r]
+        set_at = abs(bound + constant[r]) if lever.set_by is None \
+            else lever.set_by(model, *limit.index)
         relaxations.append(Relaxation(
-            family=family, index=index, constraint=constraint.name, amount=amount, limit=limit,
-            words=_describe(m, family, index, amount, limit)))
+            family=limit.family, index=limit.index, constraint=lp.constraints[r].name,
+            amount=amount, limit=set_at, words=lever.words(model, limit.index, amount, set_at)))
     relaxations.sort(key=lambda r: (-r.amount / max(1.0, abs(r.limit)), r.constraint))
     group = next(iter(groups)) if len(groups) == 1 else "combined"
     return Alternative(group, tuple(relaxations))
-
-
-def _limit_value(m, family: str, index: tuple, bound: float) -> float:
-    """The limit a person set, where the constraint's bound is a difference of variables."""
-    if family == "hiring_limit":
-        return pyo.value(m.hire_max[index[0], index[1]])
-    if family == "move_limit":
-        return m.data.move_arcs[index[1]].max_per_year or 0.0
-    if family == "pathway_suitable":
-        return pyo.value(m.data.suitable[index[1]] * m.demand[
-            index[0], m.data.pathway_cohort[index[1]], index[2]])
-    return abs(bound)
 
 
 def _resources(alternative: Alternative, m) -> str:
@@ -566,12 +279,12 @@ def _resources(alternative: Alternative, m) -> str:
     d = m.data
     if alternative.group == "workforce":
         roles = sorted({r.index[1] for r in alternative.relaxations})
-        return "the " + _and([_plural(_label(d, w)) for w in roles]) + \
+        return "the " + and_([plural(label(d, w)) for w in roles]) + \
             " that can be recruited"
     if alternative.group == "market":
         services = sorted({r.index[1] for r in alternative.relaxations})
         return "the change the market for " + \
-            _and([_label(d, s) for s in services]) + " can make in a year"
+            and_([label(d, s) for s in services]) + " can make in a year"
     return {
         "budget": "the budget",
         "moves": "the moves that can be supported",
@@ -590,30 +303,30 @@ def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str,
     subjects, scopes, levels = [], [], []
     for name, rows in by_name.items():
         target = d.target_rows[rows[0].index]
-        reachable = [_target_level_after(m, r.index, r.amount, r.limit) for r in rows]
+        reachable = [target_level_after(m, r.index, r.amount, r.limit) for r in rows]
         if len(rows) == 1:
-            subjects.append(_target_subject(d, *rows[0].index))
+            subjects.append(target_subject(d, *rows[0].index))
             scopes.append("")
-            level = f"a target of {_level(reachable[0], target.basis)}"
+            offer = f"a target of {level(reachable[0], target.basis)}"
         else:
             ceiling = "" if target.sense == "at_least" else "at most "
             places = sum(1 for key in d.target_rows if key[0] == name)
             subjects.append(
-                f"the target of {ceiling}{_level(target.level, target.basis)} "
-                f"{_label(d, target.indicator)} (target {name})")
+                f"the target of {ceiling}{level(target.level, target.basis)} "
+                f"{label(d, target.indicator)} (target {name})")
             scopes.append(f" in each of its {places} places and years" if len(rows) == places
                           else f" in {len(rows)} of its {places} places and years")
             uniform = min(reachable) if target.sense == "at_least" else max(reachable)
             low, high = min(reachable), max(reachable)
-            level = f"a target of {_level(uniform, target.basis)} everywhere"
+            offer = f"a target of {level(uniform, target.basis)} everywhere"
             if high - low > 1e-9:
-                level += (f" (each place and year can reach {_level(low, target.basis)} to "
-                          f"{_level(high, target.basis)})")
-        levels.append(level + (f" for target {name}" if len(by_name) > 1 else ""))
+                offer += (f" (each place and year can reach {level(low, target.basis)} to "
+                          f"{level(high, target.basis)})")
+        levels.append(offer + (f" for target {name}" if len(by_name) > 1 else ""))
     if len(subjects) == 1:
         return subjects[0], scopes[0], levels[0], 1
-    return _and([s + scope for s, scope in zip(subjects, scopes, strict=True)]), "", \
-        _and(levels), len(subjects)
+    return and_([s + scope for s, scope in zip(subjects, scopes, strict=True)]), "", \
+        and_(levels), len(subjects)
 
 
 def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
@@ -622,16 +335,16 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -
     if targets is not None:
         subject, scope, levels, count = _targets_in_words(m, targets.relaxations)
         several = count > 1
-        within = _and([_resources(a, m) for a in others]) if others else "the other limits"
+        within = and_([_resources(a, m) for a in others]) if others else "the other limits"
         sentence = (f"{subject[0].upper()}{subject[1:]} cannot {'all ' if several else ''}be "
                     f"met{scope} with {within}: it needs " +
-                    _or([a.words() for a in others] + [levels]) + ".")
+                    or_([a.words() for a in others] + [levels]) + ".")
         return [sentence]
     if others:
-        kinds = _and([_resources(a, m) for a in others])
+        kinds = and_([_resources(a, m) for a in others])
         return [f"No plan fits within {kinds}{' together' if len(others) > 1 else ''}: "
                 "it needs " +
-                _or([a.words() for a in others]) + "."]
+                or_([a.words() for a in others]) + "."]
     if smallest is not None:
         return ["No single kind of limit can be relaxed enough on its own. The smallest "
                 "changes that together make a plan possible: " + smallest.words() + "."]
@@ -641,23 +354,24 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -
 
 
 def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Diagnosis:
-    """Explain why a built model has no feasible plan: the limits in conflict (HiGHS's IIS)
-    and the smallest relaxations, of each kind alone and of all together, that allow one."""
-    conflict = conflicting_limits(model, options)
-    elastic = _elastic_copy(model)
-    solver = _Solver(options)
-    present = {LEVERS[family].group for family, *_ in elastic.rows}
+    """Explain why a built model has no feasible plan: the smallest relaxations, of each kind
+    alone and of all together, that allow one, and the limits in conflict (HiGHS's IIS)."""
+    solver = DirectHighs(options)
+    infeasible = solver.solve(model).status == "infeasible"
+    limits = _limits(model, solver.lp)
+    present = {LEVERS[limit.family].group for limit in limits}
     try:
-        smallest = _relax(elastic, set(GROUPS), solver)
+        smallest = _relax(model, solver, limits, set(GROUPS))
         alternatives = [alternative for group in GROUPS if group in present
-                        for alternative in [_relax(elastic, {group}, solver)]
+                        for alternative in [_relax(model, solver, limits, {group})]
                         if alternative is not None and alternative.relaxations]
     except _CutShort:
         explanation, alternatives, smallest = [CUT_SHORT], [], None
     else:
         if smallest is not None and not smallest.relaxations:
             smallest = None
-        explanation = _explain(elastic.model, alternatives, smallest)
+        explanation = _explain(model, alternatives, smallest)
+    conflict = _conflict(solver) if infeasible else []
     return Diagnosis(
         explanation=explanation,
         alternatives=alternatives,

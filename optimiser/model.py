@@ -5,26 +5,45 @@ row live in :mod:`optimiser.constraints` and :mod:`optimiser.objective`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from types import SimpleNamespace
+from dataclasses import dataclass, fields
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser import objective
 from optimiser.constraints import budget, capacity, demand, outcomes, workforce
-from optimiser.prepare import Prepared
-
-CONSTRAINTS: tuple[str, ...] = (
-    "demand_met", "caseload_balance", "caseload_units_balance", "pathway_suitable",
-    "move_suitable", "move_limit", "capacity_covers_use", "market_growth_limit",
-    "market_shrink_limit", "staff_cover_capacity", "staff_retention", "hiring_limit",
-    "outcome_target", "budget_limit",
-)
-"""Every constraint family, by its MODEL.md name."""
+from optimiser.prepare import MoveArc, Prepared, TargetRow
 
 
-def _lookups(data: Prepared) -> SimpleNamespace:
-    """The prepared data plus the reverse indexes the rules need, computed once."""
+@dataclass(frozen=True, kw_only=True)
+class ModelData(Prepared):
+    """The prepared data the rules and the result tables read (``m.data``), with the
+    reverse indexes the rules need, computed once. Never changed in place: a re-solve with
+    new figures replaces it (:func:`refresh_data`)."""
+
+    pathways_of: dict[str, list[str]]
+    """A cohort's pathways."""
+    pathways_using: dict[str, list[str]]
+    """The pathways using a short-term service."""
+    cohorts_in: dict[str, list[str]]
+    """The cohorts with a caseload in a long-term setting."""
+    moves_into: dict[tuple[str, str], list[MoveArc]]
+    """The moves of a cohort into a setting."""
+    moves_out_of: dict[tuple[str, str], list[MoveArc]]
+    """The moves of a cohort out of a setting."""
+    entering: dict[tuple[str, str], list[tuple[str, float, float]]]
+    """(pathway, share entering, package) for each cohort's pathways into each setting."""
+    move_arcs: dict[str, MoveArc]
+    services_needing: dict[str, list[str]]
+    """The services a workforce role staffs."""
+    short_term_set: frozenset[str]
+    target_rows: dict[tuple[str, str, str], TargetRow]
+    needs_in: dict[str, list[tuple[str, str, str]]]
+    """Every (locality, cohort, year) of new need in a year."""
+
+
+def model_data(data: Prepared) -> ModelData:
+    """The prepared data plus the reverse indexes the rules need."""
     pathways_of: dict[str, list[str]] = defaultdict(list)
     for p, g in data.pathway_cohort.items():
         pathways_of[g].append(p)
@@ -35,13 +54,12 @@ def _lookups(data: Prepared) -> SimpleNamespace:
     cohorts_in: dict[str, set[str]] = defaultdict(set)
     for _, g, s in data.caseload_keys:
         cohorts_in[s].add(g)
-    moves_into: dict[tuple[str, str], list] = defaultdict(list)
-    moves_out_of: dict[tuple[str, str], list] = defaultdict(list)
+    moves_into: dict[tuple[str, str], list[MoveArc]] = defaultdict(list)
+    moves_out_of: dict[tuple[str, str], list[MoveArc]] = defaultdict(list)
     for arc in data.moves:
         moves_into[arc.cohort, arc.to_service].append(arc)
         moves_out_of[arc.cohort, arc.from_service].append(arc)
-    # (pathway, share entering, package) for each cohort's pathways into each setting
-    entering: dict[tuple[str, str], list] = defaultdict(list)
+    entering: dict[tuple[str, str], list[tuple[str, float, float]]] = defaultdict(list)
     for g, pathways in pathways_of.items():
         for p in pathways:
             for s in data.long_term:
@@ -50,8 +68,8 @@ def _lookups(data: Prepared) -> SimpleNamespace:
     services_needing: dict[str, list[str]] = defaultdict(list)
     for s, w in data.staff_per_unit:
         services_needing[w].append(s)
-    return SimpleNamespace(
-        **vars(data),
+    return ModelData(
+        **{f.name: getattr(data, f.name) for f in fields(Prepared)},
         pathways_of=pathways_of,
         pathways_using=pathways_using,
         cohorts_in={s: sorted(g) for s, g in cohorts_in.items()},
@@ -60,11 +78,18 @@ def _lookups(data: Prepared) -> SimpleNamespace:
         entering=entering,
         move_arcs={a.name: a for a in data.moves},
         services_needing=services_needing,
-        short_term_set=set(data.short_term),
+        short_term_set=frozenset(data.short_term),
         target_rows={t.key: t for t in data.targets},
         needs_in={t: [(loc, g, t) for loc in data.localities for g in data.cohorts]
                   for t in data.years},
     )
+
+
+def refresh_data(model: pyo.ConcreteModel, data: Prepared) -> None:
+    """Give a built model the figures of ``data``, prepared from an instance that differs
+    from the one it was built from only in its mutable parameters' values (see
+    :mod:`optimiser.families`): the words and figures the result tables read follow."""
+    model.data = model_data(data)
 
 
 def build_model(data: Prepared) -> pyo.ConcreteModel:
@@ -77,7 +102,7 @@ def build_model(data: Prepared) -> pyo.ConcreteModel:
 
 def _declare(data: Prepared) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=data.name)
-    m.data = _lookups(data)
+    m.data = model_data(data)
 
     # Index sets (only valid combinations).
     m.L = pyo.Set(initialize=data.localities, ordered=True, doc="localities")

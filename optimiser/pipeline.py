@@ -19,7 +19,7 @@ from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import SolveOptions, SolveOutcome, solve_direct, solve_model
+from optimiser.solve import SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
 
@@ -42,6 +42,8 @@ class Solution:
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
     diagnosis: Diagnosis | None = None
     """For an infeasible instance: why, and the smallest changes that would allow a plan."""
+    overrides: list[dict[str, str]] = field(default_factory=list)
+    """Changes made to the instance for this solve (``--set``), each with its source."""
 
     @property
     def optimal(self) -> bool:
@@ -54,6 +56,8 @@ class Solution:
             "instance": self.instance, "status": self.status, "message": self.message,
             "objective": self.objective, "size": self.size,
         }
+        if self.overrides:
+            summary["overrides"] = self.overrides
         if self.diagnosis is not None:
             summary["diagnosis"] = self.diagnosis.as_dict()
         return summary
@@ -87,7 +91,8 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     if outcome.status == "optimal":
         progress("extracting results")
         start = time.perf_counter()
-        solution.tables = extract(model, outcome.duals, outcome.values)
+        assert outcome.values is not None  # an optimal solve always gives its arrays
+        solution.tables = extract(model, outcome.values)
         solution.timings["extract"] = time.perf_counter() - start
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
@@ -111,10 +116,8 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Sol
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
-    if options.route == "direct":  # the tables' words are made while HiGHS solves
-        outcome = solve_direct(model, options, alongside=lambda lp: prepare_tables(model, lp))
-    else:
-        outcome = solve_model(model, options)
+    # the tables' words are made while HiGHS solves
+    outcome = solve_direct(model, options, alongside=lambda lp: prepare_tables(model, lp))
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
     if outcome.compile_seconds:

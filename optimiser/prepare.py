@@ -51,7 +51,7 @@ class TargetRow:
     """Population of the group (for rate targets per 100,000)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
     """Index sets and coefficients for one solve. Units as in :mod:`models.instance`."""
 

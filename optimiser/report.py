@@ -87,9 +87,17 @@ def _workforce(solution: Solution) -> pd.DataFrame:
         ["staff_needed", "staff_in_post", "recruited", "recruitment_limit"]].sum()
 
 
+def _overrides(solution: Solution) -> list[str]:
+    """The changes made to the instance for this solve, each with its source."""
+    if not solution.overrides:
+        return []
+    rows = [f"- `{o['set']}` ({o['source']})" for o in solution.overrides]
+    return ["**Changed for this solve** (not in the instance file):", "", *rows, ""]
+
+
 def markdown_summary(solution: Solution) -> str:
     """A short plain-English summary a commissioner can read in two minutes."""
-    lines = [f"# Commissioning plan: {solution.instance}", ""]
+    lines = [f"# Commissioning plan: {solution.instance}", "", *_overrides(solution)]
     if not solution.optimal:
         lines += [f"**No plan:** {solution.message}", ""]
         if solution.diagnosis is not None:

@@ -9,8 +9,6 @@ per cell. Shadow prices are reported in words ("£ per extra reablement place in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,6 +16,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
 from optimiser.compile import LinearProgram, Values, parameter_values
+from optimiser.families import FAMILIES
 
 _TOLERANCE = 1e-6
 
@@ -102,9 +101,8 @@ def moves(m, v: Values) -> pd.DataFrame:
 def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
     """New need not met, where, and the binding limits in that locality and year that explain
     it."""
-    limits = binding[binding["binding"] & binding["family"].isin(
-        ["hiring_limit", "staff_cover_capacity", "market_growth_limit", "budget_limit",
-         "pathway_suitable"])]
+    explaining = [name for name, family in FAMILIES.items() if family.explains_unmet]
+    limits = binding[binding["binding"] & binding["family"].isin(explaining)]
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
     labels: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -233,65 +231,6 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
     return frame
 
 
-@dataclass(frozen=True)
-class _Family:
-    """How to describe the shadow price of one constraint family in words."""
-
-    unit: str
-    describe: Callable[..., str]
-
-
-def _target_words(d, name, group, year) -> str:
-    where = "across the area" if group == "area" else f"in {d.labels[group]}"
-    if d.target_rows[name, group, year].sense == "at_least":
-        return f"cost of one more person achieving target {name} {where}, {year}"
-    return f"saving if target {name} allowed one more person {where}, {year}"
-
-
-_FAMILIES: dict[str, _Family] = {
-    "demand_met": _Family("£ per person", lambda d, loc, g, t:
-                          f"cost of meeting one more {d.labels[g]} need in {d.labels[loc]}, {t}"),
-    "pathway_suitable": _Family("£ per person", lambda d, loc, p, t:
-                                f"saving if one more person could take {d.labels[p]} in "
-                                f"{d.labels[loc]}, {t}"),
-    "move_limit": _Family("£ per person", lambda d, loc, a, t:
-                          f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}"),
-    "move_suitable": _Family("£ per person", lambda d, loc, a, t:
-                             f"saving if one more person were suitable to move ({a}) in "
-                             f"{d.labels[loc]}, {t}"),
-    "capacity_covers_use": _Family("£ per unit", lambda d, loc, s, t:
-                                   f"cost of one more {d.units[s]} of {d.labels[s]} used in "
-                                   f"{d.labels[loc]}, {t}"),
-    "market_growth_limit": _Family("£ per unit", lambda d, loc, s, t:
-                                   f"saving if the market could grow {d.labels[s]} by one more "
-                                   f"{d.units[s]} in {d.labels[loc]}, {t}"),
-    "market_shrink_limit": _Family("£ per unit", lambda d, loc, s, t:
-                                   f"saving if one more {d.units[s]} of {d.labels[s]} could be "
-                                   f"decommissioned in {d.labels[loc]}, {t}"),
-    "staff_cover_capacity": _Family("£ per FTE", lambda d, loc, w, t:
-                                    f"saving from one more {d.labels[w]} in post in "
-                                    f"{d.labels[loc]}, {t}"),
-    "hiring_limit": _Family("£ per FTE", lambda d, loc, w, t:
-                            f"saving if one more {d.labels[w]} could be recruited in "
-                            f"{d.labels[loc]}, {t}"),
-    "outcome_target": _Family("£ per person", _target_words),
-    "budget_limit": _Family("£ per £", lambda d, t: f"value of one more £ of budget in {t}"),
-}
-"""Every inequality's shadow price is reported as a magnitude (£ discounted); the words say
-whether it is a cost of tightening or a saving from relaxing. Meeting need is an equality,
-so its sign is kept."""
-
-
-def _where(family: str, index: tuple) -> dict[str, str]:
-    """Spread a constraint's index into locality / item / year columns."""
-    if family == "budget_limit":
-        return {"locality": "", "item": "", "year": index[0]}
-    if family == "outcome_target":
-        return {"locality": index[1] if index[1] != "area" else "", "item": index[0],
-                "year": index[2]}
-    return {"locality": index[0], "item": index[1], "year": index[-1]}
-
-
 def _names(component, keys: list) -> list[str]:
     """Pyomo's names for a component's members (``capacity_covers_use[Melton,reablement,
     2027/28]``), each index value written once however many members share it."""
@@ -337,20 +276,22 @@ def _price_words(m, lp: LinearProgram) -> dict:
                                                       "constraint_label", "unit",
                                                       "constraint")}
     families = []
-    for family, how in _FAMILIES.items():
-        unit = how.unit.replace("£", f"{d.objective_indicator} people", 1) if maximising \
-            else how.unit
+    for family, how in FAMILIES.items():
+        if how.dual_unit is None or how.shadow_price is None:
+            continue
+        unit = how.dual_unit.replace("£", f"{d.objective_indicator} people", 1) \
+            if maximising else how.dual_unit
         constraint = getattr(m, family)
         keys = lp.keys(constraint)
         if not keys:
             continue
         families.append(family)
         indices = [key if isinstance(key, tuple) else (key,) for key in keys]
-        spread = [_where(family, index) for index in indices]
+        spread = [how.spread(index) for index in indices]
         columns["family"] += [family] * len(keys)
         for name in ("locality", "item", "year"):
             columns[name] += [w[name] for w in spread]
-        columns["constraint_label"] += [how.describe(d, *index) for index in indices]
+        columns["constraint_label"] += [how.shadow_price(d, *index) for index in indices]
         columns["unit"] += [unit] * len(keys)
         columns["constraint"] += _names(constraint, keys)
     words = lp.memo["shadow_prices"] = {"columns": columns, "families": families}
@@ -360,7 +301,9 @@ def _price_words(m, lp: LinearProgram) -> dict:
 def shadow_prices(m, v: Values) -> pd.DataFrame:
     """The marginal value of every capacity, workforce, outcome, market, suitability and
     budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
-    outcome per £ when maximising an outcome)."""
+    outcome per £ when maximising an outcome). An inequality's shadow price is a magnitude:
+    its words say whether it is a cost of tightening or a saving from relaxing; a family
+    registered as ``signed`` (meeting need, an equality) keeps its sign."""
     words = _price_words(m, v.lp)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)
@@ -368,9 +311,9 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
     for family in words["families"]:
         constraint = getattr(m, family)
         dual = v.dual(constraint)
-        prices.append((dual if family == "demand_met" else np.abs(dual)) + 0.0)
-        binding.append(_binding(v, constraint) if family != "demand_met"
-                       else np.ones(len(dual), dtype=bool))
+        signed = FAMILIES[family].signed
+        prices.append((dual if signed else np.abs(dual)) + 0.0)
+        binding.append(np.ones(len(dual), dtype=bool) if signed else _binding(v, constraint))
     frame = pd.DataFrame(words["columns"])
     frame["shadow_price"] = np.concatenate(prices)
     frame["binding"] = np.concatenate(binding)
@@ -397,11 +340,10 @@ def prepare_tables(m, lp: LinearProgram) -> None:
             lp.expression_rows(getattr(m, name))
 
 
-def extract(m, duals: dict, values: Values | None = None) -> dict[str, pd.DataFrame]:
-    """Every results table of a solved model: from the solver's arrays when given, else from
-    the values and duals loaded into the model."""
+def extract(m, values: Values) -> dict[str, pd.DataFrame]:
+    """Every results table of a solved model, from the solver's arrays."""
     with PauseGC():  # no cyclic collection walking the whole model while tables are built
-        return _tables(m, values if values is not None else Values.from_model(m, duals))
+        return _tables(m, values)
 
 
 def _tables(m, v: Values) -> dict[str, pd.DataFrame]:

@@ -1,13 +1,10 @@
-"""Solving the model with HiGHS (highspy), by one of two routes to the same LP.
+"""Solving the model with HiGHS (highspy).
 
-* Pyomo's persistent HiGHS interface (appsi): :func:`make_solver` and :func:`solve_model`.
-  It hands HiGHS the model row by row and follows any change to the model, so diagnosis,
-  the frontier and appraisals that add rows use it.
-* The direct route: :class:`DirectHighs` and :func:`solve_direct` translate the model into
-  HiGHS's arrays (:mod:`optimiser.compile`) and pass them in one call, several times faster
-  on national models, and re-solve after parameter changes from the last basis. ``optimiser
-  solve`` uses it. tests/test_direct.py holds the two routes to the same objective and duals
-  on every shipped instance.
+:class:`DirectHighs` and :func:`solve_direct` translate the model into HiGHS's arrays
+(:mod:`optimiser.compile`), pass them in one call, and re-solve after parameter changes from
+the last basis. Every solve goes this one way: ``optimiser solve``, the appraisal's options,
+the frontier's points and the diagnosis. tests/test_direct.py checks the arrays against
+Pyomo's own standard-form compiler on every shipped instance.
 
 The solver reports its own solve time separately from model building, so performance
 claims compare like with like. Every way a solve can end is turned into a status a person
@@ -27,23 +24,10 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.contrib.appsi.base import TerminationCondition
-from pyomo.contrib.appsi.solvers import Highs
 
 from optimiser.compile import LinearProgram, Values, compile_model
 
 Method = Literal["choose", "ipm", "simplex"]
-
-_STATUS = {
-    TerminationCondition.optimal: "optimal",
-    TerminationCondition.infeasible: "infeasible",
-    TerminationCondition.unbounded: "unbounded",
-    TerminationCondition.infeasibleOrUnbounded: "infeasible",
-    TerminationCondition.maxTimeLimit: "time_limit",
-    TerminationCondition.maxIterations: "iteration_limit",
-    TerminationCondition.objectiveLimit: "objective_limit",
-    TerminationCondition.interrupted: "interrupted",
-}
 
 MESSAGES = {
     "optimal": "An optimal plan was found.",
@@ -77,9 +61,6 @@ class SolveOptions:
     'choose' (HiGHS decides)."""
     iteration_limit: int | None = None
     """Simplex iteration limit; None for HiGHS's default."""
-    route: Literal["direct", "appsi"] = "direct"
-    """How ``pipeline.solve`` hands the model to HiGHS: 'direct' (arrays in one call, see
-    :class:`DirectHighs`) or 'appsi' (Pyomo's persistent interface). Same LP either way."""
 
 
 @dataclass
@@ -95,9 +76,9 @@ class SolveOutcome:
     nonzeros: int
     duals: dict = field(default_factory=dict, repr=False)
     values: Values | None = field(default=None, repr=False)
-    """The plan as arrays (from the direct route), for fast result tables."""
+    """The plan as arrays, for fast result tables."""
     compile_seconds: float = 0.0
-    """Seconds spent translating the model into HiGHS's arrays (direct route)."""
+    """Seconds spent translating the model into HiGHS's arrays."""
 
 
 def highs_options(options: SolveOptions) -> dict:
@@ -125,71 +106,6 @@ def _power_of_two_down(values: np.ndarray) -> int:
     return -math.ceil(math.log2(largest / LARGE)) if largest > LARGE else 0
 
 
-def user_scaling(highs) -> dict[str, int]:
-    """HiGHS's own bound and objective scaling for the model loaded in ``highs``.
-
-    Budgets (£ millions a year) and national capacities (millions of home-care hours a week)
-    are row bounds far above one, and an unmet-need penalty may be a large cost. Rather than
-    change the model's units, HiGHS is told to scale every bound (or cost) by a power of two,
-    as if the model had been written in larger units; it solves that and returns the plan,
-    objective and duals in the model's own units (£, people)."""
-    lp = highs.getLp()
-    bounds = np.concatenate([np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
-                             np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)])
-    return {"user_bound_scale": _power_of_two_down(bounds),
-            "user_objective_scale": _power_of_two_down(np.asarray(lp.col_cost_))}
-
-
-class ScaledHighs(Highs):
-    """Pyomo's persistent HiGHS interface, setting :func:`user_scaling` for the model as it
-    stands just before each run (a re-solve with new figures may need another scale)."""
-
-    def _solve(self, timer):
-        self.highs_options = {**self.highs_options, **user_scaling(self._solver_model)}
-        return super()._solve(timer)
-
-
-def make_solver(options: SolveOptions) -> Highs:
-    """A persistent HiGHS solver configured with the options; re-usable across re-solves."""
-    solver = ScaledHighs()
-    solver.config.load_solution = False
-    if options.time_limit is not None:
-        solver.config.time_limit = options.time_limit
-    solver.highs_options = highs_options(options)
-    return solver
-
-
-def solve_model(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
-                solver: Highs | None = None) -> SolveOutcome:
-    """Solve the model; load the plan and the duals into it when it is optimal."""
-    solver = solver or make_solver(options)
-    prior = solver._solver_model  # the highspy.Highs object Pyomo drives, if built yet
-    before = _run_time(prior)
-    try:
-        result = solver.solve(model)
-        status = _STATUS.get(result.termination_condition, "error")
-    except RuntimeError:
-        status = "error"
-    highs = solver._solver_model  # the highspy.Highs object Pyomo drives
-    outcome = SolveOutcome(
-        status=status, message=MESSAGES[status], objective=None,
-        highs_seconds=_run_time(highs) - (before if highs is prior else 0.0),
-        rows=highs.getNumRow() if highs is not None else 0,
-        columns=highs.getNumCol() if highs is not None else 0,
-        nonzeros=highs.getNumNz() if highs is not None else 0,
-    )
-    if status == "optimal":
-        solver.load_vars()
-        outcome.objective = pyo.value(model.objective)
-        outcome.duals = solver.get_duals()
-    return outcome
-
-
-def _run_time(highs) -> float:
-    """HiGHS's own clock: seconds spent in ``run`` over the object's life (it adds up)."""
-    return highs.getRunTime() if highs is not None else 0.0
-
-
 _MODEL_STATUS = {
     "kOptimal": "optimal",
     "kInfeasible": "infeasible",
@@ -204,7 +120,13 @@ _MODEL_STATUS = {
 
 
 def array_scaling(lp: LinearProgram) -> dict[str, int]:
-    """:func:`user_scaling` read from the compiled arrays rather than from HiGHS."""
+    """HiGHS's own bound and objective scaling for the compiled model.
+
+    Budgets (£ millions a year) and national capacities (millions of home-care hours a week)
+    are row bounds far above one, and an unmet-need penalty may be a large cost. Rather than
+    change the model's units, HiGHS is told to scale every bound (or cost) by a power of two,
+    as if the model had been written in larger units; it solves that and returns the plan,
+    objective and duals in the model's own units (£, people)."""
     bounds = np.concatenate([lp.rows.lower, lp.rows.upper, lp.col_lower, lp.col_upper])
     return {"user_bound_scale": _power_of_two_down(bounds),
             "user_objective_scale": _power_of_two_down(lp.cost)}
@@ -356,8 +278,8 @@ class DirectHighs:
 def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
                  solver: DirectHighs | None = None,
                  alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
-    """Solve the model by the direct route: the same contract as :func:`solve_model` (plan
-    and duals loaded when optimal), plus the plan as arrays."""
+    """Solve the model: the plan and the duals loaded into it when optimal, and the plan as
+    arrays."""
     return (solver or DirectHighs(options)).solve(model, alongside)
 
 

@@ -30,7 +30,7 @@ def test_bench_smoke(tmp_path, capsys):
 
 
 def test_persistent_re_solves_find_the_rebuilt_optimum():
-    rows = measure_options(4, 2, count=3, seed=3, appsi=False)
+    rows = measure_options(4, 2, count=3, seed=3)
     for row in rows:
         assert row.persistent_objective == pytest.approx(row.rebuild_objective, rel=1e-6)
 

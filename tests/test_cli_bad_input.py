@@ -247,6 +247,10 @@ WORKED = ROOT / "instances" / "examples" / "worked-example" / "instance.yaml"
 COMMAND_CASES = [
     ("An unknown solver method", ("--method", "fastest")),
     ("An indicator to maximise that the instance does not have", ("--maximise", "happiness")),
+    ("A change (--set) to a table, row or field the instance does not have",
+     ("--set", "services[reablment].price_capacity=30000")),
+    ("A change (--set) that leaves a figure out of range",
+     ("--set", "services[reablement].occupancy=1.5")),
 ]
 
 

@@ -1,50 +1,18 @@
 """Market, workforce, move and budget limits, each on a tiny instance solved by hand.
 
 Together with test_model_hand.py, every constraint family of the model has a test here that
-would fail without it (checked by test_every_constraint_family_is_tested)."""
+would fail without it (named in optimiser/families.py, checked by tests/test_families.py)."""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
 import pytest
 
-from optimiser.model import CONSTRAINTS
 from optimiser.pipeline import solve
 from tests.builders import S, build, one_locality, service, worked_example
 from tests.invariants import check_invariants
 
 HOUR_YEAR = 17.48 * 52
 REL = 1e-7
-
-TESTED_BY = {
-    "demand_met": "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
-    "caseload_balance": "test_caseload_carries_over_into_the_next_year",
-    "caseload_units_balance": "test_reablement_wins_because_it_shrinks_the_later_package",
-    "pathway_suitable": "test_worked_example_of_model_md",
-    "move_suitable": "test_moves_are_bounded_by_the_share_for_whom_they_suit",
-    "move_limit": "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
-    "capacity_covers_use": "test_caseload_carries_over_into_the_next_year",
-    "market_growth_limit": "test_market_growth_limit_caps_new_capacity",
-    "market_shrink_limit": "test_market_shrink_limit_keeps_capacity_that_is_not_needed",
-    "staff_cover_capacity": "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
-    "staff_retention": "test_turnover_shrinks_the_workforce_without_recruitment",
-    "hiring_limit": "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
-    "outcome_target": "test_outcome_target_forces_a_dearer_pathway_at_the_cost_difference",
-    "budget_limit": "test_a_budget_below_the_cost_of_care_leaves_need_unmet",
-}
-
-
-def test_every_constraint_family_is_tested():
-    """Each constraint family in the model is declared and named with a test that needs it."""
-    from tests import test_model_hand
-
-    assert set(TESTED_BY) == set(CONSTRAINTS)
-    model = solve(build(worked_example())).model
-    declared = {c.local_name for c in model.component_objects(ctype=pyo.Constraint)}
-    assert declared == set(CONSTRAINTS)
-    tests = set(dir(test_model_hand)) | set(globals())
-    assert all(name in tests for name in TESTED_BY.values())
-
 
 def _home_care(capacity0: float, grow_max: float, shrink_max: float, demand: float = 100):
     data = one_locality(["2026/27"], demand)

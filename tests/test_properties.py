@@ -24,7 +24,7 @@ from models import Instance
 from optimiser.cli import app
 from optimiser.diagnose import LEVERS, NEGLIGIBLE, Alternative
 from optimiser.pipeline import build, solve
-from optimiser.solve import SolveOptions, make_solver
+from optimiser.solve import SolveOptions, solve_direct
 from tests.builders import S, service
 from tests.invariants import check_invariants
 
@@ -144,8 +144,7 @@ def _feasible_after(model: pyo.ConcreteModel, alternative: Alternative) -> bool:
                 m.moved.add(constraint.body >= constraint.lower - slack)
             if constraint.upper is not None:
                 m.moved.add(constraint.body <= constraint.upper + slack)
-    result = make_solver(SolveOptions()).solve(m)
-    return result.termination_condition.name == "optimal"
+    return solve_direct(m, SolveOptions()).status == "optimal"
 
 
 @FAST

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 import optimiser.report as report
 from optimiser.cli import app
 from optimiser.io import save_instance, write_yaml
+from optimiser.io.outdir import MANIFEST
 from tests.builders import ROOT
 from tests.io_helpers import worked_example
 
@@ -44,16 +46,34 @@ def test_an_existing_output_folder_is_not_overwritten_without_force(tmp_path):
     assert _digests(out) == before
 
 
-def test_force_replaces_the_output_folder(tmp_path):
+def test_force_replaces_the_outputs_an_earlier_run_wrote(tmp_path):
+    """A file the earlier run wrote and this one does not (listed in the folder's manifest)
+    goes; the rest are replaced."""
     out = tmp_path / "plan"
     assert _run("solve", WORKED, "--out", out).exit_code == 0
     (out / "stale.csv").write_text("from an earlier run")
+    manifest = json.loads((out / MANIFEST).read_text())
+    (out / MANIFEST).write_text(json.dumps({"files": [*manifest["files"], "stale.csv"]}))
 
     result = _run("solve", WORKED, "--out", out, "--force")
 
     assert result.exit_code == 0, result.output
     assert not (out / "stale.csv").exists()
     assert (out / "summary.md").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan"], "nothing left beside it"
+
+
+def test_force_never_deletes_a_file_the_tool_did_not_write(tmp_path):
+    out = tmp_path / "plan"
+    assert _run("solve", WORKED, "--out", out).exit_code == 0
+    (out / "thesis.docx").write_bytes(b"a year of work")
+    before = _digests(tmp_path)
+
+    result = _run("solve", WORKED, "--out", out, "--force")
+
+    assert result.exit_code == BAD_INPUT
+    assert "did not write (thesis.docx)" in result.stderr
+    assert _digests(tmp_path) == before
 
 
 def test_an_empty_output_folder_is_used_without_force(tmp_path):
@@ -85,7 +105,7 @@ def test_an_output_folder_holding_the_instance_is_refused_even_with_force(tmp_pa
     result = _run("solve", instance, "--out", folder / where, "--force")
 
     assert result.exit_code == BAD_INPUT
-    assert "holds the instance" in result.stderr
+    assert "an input of this run" in result.stderr
     assert _digests(tmp_path) == before
 
 
@@ -96,7 +116,8 @@ def test_an_output_folder_that_cannot_be_written_is_reported(tmp_path, monkeypat
     monkeypatch.setattr("optimiser.report.write_outputs", refuse)
     result = _run("solve", WORKED, "--out", tmp_path / "plan")
     assert result.exit_code == BAD_INPUT
-    assert "Cannot write the plan" in result.stderr and "Permission denied" in result.stderr
+    assert "Cannot write the outputs" in result.stderr and "Permission denied" in result.stderr
+    assert not (tmp_path / "plan").exists() and list(tmp_path.iterdir()) == []
     assert "Traceback" not in result.output
 
 
@@ -117,7 +138,7 @@ def test_every_output_is_written_through_an_atomic_rename(tmp_path, monkeypatch,
     out = tmp_path / "plan"
     _run("solve", instance, "--out", out)
 
-    written = sorted(path.name for path in out.iterdir())
+    written = sorted(path.name for path in out.iterdir() if path.name != MANIFEST)
     assert sorted(through) == written
     assert "summary.md" in written and "timings.json" in written
 
@@ -138,10 +159,25 @@ def test_a_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
 
     assert result.exit_code == BAD_INPUT and "No space left on device" in result.stderr
     assert "Traceback" not in result.output
-    assert sorted(path.name for path in out.iterdir()) == sorted(
-        f"{table}.csv" for table in ("capacity", "flows", "caseload", "moves", "unmet",
-                                     "workforce", "outcomes", "costs", "shadow_prices"))
+    assert not out.exists(), "nothing of a failed run is left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier"]
     assert _digests(earlier) == before
+
+
+def test_a_full_disk_while_replacing_keeps_the_earlier_outputs(tmp_path, monkeypatch):
+    out = tmp_path / "plan"
+    assert _run("solve", WORKED, "--out", out).exit_code == 0
+    before = _digests(tmp_path)
+
+    def disk_full(workbook):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "fixed_dates", disk_full)
+    result = _run("solve", WORKED, "--out", out, "--force")
+
+    assert result.exit_code == BAD_INPUT and "No space left on device" in result.stderr
+    assert "earlier outputs there, if any, are unchanged" in result.stderr
+    assert _digests(tmp_path) == before
 
 
 # --- Input files ------------------------------------------------------------------------------

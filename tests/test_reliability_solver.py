@@ -11,25 +11,15 @@ from pathlib import Path
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
 import pytest
-from pyomo.contrib.appsi.solvers import Highs
 from typer.testing import CliRunner
 
 from optimiser.cli import app
+from optimiser.compile import compile_model
 from optimiser.io import load_instance
 from optimiser.pipeline import build, solve
 from optimiser.report import WORKBOOK_DATE
-from optimiser.solve import (
-    LARGE,
-    MESSAGES,
-    DirectHighs,
-    ScaledHighs,
-    SolveOptions,
-    make_solver,
-    solve_model,
-    user_scaling,
-)
+from optimiser.solve import LARGE, MESSAGES, DirectHighs, SolveOptions, array_scaling
 from tests.builders import ROOT
 
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
@@ -77,14 +67,10 @@ def test_iteration_limit_gives_a_clear_message_and_exit_1(tmp_path, method):
 
 def test_numerical_trouble_gives_a_clear_message_and_exit_1(tmp_path, monkeypatch):
     """HiGHS failing inside its run (as on numerical trouble) is reported, not raised."""
-    def trouble(self, timer):
-        raise RuntimeError("HiGHS: solve error")
-
     def run_trouble(self):
         raise RuntimeError("HiGHS: solve error")
 
-    monkeypatch.setattr(ScaledHighs, "_solve", trouble)
-    monkeypatch.setattr(highspy.Highs, "run", run_trouble)  # the direct route's run
+    monkeypatch.setattr(highspy.Highs, "run", run_trouble)
     out = tmp_path / "plan"
     _assert_no_plan(_solve_command(out), out, "error")
 
@@ -96,33 +82,24 @@ def test_messages_say_what_to_do():
 
 # --- Scaling ----------------------------------------------------------------------------------
 
-def _log_of_solve(path: Path, log: Path, route: str) -> tuple[str, list[str]]:
-    """HiGHS's log of solving a shipped instance by one route."""
+def _log_of_solve(path: Path, log: Path) -> tuple[str, list[str]]:
+    """HiGHS's log of solving a shipped instance."""
     model, _ = build(load_instance(path))
-    if route == "appsi":
-        solver = make_solver(SolveOptions())
-        solver.highs_options = {**solver.highs_options, "output_flag": True,
-                                "log_file": str(log)}
-        status = solve_model(model, SolveOptions(), solver).status
-    else:
-        direct = DirectHighs(SolveOptions())
-        direct.solve(model)  # loads the model; then the same model again, logged, from scratch
-        direct.highs.setOptionValue("log_file", str(log))
-        direct.highs.setOptionValue("output_flag", True)
-        direct.highs.clearSolver()
-        status = direct.solve(model).status
+    direct = DirectHighs(SolveOptions())
+    direct.solve(model)  # loads the model; then the same model again, logged, from scratch
+    direct.highs.setOptionValue("log_file", str(log))
+    direct.highs.setOptionValue("output_flag", True)
+    direct.highs.clearSolver()
+    status = direct.solve(model).status
     return status, log.read_text().splitlines()
 
 
-@pytest.mark.parametrize("route", ["direct", "appsi"])
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT / "instances")))
-def test_highs_reports_no_scaling_warning_on_the_model_it_solves(tmp_path, path, route):
+def test_highs_reports_no_scaling_warning_on_the_model_it_solves(tmp_path, path):
     """HiGHS assesses the model it solves, after the user scaling it is given: that
-    assessment and the solve are free of warnings. (Through Pyomo's interface it first also
-    assesses the model as built, whose large bounds are the reason for the scaling.) For an
-    infeasible model HiGHS also notes that the unscaled 'solution' fails its optimality
-    conditions: there is none to fail."""
-    status, lines = _log_of_solve(path, tmp_path / "highs.log", route)
+    assessment and the solve are free of warnings. For an infeasible model HiGHS also notes
+    that the unscaled 'solution' fails its optimality conditions: there is none to fail."""
+    status, lines = _log_of_solve(path, tmp_path / "highs.log")
     assessed = [i for i, line in enumerate(lines) if line.startswith("Assessing costs")]
     after = lines[assessed[-1]:] if assessed else lines
     assert any(line.startswith("Coefficient ranges") for line in after)
@@ -136,17 +113,20 @@ def test_user_scaling_leaves_the_plan_and_prices_unchanged():
     """Nottinghamshire's budgets (£ hundreds of millions) are scaled by 2^-9; the objective,
     the plan and every dual are the same as HiGHS finds without scaling."""
     path = ROOT / "instances" / "nottinghamshire" / "instance.yaml"
+    model, _ = build(load_instance(path))
+    solver = DirectHighs(SolveOptions())
+    assert solver.solve(model).status == "optimal"
+    scaled_by = array_scaling(solver.lp)["user_bound_scale"]
+    assert scaled_by < 0
     results = []
-    for solver in (Highs(), ScaledHighs()):
-        model, _ = build(load_instance(path))
-        solver.config.load_solution = False
-        outcome = solve_model(model, SolveOptions(), solver)
-        assert outcome.status == "optimal"
-        values = np.array([v.value or 0.0 for v in model.component_data_objects(pyo.Var)])
-        duals = np.array([outcome.duals[c] for c in model.component_data_objects(
-            pyo.Constraint, active=True)])
-        results.append((outcome.objective, values, duals))
-    (plain, scaled) = results
+    for scale in (scaled_by, 0):
+        solver.highs.setOptionValue("user_bound_scale", scale)
+        solver.highs.clearSolver()
+        solver.highs.run()
+        solution = solver.highs.getSolution()
+        results.append((solver.highs.getInfo().objective_function_value,
+                        np.asarray(solution.col_value), np.asarray(solution.row_dual)))
+    (scaled, plain) = results
     assert scaled[0] == pytest.approx(plain[0], rel=1e-9)
     np.testing.assert_allclose(scaled[1], plain[1], rtol=1e-7, atol=1e-6)
     np.testing.assert_allclose(scaled[2], plain[2], rtol=1e-7, atol=1e-6)
@@ -154,11 +134,9 @@ def test_user_scaling_leaves_the_plan_and_prices_unchanged():
 
 def test_user_scaling_brings_every_bound_and_cost_within_highs_range():
     model, _ = build(load_instance(ROOT / "instances" / "nottinghamshire" / "instance.yaml"))
-    solver = make_solver(SolveOptions())
-    solver.set_instance(model)
-    scale = user_scaling(solver._solver_model)
-    lp = solver._solver_model.getLp()
-    bounds = np.abs(np.concatenate([lp.row_lower_, lp.row_upper_]))
+    lp = compile_model(model)
+    scale = array_scaling(lp)
+    bounds = np.abs(np.concatenate([lp.rows.lower, lp.rows.upper]))
     largest = bounds[np.isfinite(bounds)].max()
     assert largest > LARGE and scale["user_bound_scale"] < 0
     assert largest * 2.0 ** scale["user_bound_scale"] <= LARGE

@@ -127,12 +127,15 @@ def frontier(
     cohorts: Annotated[list[str] | None, typer.Option(
         "--cohort", help="Count the outcome among these cohorts only (repeat the option); "
                          "default: every cohort.")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Replace the outputs an earlier run wrote (never other files).")] = False,
 ) -> None:
     """Trace the cost of reaching each level of one outcome (the epsilon-constraint method):
     from the level the cheapest plan reaches to the best level any plan reaches."""
     from optimiser import cli
     from optimiser.appraisal.frontier import FrontierError, trace, write_frontier
 
+    cli.output_folder(out_dir, force, [instance])
     data = cli.read_instance(instance)
     try:
         with cli.progress_of(f"Tracing the {outcome} frontier of {data.name}") as progress:
@@ -141,7 +144,8 @@ def frontier(
     except FrontierError as problem:
         raise cli.fail(f"[bold red]No frontier:[/] {escape(str(problem))}",
                        problem.code) from None
-    written = write_frontier(result, out_dir)
+    with cli.written_folder(out_dir, force, [instance]) as staged:
+        written = [out_dir / path.name for path in write_frontier(result, staged.path)]
     feasible = result.table[result.table["status"] == "optimal"]
     if len(result.table) == 1:
         cli.out.print(f"The cheapest plan already reaches the best level of {result.label} any "

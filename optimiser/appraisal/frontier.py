@@ -30,7 +30,7 @@ from optimiser.constraints.outcomes import achieved
 from optimiser.io.atomic import atomic_path
 from optimiser.model import build_model
 from optimiser.prepare import prepare
-from optimiser.solve import SolveOptions, make_solver, solve_model
+from optimiser.solve import DirectHighs, SolveOptions, solve_direct
 
 FRONTIER_OPTIONS = SolveOptions(method="simplex")
 """Simplex: each point hot-starts from the last basis."""
@@ -128,7 +128,7 @@ def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict)
     m.weakest_year = pyo.Constraint(m.T, rule=hold)
     m.best = pyo.Objective(expr=m.weakest,
                            sense=pyo.maximize if better == "higher" else pyo.minimize)
-    outcome = solve_model(m, FRONTIER_OPTIONS)
+    outcome = solve_direct(m, FRONTIER_OPTIONS)
     if outcome.status != "optimal":
         raise FrontierError(f"the best reachable level could not be found: {outcome.message}",
                             1)
@@ -149,8 +149,7 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
 
     progress("the cheapest plan")
     m = build_model(data)
-    solver = make_solver(FRONTIER_OPTIONS)
-    first = solve_model(m, FRONTIER_OPTIONS, solver)
+    first = solve_direct(m, FRONTIER_OPTIONS)
     if first.status != "optimal":
         raise FrontierError(f"{instance.name} has no plan even without an outcome target: "
                             f"{first.message} (`optimiser solve` explains why)", 1)
@@ -160,6 +159,7 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
     progress("the best reachable level")
     high = _extreme(data, indicator, counted, better, unmet)
     _cap_unmet(m, unmet)
+    solver = DirectHighs(FRONTIER_OPTIONS)  # the model with the cap, re-solved for each point
     if abs(high - low) < 1e-6:
         points = 1  # the cheapest plan already reaches the best level: one point
     keys = [key for key in m.TARGET if key[0] == name]
@@ -170,7 +170,7 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
         progress(f"point {i + 1} of {points}")
         for key in keys:
             m.target_level[key] = level
-        outcome = solve_model(m, FRONTIER_OPTIONS, solver)
+        outcome = solver.solve(m)
         row = {"point": i + 1, "level": level, "status": outcome.status}
         if outcome.status == "optimal":
             spend = sum(m.data.discount[t] * pyo.value(m.year_spend[t]) for t in m.T)

@@ -2,8 +2,9 @@
 
 Options of one appraisal mostly differ in figures the model holds as mutable parameters
 (demand, prices, recruitment limits, target levels, budgets). For those the Pyomo model is
-built once: the parameters are set to the option's values and the same HiGHS object solves
-again, starting from the last optimal basis (a hot start). An option that changes anything
+built once: the parameters are set to the option's values and the same HiGHS object
+(:class:`~optimiser.solve.DirectHighs`) changes only the rows and costs that read them and
+solves again, starting from the last optimal basis (a hot start). An option that changes anything
 else (a contract design's effect on weeks, packages or independence, a pathway's suitability,
 a new row) gets a model of its own.
 
@@ -20,15 +21,12 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
-from optimiser.model import build_model
+from optimiser.families import PARAMETERS
+from optimiser.model import build_model, refresh_data
 from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
-from optimiser.solve import SolveOptions, make_solver, solve_model
+from optimiser.solve import DirectHighs, SolveOptions
 
-MUTABLE: tuple[str, ...] = ("demand", "price_capacity", "price_use", "hire_max", "budget")
-"""Prepared fields held by mutable parameters of the same name (keys must match)."""
-TARGET_LEVELS = "targets"
-"""Targets: only their levels are mutable (parameter ``target_level``)."""
 DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
 """Prepared fields the model's rows never read (names and words for the results)."""
 
@@ -36,31 +34,23 @@ KEPT_MODELS = 3
 """Models a worker keeps for re-solving; more would hold memory for little gain."""
 
 
-def _without_levels(targets):
-    return [dataclasses.replace(t, level=0.0) for t in targets]
-
-
 def resolvable(built: Prepared, wanted: Prepared) -> bool:
     """Whether a model built from ``built`` can solve ``wanted`` by setting its mutable
     parameters alone."""
+    held = {p.field: p for p in PARAMETERS.values()}
     for f in dataclasses.fields(Prepared):
         if f.name in DESCRIPTIVE:
             continue
         old, new = getattr(built, f.name), getattr(wanted, f.name)
-        if f.name in MUTABLE:
-            if old.keys() != new.keys():
-                return False
-        elif f.name == TARGET_LEVELS:
-            if _without_levels(old) != _without_levels(new):
-                return False
-        elif old != new:
+        parameter = held.get(f.name)
+        if (old != new) if parameter is None else (parameter.shape(old) != parameter.shape(new)):
             return False
     return True
 
 
 def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
-    changed. The model's data namespace is refreshed so the results read the new figures."""
+    changed. The model's data is replaced so the results read the new figures."""
     changed = 0
 
     def put(param, key, value):
@@ -69,19 +59,11 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
             param[key] = value
             changed += 1
 
-    for key, value in data.demand.items():
-        put(model.demand, key, value)
-    for service in data.services:
-        put(model.price_capacity, service, data.price_capacity[service])
-        put(model.price_use, service, data.price_use[service])
-    for key, value in data.hire_max.items():
-        put(model.hire_max, key, value)
-    for target in data.targets:
-        put(model.target_level, target.key, target.level)
-    for year, value in data.budget.items():
-        put(model.budget, year, value)
-    vars(model.data).update(vars(data))
-    model.data.target_rows = {t.key: t for t in data.targets}
+    for parameter in PARAMETERS.values():
+        component = getattr(model, parameter.name)
+        for key, value in parameter.values(data).items():
+            put(component, key, value)
+    refresh_data(model, data)
     return changed
 
 
@@ -89,7 +71,7 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
 class _Kept:
     prepared: Prepared
     model: pyo.ConcreteModel
-    solver: object
+    solver: DirectHighs
 
 
 @dataclass
@@ -119,7 +101,7 @@ class PersistentModels:
         timings: dict[str, float] = {}
         if entry_id is None:
             model = build_model(data)
-            kept = _Kept(data, model, make_solver(self.options))
+            kept = _Kept(data, model, DirectHighs(self.options))
             entry_id, self._next = self._next, self._next + 1
             self.kept[entry_id] = kept
             while len(self.kept) > self.keep:
@@ -135,7 +117,7 @@ class PersistentModels:
             timings["set_parameters"] = time.perf_counter() - start
         solve_start = time.perf_counter()
         try:
-            outcome = solve_model(kept.model, self.options, kept.solver)
+            outcome = kept.solver.solve(kept.model)
         except Exception:
             self.kept.pop(entry_id, None)  # never re-use a model left in an unknown state
             raise

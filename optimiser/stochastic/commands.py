@@ -15,7 +15,15 @@ from optimiser.stochastic.run import Method
 def solve_scenarios(data: Instance, instance: Path, out_dir: Path, force: bool,
                     options: SolveOptions, method: Method) -> None:
     """Solve the two-stage plan and write it; under ``mpiexec`` only the first rank writes."""
-    from optimiser.cli import BAD_INPUT, SOLVER_FAILED, fail, out, prepare_out_dir, progress_of
+    from optimiser.cli import (
+        BAD_INPUT,
+        SOLVER_FAILED,
+        fail,
+        out,
+        output_folder,
+        progress_of,
+        written_folder,
+    )
     from optimiser.stochastic.outputs import write_stochastic_outputs
     from optimiser.stochastic.run import solve_stochastic
 
@@ -26,20 +34,20 @@ def solve_scenarios(data: Instance, instance: Path, out_dir: Path, force: bool,
                    "risk_weight to 0.", BAD_INPUT)
     first = _rank() == 0 if method == "ph" else True
     if first:
-        prepare_out_dir(out_dir, force, instance)
+        output_folder(out_dir, force, [instance])
     with progress_of(f"Solving {data.name} over {len(data.scenarios)} futures") as progress:
         solution = solve_stochastic(data, options, progress if first else _silent, method)
         if not first:
             return
-        try:
-            written = write_stochastic_outputs(solution, out_dir)
-        except OSError as problem:
-            raise fail(f"Cannot write the plan to {out_dir}: {escape(str(problem))}",
-                       BAD_INPUT) from None
+        with written_folder(out_dir, force, [instance]) as staged:
+            written = write_stochastic_outputs(solution, staged.path)
+            if not solution.optimal and staged.holds_outputs:
+                staged.keep_old()  # no plan: an earlier plan is worth more than the reason
     if not solution.optimal:
+        details = (f"The earlier outputs in {out_dir} are unchanged." if staged.holds_outputs
+                   else f"Details: {out_dir / 'summary.md'}")
         raise fail(f"[bold red]No two-stage plan for {data.name}:[/] "
-                   f"{escape(solution.message)}\nDetails: {out_dir / 'summary.md'}",
-                   SOLVER_FAILED)
+                   f"{escape(solution.message)}\n{details}", SOLVER_FAILED)
     measures = solution.measures
     out.print(f"Two-stage plan for {data.name} ({solution.method}, {len(solution.futures)} "
               f"futures): expected cost £{solution.expected_cost:,.0f}"

@@ -1,0 +1,472 @@
+"""Every constraint family and every mutable parameter of the model, described in one place.
+
+The model (:mod:`optimiser.model`) declares the rows; this registry says what each family
+means for a person needing care and how the rest of the tool talks about it: the MODEL.md
+section it comes from, the unit and words of its shadow price (:mod:`optimiser.results`),
+the words naming it when it is part of a conflict, and, for a limit a council can choose to
+change, how the diagnosis relaxes it (:mod:`optimiser.diagnose`). It also names the test
+that fails without the family. ``tests/test_families.py`` fails when the model declares a
+``Constraint`` or mutable ``Param`` that is not registered here.
+
+Adding a constraint family is one entry in :data:`FAMILIES`::
+
+    Family(
+        "headroom_kept", "11",
+        "Some short-term capacity is kept free so a person leaving hospital is not kept "
+        "waiting for a place.",
+        limit=lambda d, loc, s, t: f"the free {label(d, s)} kept in {loc}, {t}",
+        tested_by="tests/test_headroom.py::test_headroom_keeps_a_share_of_places_free",
+        dual_unit="£ per unit",
+        shadow_price=lambda d, loc, s, t: f"cost of keeping one more {d.units[s]} of ...",
+    ),
+
+``dual_unit`` and ``shadow_price`` (both or neither) put its rows in the shadow-price
+table; ``lever`` lets the diagnosis relax it; ``spread`` says how its index becomes the
+locality / item / year columns when it is not (locality, item, ..., year). A mutable
+parameter is one entry in :data:`PARAMETERS`.
+
+Index words receive the model's data (``m.data``) and the row's index; lever functions
+receive the model itself, because a limit's size may read a mutable parameter's current
+value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+
+from optimiser.prepare import Prepared, TargetRow
+from optimiser.words import and_, label, level, money, number, people, plural
+
+Words = Callable[..., str]
+"""Words about one row: called with the model's data and the row's index parts."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    """How the diagnosis relaxes a limit a council can choose to change."""
+
+    group: str
+    """The kind of change, as the diagnosis offers it: 'targets', 'workforce', 'market',
+    'budget', 'moves' or 'suitability' (titles in :data:`GROUP_TITLES`)."""
+    weight: float
+    """The cost of relaxing it by its whole size, against the other levers: limits that
+    are harder to defend changing weigh more."""
+    size: Callable[..., float]
+    """``size(m, *index)``: the limit's natural size (people, £, FTE, units), so that
+    relaxations of different units compare as shares."""
+    words: Callable[..., str]
+    """``words(m, index, amount, limit)``: relaxing the limit by ``amount`` in words."""
+    set_by: Callable[..., float] | None = None
+    """``set_by(m, *index)``: the limit as a person set it, where the row's bound is not it
+    (a limit on a difference of variables); None when the row's bound is the limit."""
+
+
+def _usual(index: tuple) -> dict[str, str]:
+    return {"locality": index[0], "item": index[1], "year": index[-1]}
+
+
+@dataclass(frozen=True)
+class Family:
+    """One constraint family: what it means and how it is described."""
+
+    name: str
+    """The Pyomo component's name, as in MODEL.md."""
+    section: str
+    """The MODEL.md section that states it ('1' to '7', or a second-wave section)."""
+    meaning: str
+    """What the limit means for a person needing care, in one sentence."""
+    limit: Words
+    """``limit(d, *index)``: one row named in words (for the conflict the IIS finds)."""
+    tested_by: str
+    """``tests/FILE.py::TEST``: a hand-worked test that fails without the family."""
+    dual_unit: str | None = None
+    """The unit of its shadow price (in discounted £); None when it is not reported."""
+    shadow_price: Words | None = None
+    """``shadow_price(d, *index)``: what one row's shadow price means, in words."""
+    signed: bool = False
+    """Report the dual with its sign (an equality, whose price can go either way) rather
+    than as a magnitude; its rows always count as binding."""
+    explains_unmet: bool = False
+    """A binding row of it is named as a reason for unmet need in its locality and year."""
+    lever: Lever | None = None
+    """How the diagnosis relaxes it; None for rows that must hold."""
+    spread: Callable[[tuple], dict[str, str]] = _usual
+    """The row's index as the shadow-price table's locality, item and year columns."""
+
+
+# --- outcome targets, whose words depend on the target row ----------------------------------
+
+def target_where(d: Any, name: str, group: str, year: str) -> str:
+    """Where a target row applies: 'in Melton', 'across the area'."""
+    row = d.target_rows[name, group, year]
+    if group != "area":
+        return f"in {group}"
+    if len(row.localities) == 1:
+        return f"in {row.localities[0]}"
+    if len(row.localities) == len(d.localities):
+        return "across the area"
+    return f"across {and_(list(row.localities))}"
+
+
+def target_subject(d: Any, name: str, group: str, year: str) -> str:
+    """'the target of 65% independent after reablement in Melton, 2027/28 (target X)'."""
+    row = d.target_rows[name, group, year]
+    ceiling = "" if row.sense == "at_least" else "at most "
+    return (f"the target of {ceiling}{level(row.level, row.basis)} "
+            f"{label(d, row.indicator)} {target_where(d, name, group, year)}, {year} "
+            f"(target {name})")
+
+
+def target_level_after(m: pyo.ConcreteModel, index: tuple, amount: float,
+                       limit: float) -> float:
+    """The target level the relaxed number of people corresponds to, rounded so that it is
+    within reach: a floor lowered (a ceiling raised) to a tenth of a percentage point, or a
+    tenth of a rate per 100,000."""
+    row: TargetRow = m.data.target_rows[index]
+    if row.basis == "population":
+        per_level, step = row.population / 100_000, 0.1
+    else:
+        per_level, step = sum(pyo.value(m.demand[loc, g, row.year])
+                              for loc in row.localities for g in row.cohorts), 0.001
+    if per_level <= 0:
+        return row.level
+    if row.sense == "at_least":
+        return math.floor((limit - amount) / per_level / step + 1e-6) * step
+    return math.ceil((limit + amount) / per_level / step - 1e-6) * step
+
+
+def _target_price(d: Any, name: str, group: str, year: str) -> str:
+    where = "across the area" if group == "area" else f"in {d.labels[group]}"
+    if d.target_rows[name, group, year].sense == "at_least":
+        return f"cost of one more person achieving target {name} {where}, {year}"
+    return f"saving if target {name} allowed one more person {where}, {year}"
+
+
+def _target_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    d = m.data
+    row = d.target_rows[index]
+    reachable = level(target_level_after(m, index, amount, limit), row.basis)
+    return (f"target {index[0]} {target_where(d, *index)}, {index[2]}: {reachable} rather "
+            f"than {level(row.level, row.basis)}")
+
+
+def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
+    constraint = getattr(m, family)[index]
+    bound = constraint.upper if constraint.upper is not None else constraint.lower
+    return abs(pyo.value(bound))
+
+
+# --- the size of each limit a council can change --------------------------------------------
+
+def _hiring_size(m: pyo.ConcreteModel, locality: str, role: str, year: str) -> float:
+    d = m.data
+    return max(pyo.value(m.hire_max[locality, role]),
+               d.turnover[role] * d.staff0.get((locality, role), 0.0))
+
+
+def _capacity_size(m: pyo.ConcreteModel, locality: str, service: str, year: str) -> float:
+    return max(m.data.capacity0.get((locality, service), 0.0), m.data.startup[service])
+
+
+def _move_limit(m: pyo.ConcreteModel, locality: str, move: str, year: str) -> float:
+    return m.data.move_arcs[move].max_per_year or 0.0
+
+
+def _move_suitable_size(m: pyo.ConcreteModel, locality: str, move: str, year: str) -> float:
+    arc = m.data.move_arcs[move]
+    return m.data.caseload0.get((locality, arc.cohort, arc.from_service), 0.0)
+
+
+def _pathway_need(m: pyo.ConcreteModel, locality: str, pathway: str, year: str) -> float:
+    return pyo.value(m.demand[locality, m.data.pathway_cohort[pathway], year])
+
+
+def _pathway_limit(m: pyo.ConcreteModel, locality: str, pathway: str, year: str) -> float:
+    return m.data.suitable[pathway] * _pathway_need(m, locality, pathway, year)
+
+
+# --- relaxations in words -------------------------------------------------------------------
+
+def _hiring_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    locality, role, year = index
+    return (f"{number(amount)} more {plural(label(m.data, role), amount)} recruited in "
+            f"{locality} in {year} (the limit is {number(limit)} a year)")
+
+
+def _growth_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    locality, service, year = index
+    return (f"{number(amount)} more {plural(m.data.units[service], amount)} in {locality} in "
+            f"{year} than the market for {label(m.data, service)} can grow to")
+
+
+def _shrink_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    locality, service, year = index
+    return (f"{number(amount)} more {plural(m.data.units[service], amount)} given up in "
+            f"{locality} in {year} than the contracts for {label(m.data, service)} allow")
+
+
+def _budget_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    (year,) = index
+    return (f"{money(amount)} more budget in {year} ({money(limit + amount)} rather than "
+            f"{money(limit)})")
+
+
+def _moves_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    locality, move, year = index
+    return (f"{number(amount)} more {people(amount)} supported to move ({move}) in "
+            f"{locality} in {year} (the limit is {number(limit)} a year)")
+
+
+def _move_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    locality, move, year = index
+    return (f"the move {move} suitable for {number(amount)} more {people(amount)} in "
+            f"{locality} in {year}")
+
+
+def _pathway_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float,
+                        limit: float) -> str:
+    locality, pathway, year = index
+    suitable = m.data.suitable[pathway]
+    share = suitable * (limit + amount) / limit if limit > 0 else 1.0
+    return (f"{label(m.data, pathway)} suitable for {number(amount)} more {people(amount)} "
+            f"in {locality} in {year} ({level(min(share, 1.0), 'demand')} of the cohort "
+            f"rather than {level(suitable, 'demand')})")
+
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family(
+        "demand_met", "1",
+        "Everyone with a new need is either routed along a care pathway or counted as unmet.",
+        limit=lambda d, loc, g, t:
+            f"new need of {label(d, g)} in {loc}, {t} routed or counted as unmet",
+        tested_by="tests/test_model_hand.py::"
+                  "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, g, t:
+            f"cost of meeting one more {d.labels[g]} need in {d.labels[loc]}, {t}",
+        signed=True,
+    ),
+    Family(
+        "caseload_balance", "1",
+        "People stay in a long-term setting for years: next year's beds depend on this "
+        "year's admissions, less those who leave.",
+        limit=lambda d, loc, g, s, t:
+            f"the caseload of {label(d, g)} in {label(d, s)} in {loc}, {t} carried over from "
+            "the year before",
+        tested_by="tests/test_model_hand.py::test_caseload_carries_over_into_the_next_year",
+    ),
+    Family(
+        "caseload_units_balance", "1",
+        "The care a caseload needs (hours a week, beds) carries over too, so a smaller "
+        "package after reablement keeps saving money in later years.",
+        limit=lambda d, loc, g, s, t:
+            f"the care needed by {label(d, g)} in {label(d, s)} in {loc}, {t}, carried over",
+        tested_by="tests/test_model_hand.py::"
+                  "test_reablement_wins_because_it_shrinks_the_later_package",
+    ),
+    Family(
+        "pathway_suitable", "2",
+        "A pathway is offered only to the share of people for whom it is clinically "
+        "appropriate.",
+        limit=lambda d, loc, p, t:
+            f"the share of people for whom {label(d, p)} is suitable in {loc}, {t}",
+        tested_by="tests/test_model_hand.py::test_worked_example_of_model_md",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, p, t:
+            f"saving if one more person could take {d.labels[p]} in {d.labels[loc]}, {t}",
+        explains_unmet=True,
+        # Clinical suitability is the least defensible limit to stretch: relaxed last.
+        lever=Lever("suitability", 4.0, _pathway_need, _pathway_suits_more,
+                    set_by=_pathway_limit),
+    ),
+    Family(
+        "move_suitable", "2",
+        "Only people for whom a more independent setting is suitable are supported to move.",
+        limit=lambda d, loc, a, t:
+            f"the people for whom the move {a} is suitable in {loc}, {t}",
+        tested_by="tests/test_model_limits.py::"
+                  "test_moves_are_bounded_by_the_share_for_whom_they_suit",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, a, t:
+            f"saving if one more person were suitable to move ({a}) in {d.labels[loc]}, {t}",
+        lever=Lever("suitability", 4.0, _move_suitable_size, _move_suits_more),
+    ),
+    Family(
+        "move_limit", "2",
+        "Moving someone well takes reviews, matching and a new home: only so many a year.",
+        limit=lambda d, loc, a, t: f"the moves ({a}) that can be supported in {loc}, {t}",
+        tested_by="tests/test_model_limits.py::"
+                  "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, a, t:
+            f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}",
+        lever=Lever("moves", 1.0, _move_limit, _moves_relaxed, set_by=_move_limit),
+    ),
+    Family(
+        "capacity_covers_use", "3",
+        "Every reablement place, home-care hour and bed a person uses has been "
+        "commissioned, allowing for capacity that cannot be filled.",
+        limit=lambda d, loc, s, t:
+            f"the {label(d, s)} commissioned in {loc}, {t} covering what is used",
+        tested_by="tests/test_model_hand.py::test_caseload_carries_over_into_the_next_year",
+        dual_unit="£ per unit",
+        shadow_price=lambda d, loc, s, t:
+            f"cost of one more {d.units[s]} of {d.labels[s]} used in {d.labels[loc]}, {t}",
+    ),
+    Family(
+        "market_growth_limit", "4",
+        "Providers can recruit and open only so much new capacity in a year.",
+        limit=lambda d, loc, s, t: f"how fast the market for {label(d, s)} can grow in {loc}, {t}",
+        tested_by="tests/test_model_limits.py::test_market_growth_limit_caps_new_capacity",
+        dual_unit="£ per unit",
+        shadow_price=lambda d, loc, s, t:
+            f"saving if the market could grow {d.labels[s]} by one more {d.units[s]} in "
+            f"{d.labels[loc]}, {t}",
+        explains_unmet=True,
+        lever=Lever("market", 1.0, _capacity_size, _growth_relaxed),
+    ),
+    Family(
+        "market_shrink_limit", "4",
+        "Contracts and a fragile market mean capacity cannot be withdrawn overnight.",
+        limit=lambda d, loc, s, t:
+            f"how much {label(d, s)} contracts let be given up in {loc}, {t}",
+        tested_by="tests/test_model_limits.py::"
+                  "test_market_shrink_limit_keeps_capacity_that_is_not_needed",
+        dual_unit="£ per unit",
+        shadow_price=lambda d, loc, s, t:
+            f"saving if one more {d.units[s]} of {d.labels[s]} could be decommissioned in "
+            f"{d.labels[loc]}, {t}",
+        lever=Lever("market", 1.0, _capacity_size, _shrink_relaxed),
+    ),
+    Family(
+        "staff_cover_capacity", "5",
+        "Every place, hour and bed commissioned needs care workers, therapists or nurses to "
+        "run it.",
+        limit=lambda d, loc, w, t:
+            f"{plural(label(d, w))} in post staffing the capacity in {loc}, {t}",
+        tested_by="tests/test_model_hand.py::"
+                  "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
+        dual_unit="£ per FTE",
+        shadow_price=lambda d, loc, w, t:
+            f"saving from one more {d.labels[w]} in post in {d.labels[loc]}, {t}",
+        explains_unmet=True,
+    ),
+    Family(
+        "staff_retention", "5",
+        "About a third of care workers leave each year; they must be replaced before any "
+        "growth.",
+        limit=lambda d, loc, w, t: f"{plural(label(d, w))} kept after turnover in {loc}, {t}",
+        tested_by="tests/test_model_limits.py::"
+                  "test_turnover_shrinks_the_workforce_without_recruitment",
+    ),
+    Family(
+        "hiring_limit", "5",
+        "The local labour market supplies only so many recruits a year.",
+        limit=lambda d, loc, w, t:
+            f"the recruitment limit for {plural(label(d, w))} in {loc}, {t}",
+        tested_by="tests/test_model_hand.py::"
+                  "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
+        dual_unit="£ per FTE",
+        shadow_price=lambda d, loc, w, t:
+            f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}",
+        explains_unmet=True,
+        lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
+                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w])),
+    ),
+    Family(
+        "outcome_target", "6",
+        "The plan must deliver the independence the council has promised, e.g. at least 80% "
+        "of people leaving hospital still at home.",
+        limit=target_subject,
+        tested_by="tests/test_model_hand.py::"
+                  "test_outcome_target_forces_a_dearer_pathway_at_the_cost_difference",
+        dual_unit="£ per person",
+        shadow_price=_target_price,
+        lever=Lever("targets", 1.0,
+                    lambda m, *index: _bound(m, "outcome_target", index), _target_relaxed),
+        spread=lambda index: {"locality": index[1] if index[1] != "area" else "",
+                              "item": index[0], "year": index[2]},
+    ),
+    Family(
+        "budget_limit", "7",
+        "Capacity, use, outcome and recruitment payments in a year stay within that year's "
+        "budget.",
+        limit=lambda d, t: f"the budget for {t}",
+        tested_by="tests/test_model_limits.py::"
+                  "test_a_budget_below_the_cost_of_care_leaves_need_unmet",
+        dual_unit="£ per £",
+        shadow_price=lambda d, t: f"value of one more £ of budget in {t}",
+        explains_unmet=True,
+        lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
+        spread=lambda index: {"locality": "", "item": "", "year": index[0]},
+    ),
+)}
+"""Every constraint family, by its MODEL.md name, in the order the model declares them."""
+
+GROUP_TITLES: dict[str, str] = {
+    "targets": "Lower the targets",
+    "workforce": "Recruit more staff",
+    "market": "Let the market change faster",
+    "budget": "Raise the budget",
+    "moves": "Support more moves",
+    "suitability": "Widen who a pathway or move suits",
+    "combined": "Change several limits together",
+}
+"""Each kind of change the diagnosis offers, as a heading; the order it tries them in."""
+
+
+def levers() -> dict[str, Lever]:
+    """The families the diagnosis may relax, with their levers."""
+    return {name: f.lever for name, f in FAMILIES.items() if f.lever is not None}
+
+
+# --- mutable parameters ---------------------------------------------------------------------
+
+def _keys(values: Mapping[Hashable, float]) -> object:
+    return set(values)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A figure the model holds as a mutable Pyomo ``Param``, so that an option or scenario
+    changing it re-solves the same model from its last basis instead of building another."""
+
+    name: str
+    """The Pyomo component's name."""
+    field: str
+    """The :class:`~optimiser.prepare.Prepared` field it is made from."""
+    meaning: str
+    """What it is, in a commissioner's words, with its unit."""
+    values: Callable[[Prepared], Mapping[Hashable, float]]
+    """Its value for each index, from the prepared data."""
+    shape: Callable[[Any], object] = _keys
+    """What of the field must stay the same for a built model to take new values (by
+    default the keys): called with the field's value."""
+
+
+def _without_levels(targets: list[TargetRow]) -> object:
+    return [(t.key, t.indicator, t.sense, t.localities, t.cohorts, t.basis, t.population)
+            for t in targets]
+
+
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
+    Parameter("demand", "demand", "new need, people a year",
+              lambda d: d.demand),
+    Parameter("price_capacity", "price_capacity", "block price, £ a unit of capacity a year",
+              lambda d: d.price_capacity),
+    Parameter("price_use", "price_use", "spot price, £ a unit used a year",
+              lambda d: d.price_use),
+    Parameter("hire_max", "hire_max", "staff that can be recruited a year, FTE",
+              lambda d: d.hire_max),
+    Parameter("target_level", "targets",
+              "an outcome target's level: a share of need, or people per 100,000",
+              lambda d: {t.key: t.level for t in d.targets}, shape=_without_levels),
+    Parameter("budget", "budget", "the year's budget, £",
+              lambda d: d.budget),
+)}
+"""Every mutable parameter, by its Pyomo name."""
