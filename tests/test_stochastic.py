@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyomo.environ as pyo
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -202,3 +203,26 @@ def test_england_uncertainty_matches_its_build_script():
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     assert script.build() == load_instance(ROOT / "instances" / "england" / "uncertainty.yaml")
+
+
+def test_the_two_stage_rows_are_registered():
+    """Every constraint the two-stage plan adds above the futures' models is described in
+    optimiser/families.py (TWO_STAGE_FAMILIES), and its words accept its rows."""
+    from optimiser.families import TWO_STAGE_FAMILIES
+    from optimiser.stochastic.deterministic_equivalent import build_deterministic_equivalent
+    from optimiser.stochastic.scenarios import Risk, futures
+
+    data = newsvendor_data()
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(1.0)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0.0),
+                          "hire_max": S(10.0)}]
+    model = build_deterministic_equivalent(futures(Instance.model_validate(data)), 1,
+                                           Risk(1.0, 0.5))
+    declared = {c.local_name for c in model.component_objects(
+        ctype=pyo.Constraint, descend_into=False)}
+    assert declared == set(TWO_STAGE_FAMILIES)
+    first = model.scenario["low"]
+    for name, family in TWO_STAGE_FAMILIES.items():
+        for index in getattr(model, name):
+            parts = index if isinstance(index, tuple) else (index,)
+            assert family.limit(first.data, *parts)

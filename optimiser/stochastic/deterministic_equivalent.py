@@ -17,11 +17,6 @@ from pyomo.common.gc_manager import PauseGC
 from optimiser.model import build_model
 from optimiser.stochastic.scenarios import Future, Risk, commit_years
 
-STOCHASTIC_CONSTRAINTS: tuple[str, ...] = (
-    "nonanticipative_capacity", "nonanticipative_hire", "cvar_excess",
-)
-"""The constraint families the two-stage plan adds, by their MODEL.md 12 names."""
-
 
 def first_stage(model: pyo.Block, years: list[str]) -> list[tuple[str, tuple, object]]:
     """A scenario model's decisions committed now: block capacity and recruitment in

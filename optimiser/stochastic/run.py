@@ -150,7 +150,7 @@ def _by_deterministic_equivalent(solution: StochasticSolution, options: SolveOpt
                         values.row_value)
         values.lp.memo = {}  # the result tables' words are made afresh for each future
         solution.plans[future.name] = _plan(solution.instance, future, block, cost,
-                                            extract(block, {}, scaled))
+                                            extract(block, scaled))
     solution.timings["extract"] = time.perf_counter() - start
 
 
@@ -172,7 +172,7 @@ def _by_progressive_hedging(solution: StochasticSolution, options: SolveOptions,
         solution.costs.append(outcome.objective or 0.0)
         solution.plans[future.name] = _plan(solution.instance, future, model,
                                             outcome.objective or 0.0,
-                                            extract(model, outcome.duals, outcome.values))
+                                            extract(model, outcome.values))
     solution.objective = solution.risk.of(solution.costs, solution.probabilities)
     solution.commit = _commit_table(result.commitment, solution.futures[0],
                                     solution.commit_years)
