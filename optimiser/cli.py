@@ -287,6 +287,11 @@ from optimiser.appraisal.commands import appraise, frontier  # noqa: E402
 app.command()(appraise)
 app.command()(frontier)
 
+# Contract designs across an instance's futures live in optimiser.stochastic.
+from optimiser.stochastic.commands import designs  # noqa: E402
+
+app.command()(designs)
+
 
 if __name__ == "__main__":
     app()

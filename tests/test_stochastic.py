@@ -226,3 +226,37 @@ def test_the_two_stage_rows_are_registered():
         for index in getattr(model, name):
             parts = index if isinstance(index, tuple) else (index,)
             assert family.limit(first.data, *parts)
+
+
+def test_lancashire_designs_compared_across_futures(tmp_path: Path):
+    """Only the outcomes-based contract's cost depends on what it delivers, so only it has a
+    spread; its outcome payments move with the futures (the provider shares the risk), and
+    a block contract pays for places no one used (the council bears it)."""
+    path = ROOT / "instances" / "lancashire-reablement" / "uncertainty.yaml"
+    out = tmp_path / "designs"
+    result = CliRunner().invoke(app, ["designs", str(path), "--service", "reablement",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "designs.csv").set_index("design")
+    assert set(table.index) == {"base contract", "block_places", "time_and_task",
+                                "outcomes_based"}
+    assert table.loc["outcomes_based", "spread"] > 0
+    assert table.loc["outcomes_based", "outcome_payment_range"] > 0
+    for design in ("base contract", "block_places", "time_and_task"):
+        assert table.loc[design, "spread"] == pytest.approx(0.0, abs=1e-3)
+    assert table.loc["block_places", "expected_unused_block_payment"] > 0
+    assert (table["cvar_0.8"] >= table["expected_cost"] - 1e-3).all()
+    assert (table["highest_cost"] >= table["cvar_0.8"] - 1e-3).all()
+    assert "Who bears the risk" in (out / "designs.md").read_text()
+
+
+def test_lancashire_uncertainty_matches_its_build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "uncertainty_build", ROOT / "instances" / "_build" / "uncertainty.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.build_lancashire() == load_instance(
+        ROOT / "instances" / "lancashire-reablement" / "uncertainty.yaml")

@@ -1,11 +1,16 @@
-"""Write instances/england/uncertainty.yaml: the England instance with nine futures (low,
-central and high growth of older adults' new need × constrained, central and expanded
-care-workforce supply) and the recourse a council has once a future arrives: spot purchase
-above the block price, and agency staff at a premium.
+"""Write the shipped instances with scenarios:
+
+* instances/england/uncertainty.yaml: the England instance with nine futures (low, central
+  and high growth of older adults' new need × constrained, central and expanded care-workforce
+  supply) and the recourse a council has once a future arrives: spot purchase above the block
+  price, and agency staff at a premium;
+* instances/lancashire-reablement/uncertainty.yaml: Lancashire's reablement with three
+  futures for what the outcomes-based contract really delivers (nothing extra, half the
+  reported effects, the reported effects), and a block contract to compare it with.
 
     .venv/bin/python instances/_build/uncertainty.py
 
-The England instance itself is left as it is; a test checks this file matches the script.
+The instances they start from are left as they are; a test checks the files match the script.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from optimiser.io import load_instance, write_yaml  # noqa: E402
 
 ENGLAND = ROOT / "instances" / "england" / "instance.yaml"
 TARGET = ROOT / "instances" / "england" / "uncertainty.yaml"
+LANCASHIRE = ROOT / "instances" / "lancashire-reablement" / "instance.yaml"
+LANCASHIRE_TARGET = ROOT / "instances" / "lancashire-reablement" / "uncertainty.yaml"
 
 SPOT_MARKUP = 1.25
 SPOT_WHY = ("assumption: a place bought at short notice, once the need is known, costs 25% "
@@ -118,6 +125,63 @@ def build() -> Instance:
     return Instance.model_validate(data)
 
 
+EFFECT_WHY = (
+    "assumption: what the outcomes-based contract delivers elsewhere is uncertain: the "
+    "effects are one council's report over two years (001_4550ef852cabf2d2.txt:2141, "
+    "001_4550ef852cabf2d2.txt:912), with no payment rates given "
+    "(001_4550ef852cabf2d2.txt:2137); this future takes {share} of the reported extra "
+    "independence and volume")
+EFFECTS = [  # (name, label, probability, share of the reported extra effect)
+    ("no-extra-effect", "The contract delivers no extra independence or volume", 0.25, 0.0),
+    ("half-effect", "Half the reported extra independence and volume", 0.25, 0.5),
+    ("as-reported", "The effects Lancashire reported", 0.5, 1.0),
+]
+EFFECT_CHANCE = ("assumption: the reported effects judged as likely as not to carry over "
+                 "in full, the rest split evenly between half and none; a judgement for the "
+                 "worked comparison, not evidence")
+
+
+def build_lancashire() -> Instance:
+    lancashire = load_instance(LANCASHIRE)
+    data = lancashire.model_dump(exclude_defaults=True)
+    data["name"] = "lancashire-reablement-uncertainty"
+    data["description"] = (
+        "Lancashire's reablement (instance.yaml) when it is not known what an outcomes-based "
+        "contract will deliver: three futures for its extra independence and volume (none, "
+        "half, as reported). Compare the ways of buying reablement with `optimiser designs` "
+        "(docs/uncertainty.md): block places (the council pays for places whether used or "
+        "not), time and task (pays for hours delivered) and outcomes-based (pays partly for "
+        "people left independent).")
+    service = next(s for s in data["services"] if s["name"] == "reablement")
+    hourly = next(d for d in data["contract_designs"] if d["name"] == "time_and_task")
+    data["contract_designs"].insert(0, {
+        "name": "block_places", "service": "reablement",
+        "label": "Block: reablement hours commissioned in advance, paid whether used or not",
+        "payment": "block",
+        "price_capacity": _figure(hourly["price_use"]["value"], (
+            "derived: the time-and-task rate, £17.48 an hour (001_4550ef852cabf2d2.txt:867) "
+            "× 52 weeks, paid for each hour a week commissioned rather than delivered")),
+        "price_use": _figure(0.0, "assumption: a block contract pays nothing per hour used"),
+    })
+    design = next(d for d in data["contract_designs"] if d["name"] == "outcomes_based")
+    scenarios = []
+    for name, label, probability, share in EFFECTS:
+        changes = [
+            {"table": "contract_designs", "where": {"name": "outcomes_based"}, "field": field,
+             "value": round(1 + share * (design[field]["value"] - 1), 6)}
+            for field in ("independence_factor", "suitable_factor")]
+        scenarios.append({
+            "name": name, "label": label,
+            "probability": _figure(probability, EFFECT_CHANCE),
+            "source": EFFECT_WHY.format(share=f"{share:.0%}"),
+            "changes": changes,
+        })
+    data["scenarios"] = scenarios
+    assert service["kind"] == "short_term"
+    return Instance.model_validate(data)
+
+
 if __name__ == "__main__":
-    write_yaml(build(), TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    for instance, target in ((build(), TARGET), (build_lancashire(), LANCASHIRE_TARGET)):
+        write_yaml(instance, target)
+        print(f"wrote {target.relative_to(ROOT)}")

@@ -4,7 +4,9 @@ lines printed on the terminal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.markup import escape
 
 from models import Instance
@@ -65,3 +67,43 @@ def _rank() -> int:
     from optimiser.stochastic.ph import mpi_rank
 
     return mpi_rank()
+
+
+def designs(
+    instance: Annotated[Path, typer.Argument(help="An instance with a scenarios table.")],
+    service: Annotated[str, typer.Option(help="The service whose ways of buying are compared.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the comparison.")],
+    force: Annotated[bool, typer.Option(
+        help="Replace the outputs an earlier run wrote (never other files).")] = False,
+) -> None:
+    """Compare the ways of buying a service (its base contract and each contract design)
+    across an instance's futures: expected cost, CVaR, spread, and who bears the risk."""
+    from optimiser.cli import (
+        BAD_INPUT,
+        fail,
+        out,
+        output_folder,
+        progress_of,
+        read_instance,
+        written_folder,
+    )
+    from optimiser.stochastic.designs import compare_designs, comparison_table, write_comparison
+
+    data = read_instance(instance)
+    if not data.scenarios:
+        raise fail("designs: the instance has no scenarios table; the comparison needs "
+                   "futures to compare the designs across.", BAD_INPUT)
+    services = [s.name for s in data.services]
+    if service not in services:
+        raise fail(f"--service: found {service!r}; expected one of {', '.join(services)}",
+                   BAD_INPUT)
+    output_folder(out_dir, force, [instance])
+    with progress_of(f"Planning each way of buying {service}"):
+        outcomes = compare_designs(data, service)
+    with written_folder(out_dir, force, [instance]) as staged:
+        written = write_comparison(data, service, outcomes, staged.path)
+    table = comparison_table(outcomes)
+    for row in table.itertuples():
+        out.print(f"{row.design}: expected £{row.expected_cost:,.0f}, spread "
+                  f"£{row.spread:,.0f}")
+    out.print(f"Wrote {len(written)} files to {out_dir}/ (start with designs.md).")
