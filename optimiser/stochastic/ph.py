@@ -98,13 +98,15 @@ def solve_ph(futures: list[Future], years: int, options: SolveOptions,
                                              first_stage_costs(model, committed), strict=True)]
 
     solver_options = {} if options.time_limit is None else {"time_limit": options.time_limit}
-    ph = PH(
-        {"solver_name": SOLVER, "PHIterLimit": settings.iterations, "defaultPHrho": 1.0,
-         "convthresh": settings.convergence, "verbose": False, "display_progress": False,
-         "display_timing": False, "linearize_proximal_terms": True,
-         "proximal_linearization_tolerance": 1e-3,
-         "iter0_solver_options": solver_options, "iterk_solver_options": solver_options},
-        [f.name for f in futures], scenario_creator, rho_setter=rho_setter)
+    settings_for_ph = {
+        "solver_name": SOLVER, "PHIterLimit": settings.iterations, "defaultPHrho": 1.0,
+        "convthresh": settings.convergence, "verbose": False, "display_progress": False,
+        "display_timing": False, "linearize_proximal_terms": True,
+        "proximal_linearization_tolerance": 1e-3,
+        "iter0_solver_options": solver_options, "iterk_solver_options": solver_options}
+    with contextlib.redirect_stdout(io.StringIO()):  # its announcements, on every rank
+        ph = PH(settings_for_ph, [f.name for f in futures], scenario_creator,
+                rho_setter=rho_setter)
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         convergence, _, bound = ph.ph_main()
