@@ -11,6 +11,8 @@ its linear form (η + E[u] / (1 - α), u_ω ≥ cost_ω - η, u_ω ≥ 0) when a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
@@ -18,7 +20,7 @@ from optimiser.model import build_model
 from optimiser.stochastic.scenarios import Future, Risk, commit_years
 
 
-def first_stage(model: pyo.Block, years: list[str]) -> list[tuple[str, tuple, object]]:
+def first_stage(model: pyo.Block, years: list[str]) -> list[tuple[str, tuple, Any]]:
     """A scenario model's decisions committed now: block capacity and recruitment in
     ``years``, as (variable name, index, variable), in the same order in every scenario."""
     wanted = set(years)

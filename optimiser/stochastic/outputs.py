@@ -55,7 +55,7 @@ def _commit_summary(commit: pd.DataFrame) -> pd.DataFrame:
     if commit.empty:
         return commit
     return commit.groupby(["decision", "item", "unit", "year"], as_index=False,
-                          sort=False)["amount"].sum()
+                          sort=False).agg(amount=("amount", "sum"))
 
 
 def markdown_summary(solution: StochasticSolution) -> str:

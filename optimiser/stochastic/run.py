@@ -169,6 +169,7 @@ def _by_progressive_hedging(solution: StochasticSolution, options: SolveOptions,
         model, outcome = solve_future(future.data, options,
                                       f"the {future.label} future with the commitments fixed",
                                       result.commitment, solution.commit_years)
+        assert outcome.values is not None, "an optimal direct solve gives its arrays"
         solution.costs.append(outcome.objective or 0.0)
         solution.plans[future.name] = _plan(solution.instance, future, model,
                                             outcome.objective or 0.0,

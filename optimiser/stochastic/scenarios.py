@@ -5,7 +5,9 @@ years), and the average future the expected-value plan is made for."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from models import Instance
 from models.scenarios import scenario_instances
@@ -72,7 +74,7 @@ def average(futures: list[Future]) -> Prepared:
     first scenario, with any caseload a scenario can reach."""
     first = futures[0].data
     weights = [f.probability for f in futures]
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for spec in dataclasses.fields(Prepared):
         values = [getattr(f.data, spec.name) for f in futures]
         sample = values[0]
@@ -90,7 +92,7 @@ def average(futures: list[Future]) -> Prepared:
     return dataclasses.replace(first, **changes)
 
 
-def _order(keys: list) -> object:
+def _order(keys: list) -> Callable[[tuple], tuple]:
     position = {k: i for i, k in enumerate(keys)}
     return lambda k: (position.get(k, len(position)), k)
 
