@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INSTANCE ?= instances/default/instance.yaml
 OUT ?= output/default
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean properties
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The property tests with ten times the cases, from a fresh random seed (`make test` draws
+# the same cases every run): a search for new counterexamples, a few minutes.
+properties: $(STAMP)
+	HYPOTHESIS_PROFILE=wide $(BIN)/python -m pytest -q tests/test_properties.py tests/test_io_errors.py
+
 # National-scale benchmark (minutes; not part of `make test`): table on screen, CSV files in
 # output/bench/. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--mode scales --scales 100x10".
 BENCH_ARGS ?=
@@ -27,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check optimiser models tests
+	$(BIN)/ruff check optimiser models tests examples
 	$(BIN)/mypy
 
 clean:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.references import check_references
 from models.scenarios import check_scenarios
-from models.sourced import Amount, Factor, Growth, Share, Source, Sourced, Weeks
+from models.sourced import Amount, Factor, Growth, Share, Source, Weeks
 
 Name = str
 
@@ -237,8 +237,8 @@ class Target(Row):
     name: Name
     indicator: Name
     sense: Literal["at_least", "at_most"]
-    level: Sourced
-    """A share (0-1) of the new need, or a rate per 100,000 population."""
+    level: Amount
+    """A share (0-1) of the new need, or a rate per 100,000 population; never negative."""
     basis: Literal["demand", "population"] = "demand"
     cohorts: list[Name] = []
     """Cohorts covered; empty for every cohort."""

@@ -215,3 +215,11 @@ def _key(table: str, row: object) -> str:
 def overridden(instance: Instance, *texts: str, source: str | None = None) -> Instance:
     """The instance with overrides written as text made in order (one source for all)."""
     return apply_overrides(instance, [parse_override(text, source) for text in texts])
+
+
+def maximising(instance: Instance, indicator: str) -> Instance:
+    """The instance set to maximise an outcome indicator within its budget instead of
+    minimising cost (``optimiser solve --maximise``); a ValidationError if it cannot be."""
+    settings = instance.settings.model_copy(
+        update={"objective": "max_outcome", "objective_indicator": indicator})
+    return instance.updated(settings=settings)

@@ -4,8 +4,9 @@ and what was expected, so a person can find it in their spreadsheet."""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -49,6 +50,15 @@ def _listing(names: Iterable[str]) -> str:
     return f"one of: {shown}" if names else "a name defined first (the table is empty)"
 
 
+def _nearest(found: object, names: Iterable[str]) -> str:
+    """' (did you mean 'Blaby'?)' for a name close to one of ``names``, else nothing."""
+    if not isinstance(found, str):
+        return ""
+    folded = {name.casefold(): name for name in names}
+    close = difflib.get_close_matches(found.strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
 class _Checker:
     def __init__(self, instance: Instance):
         self.instance = instance
@@ -61,15 +71,17 @@ class _Checker:
         return {row.name for row in self.instance.named(table)}
 
     def unique(self, table: str, *key: str) -> None:
+        """Each key once: every row of a repeated key is reported, so the message names them
+        all (the same stage twice would otherwise double its people's cost without a word)."""
         rows = self.instance.table(table)
-        counts = Counter(tuple(getattr(r, k) for k in key) for r in rows)
+        where: defaultdict[tuple, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
-            value = tuple(getattr(row, k) for k in key)
-            if counts[value] > 1:
-                shown = value[0] if len(value) == 1 else value
-                self.add(table, i, "/".join(key), shown,
-                         f"each {' and '.join(key)} once in {table} (this one is repeated)")
-                counts[value] = 0  # report each repeat once
+            where[tuple(getattr(row, k) for k in key)].append(i)
+        for value, found in where.items():
+            for i in found if len(found) > 1 else ():
+                self.add(table, i, "/".join(key), value[0] if len(value) == 1 else value,
+                         f"each {' and '.join(key)} once in {table} (given in {len(found)} "
+                         "rows, each listed here)")
 
     def refers(self, table: str, field: str, target: str, allowed: set[str] | None = None):
         allowed = self.names(target) if allowed is None else allowed
@@ -77,7 +89,8 @@ class _Checker:
             value = getattr(row, field)
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item not in allowed:
-                    self.add(table, i, field, item, f"{_listing(allowed)} (from {target})")
+                    self.add(table, i, field, item,
+                             f"{_listing(allowed)} (from {target}){_nearest(item, allowed)}")
 
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -86,7 +99,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
     "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
     "staffing": ("service", "role"), "workforce": ("locality", "role"),
-    "destinations": ("pathway", "service"), "pathway_outcomes": ("pathway", "indicator"),
+    "stages": ("pathway", "service"), "destinations": ("pathway", "service"),
+    "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
 }
@@ -139,6 +153,10 @@ def check_references(instance: Instance) -> None:
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    from models.citations import uncited  # these use Problem, defined here
+    from models.ranges import out_of_range
+
+    c.problems += out_of_range(instance) + uncited(instance)
     if c.problems:
         raise ReferenceErrors(c.problems)
 
@@ -191,13 +209,15 @@ def _check_coverage(c: _Checker) -> None:
         for cohort in inst.cohorts:
             if (loc.name, cohort.name) not in demand:
                 c.add("demand", None, "people", "no row",
-                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r}")
+                      f"a demand row for locality {loc.name!r} and cohort {cohort.name!r} "
+                      "(enter 0 people if there is none)")
     staffed = {(w.locality, w.role) for w in inst.workforce}
     for loc in inst.localities:
         for role in inst.roles:
             if (loc.name, role.name) not in staffed:
                 c.add("workforce", None, "staff0", "no row",
-                      f"a workforce row for locality {loc.name!r} and role {role.name!r}")
+                      f"a workforce row for locality {loc.name!r} and role {role.name!r} "
+                      "(enter 0 staff if there are none)")
     routed = {s.pathway for s in inst.stages} | {d.pathway for d in inst.destinations}
     for i, p in enumerate(inst.pathways):
         if p.name not in routed:

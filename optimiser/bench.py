@@ -36,8 +36,12 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from optimiser.solve import Method
 
 SCALES: tuple[tuple[int, int], ...] = (
     (10, 1), (10, 10), (30, 10), (100, 1), (100, 5), (100, 10), (300, 1), (300, 5),
@@ -102,7 +106,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def measure_scale(localities: int, years: int, seed: int = SEED, method: str = "choose",
+def measure_scale(localities: int, years: int, seed: int = SEED, method: Method = "choose",
                   base: Path | None = None) -> ScaleRow:
     """Solve one synthetic instance by the pipeline and time each step (in this process)."""
     from optimiser.pipeline import solve
@@ -224,12 +228,13 @@ def measure_options(localities: int, years: int, count: int = OPTIONS, seed: int
         statuses.append(solution.status)
     direct = DirectHighs(settings)
     kept_times, kept_objectives, kept_highs = kept_route(direct.solve)
-    nan = float("nan")
     return [OptionRow(i + 1, statuses[i], rebuild_times[i], kept_times[i], kept_highs[i],
-                      nan if rebuild_objectives[i] is None
-                      else rebuild_objectives[i],
-                      nan if kept_objectives[i] is None else kept_objectives[i])
+                      _or_nan(rebuild_objectives[i]), _or_nan(kept_objectives[i]))
             for i in range(count)]
+
+
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else value
 
 
 # -- reporting -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 from __future__ import annotations
 
 import itertools
+import math
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -16,8 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from models import Instance, ReferenceErrors
-from models.overrides import Override, OverrideError, apply_overrides, parse_override
-from optimiser.io import InputError, load_instance
+from models.overrides import (
+    Override,
+    OverrideError,
+    apply_overrides,
+    maximising,
+    parse_override,
+)
+from optimiser.io import InputError, load_with_notes
 from optimiser.solve import Method, SolveOptions
 
 app = typer.Typer(
@@ -43,10 +50,13 @@ def fail(message: str, code: int) -> typer.Exit:
 def read_instance(path: Path) -> Instance:
     """Load and validate an instance, or exit 2 with what is wrong and where."""
     try:
-        return load_instance(path)
+        data, notes = load_with_notes(path)
     except InputError as problem:
         raise fail(f"[bold red]The instance cannot be used.[/]\n{escape(str(problem))}",
                    BAD_INPUT) from None
+    for note in notes:
+        err.print(f"Note: {escape(note)}")
+    return data
 
 
 def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
@@ -58,6 +68,17 @@ def output_folder(out_dir: Path, force: bool, inputs: list[Path]) -> Path:
         return check_output_folder(out_dir, force, inputs)
     except OutputError as problem:
         raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+def check_limits(time_limit: float | None, iteration_limit: int | None = None) -> None:
+    """A time or iteration limit must be a finite number, 0 or more: HiGHS would silently
+    ignore -1 or nan."""
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit >= 0):
+        raise fail(f"--time-limit: found {time_limit}; expected a number of seconds, 0 or more "
+                   "(leave it out for no limit).", BAD_INPUT)
+    if iteration_limit is not None and iteration_limit < 0:
+        raise fail(f"--iteration-limit: found {iteration_limit}; expected a whole number of "
+                   "iterations, 0 or more (leave it out for HiGHS's default).", BAD_INPUT)
 
 
 def output_file(path: Path, force: bool, suffix: str, option: str = "--out") -> None:
@@ -151,6 +172,10 @@ def solve(
         "--set", help="Change a figure for this solve only, e.g. "
         "'services[home_care].price_capacity=1100' or 'cohorts[*].growth=0.03' (repeatable; "
         "see docs/python.md). Recorded in summary.md and summary.json.")] = None,
+    ranging: Annotated[bool | None, typer.Option(
+        "--ranging/--no-ranging", help="Write ranging.csv: how far each price and binding "
+        "limit can move before the plan changes. Default: for models up to 100,000 rows.",
+    )] = None,
     sources: Annotated[list[str] | None, typer.Option(
         "--source", help="Where the --set figures come from ('assumption: ...' or FILE:LINE): "
         "once for all of them, or once for each --set in order. Default: 'assumption: "
@@ -160,12 +185,11 @@ def solve(
     from optimiser.pipeline import solve as run
     from optimiser.report import write_outputs
 
+    check_limits(time_limit, iteration_limit)
     data, overrides = with_overrides(read_instance(instance), changes or [], sources or [])
     if maximise:
-        settings = data.settings.model_copy(
-            update={"objective": "max_outcome", "objective_indicator": maximise})
         try:
-            data = data.updated(settings=settings)
+            data = maximising(data, maximise)
         except ValidationError as problem:
             raise fail(f"[bold red]Cannot maximise {maximise!r}:[/]\n"
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
@@ -187,7 +211,7 @@ def solve(
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
-        solution = run(data, options, progress)
+        solution = run(data, options, progress, ranging)
         solution.overrides = [o.record() for o in overrides]
         with written_folder(out_dir, force, [instance]) as staged:
             written = write_outputs(solution, staged.path)
@@ -200,8 +224,15 @@ def solve(
         raise fail(f"[bold red]No plan for {data.name}:[/] {solution.message}{diagnosis}"
                    f"{details}", SOLVER_FAILED)
     seconds = solution.timings
-    out.print(f"Optimal plan for {data.name}: total cost £{solution.objective:,.0f}. "
+    if solution.maximised:
+        result = (f"{solution.objective:,.0f} people achieving {solution.maximised} over the "
+                  f"planning years, spending £{solution.spend:,.0f} (discounted)")
+    else:
+        result = f"total cost £{solution.objective:,.0f}"
+    out.print(f"Optimal plan for {data.name}: {result}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
+    for note in solution.notes:
+        out.print(f"Note: {escape(note)}")
     out.print(f"Wrote {len(written)} files to {out_dir}/ (start with summary.md).")
 
 
@@ -225,6 +256,35 @@ def template(
         raise fail(f"Cannot write {escape(str(out_file))} ({problem.strerror or problem}).",
                    BAD_INPUT) from None
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
+
+
+@app.command()
+def convert(
+    instance: InstancePath,
+    to: Annotated[Path, typer.Option(
+        "--to", help="The file to write: FILE.xlsx (a workbook to fill in and share) or "
+                     "FILE.yaml.")],
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write an instance in the other form, a workbook from YAML or YAML from a workbook:
+    the same tables, figures and sources, so either solves to the same plan."""
+    from optimiser.io import save_instance
+    from optimiser.io.outdir import OutputError, check_output_file
+
+    if to.resolve() == instance.resolve():
+        raise fail(f"--to: {escape(str(to))} is the instance itself; choose another file.",
+                   BAD_INPUT)
+    try:
+        check_output_file(to, force, (".xlsx", ".yaml", ".yml"), "--to")
+    except OutputError as problem:
+        raise fail(escape(str(problem)), BAD_INPUT) from None
+    data = read_instance(instance)
+    try:
+        save_instance(data, to)
+    except OSError as problem:
+        raise fail(f"Cannot write {escape(str(to))} ({problem.strerror or problem}).",
+                   BAD_INPUT) from None
+    out.print(f"Wrote {data.name} to {escape(str(to))}.")
 
 
 @app.command()

@@ -33,7 +33,6 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 
-from optimiser.compile import LinearProgram
 from optimiser.families import (
     FAMILIES,
     GROUP_TITLES,
@@ -41,6 +40,7 @@ from optimiser.families import (
     target_level_after,
     target_subject,
 )
+from optimiser.lp import LinearProgram
 from optimiser.solve import DirectHighs, SolveOptions
 from optimiser.words import and_, label, level, or_, plural
 

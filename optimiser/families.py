@@ -33,7 +33,7 @@ value.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -427,7 +427,7 @@ def levers() -> dict[str, Lever]:
 
 # --- mutable parameters ---------------------------------------------------------------------
 
-def _keys(values: Mapping[Hashable, float]) -> object:
+def _keys(values: Mapping[Any, float]) -> object:
     return set(values)
 
 
@@ -442,7 +442,7 @@ class Parameter:
     """The :class:`~optimiser.prepare.Prepared` field it is made from."""
     meaning: str
     """What it is, in a commissioner's words, with its unit."""
-    values: Callable[[Prepared], Mapping[Hashable, float]]
+    values: Callable[[Prepared], Mapping[Any, float]]
     """Its value for each index, from the prepared data."""
     shape: Callable[[Any], object] = _keys
     """What of the field must stay the same for a built model to take new values (by

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.outcomes import achieved
 
 
-def capacity_payment(m, locality, service, year):
+def capacity_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Block payments: £ per unit of capacity commissioned."""
     d = m.data
     return m.price_capacity[service] * d.cost_factor[locality] * m.capacity[locality, service, year]
 
 
-def use_payment(m, locality, service, year):
+def use_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Spot payments: £ per unit of capacity used."""
     d = m.data
     return m.price_use[service] * d.cost_factor[locality] * m.use[locality, service, year]
 
 
-def outcome_payment(m, locality, service, year):
+def outcome_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Outcomes-based payments: £ per person on a pathway using the service who achieves k."""
     d = m.data
     return d.cost_factor[locality] * sum(
@@ -32,28 +33,28 @@ def outcome_payment(m, locality, service, year):
     )
 
 
-def recruitment_cost(m, locality, role, year):
+def recruitment_cost(m: Model, locality: str, role: str, year: str) -> Expr:
     """£ to recruit and train the year's new staff."""
     return m.data.hire_cost[role] * m.hire[locality, role, year]
 
 
-def spot_payment(m, locality, service, year):
+def spot_payment(m: Model, locality: str, service: str, year: str) -> Expr:
     """Capacity bought at short notice when block capacity runs out, at the spot price."""
     d = m.data
     return d.price_spot[service] * d.cost_factor[locality] * m.spot[locality, service, year]
 
 
-def agency_cost(m, locality, role, year):
+def agency_cost(m: Model, locality: str, role: str, year: str) -> Expr:
     """The premium paid for agency staff over employing the same staff."""
     return m.data.agency_premium[role] * m.agency[locality, role, year]
 
 
-def unmet_penalty(m, locality, cohort, year):
+def unmet_penalty(m: Model, locality: str, cohort: str, year: str) -> Expr:
     """The objective's charge for each person whose need is left unmet (not money spent)."""
     return m.data.penalty * m.unmet[locality, cohort, year]
 
 
-def year_spend(m, year):
+def year_spend(m: Model, year: str) -> Expr:
     """Money the council pays out in a year: capacity, use, outcome and recruitment payments."""
     # One flat sum of every payment (not a sum of three-term sums), so the expression is
     # quick to build and to read into HiGHS's arrays.
@@ -71,7 +72,7 @@ def year_spend(m, year):
     return spend
 
 
-def total_cost(m):
+def total_cost(m: Model) -> Expr:
     """Discounted spend plus the penalty on unmet need, over the planning years."""
     return sum(
         m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
@@ -79,13 +80,13 @@ def total_cost(m):
     )
 
 
-def outcome_achieved(m):
+def outcome_achieved(m: Model) -> Expr:
     """People achieving the chosen indicator, over every locality, cohort and year."""
     d = m.data
     return sum(achieved(m, d.objective_indicator, d.localities, d.cohorts, t) for t in m.T)
 
 
-def declare_objective(m, sense: str):
+def declare_objective(m: Model, sense: str) -> Expr:
     """Minimise cost, or maximise the chosen outcome within the budget."""
     if sense == "max_outcome":
         return pyo.Objective(rule=outcome_achieved, sense=pyo.maximize)

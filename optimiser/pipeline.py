@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -18,8 +19,9 @@ from models import Instance
 from optimiser.diagnose import Diagnosis, diagnose
 from optimiser.model import build_model
 from optimiser.prepare import prepare
+from optimiser.ranging import RANGING_ROWS, ranging_table
 from optimiser.results import extract, prepare_tables
-from optimiser.solve import SolveOptions, SolveOutcome, solve_direct
+from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
 
@@ -44,18 +46,43 @@ class Solution:
     """For an infeasible instance: why, and the smallest changes that would allow a plan."""
     overrides: list[dict[str, str]] = field(default_factory=list)
     """Changes made to the instance for this solve (``--set``), each with its source."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know about how the plan was solved (limits treated as none)."""
 
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
 
+    @property
+    def maximised(self) -> str | None:
+        """The outcome indicator's label when the plan maximises it (its objective then
+        counts people, not pounds); None for a least-cost plan."""
+        m = self.model
+        if m is None or m.objective.sense != pyo.maximize:
+            return None
+        return m.data.labels.get(m.data.objective_indicator, m.data.objective_indicator)
+
+    @property
+    def spend(self) -> float | None:
+        """The plan's discounted spending over the planning years (£, without the charge
+        for unmet need); None without a plan."""
+        costs = self.tables.get("costs")
+        if costs is None:
+            return None
+        return float(costs.loc[costs["payment"] != "penalty", "discounted_cost"].sum())
+
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
         Timings are apart (:meth:`timing`), so the same input gives the same summary."""
-        summary = {
+        summary: dict[str, Any] = {
             "instance": self.instance, "status": self.status, "message": self.message,
-            "objective": self.objective, "size": self.size,
+            "objective": self.objective,
+            "objective_unit": "people" if self.maximised else "£", "size": self.size,
         }
+        if self.optimal:
+            summary["spend"] = self.spend
+        if self.notes:
+            summary["notes"] = self.notes
         if self.overrides:
             summary["overrides"] = self.overrides
         if self.diagnosis is not None:
@@ -87,6 +114,7 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
         size={"rows": outcome.rows, "columns": outcome.columns, "nonzeros": outcome.nonzeros},
+        notes=outcome.notes,
     )
     if outcome.status == "optimal":
         progress("extracting results")
@@ -103,23 +131,37 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
 
 
 def solve(instance: Instance, options: SolveOptions = SolveOptions(),
-          progress: Progress = _quiet) -> Solution:
-    """Solve one instance from its validated data to its result tables."""
+          progress: Progress = _quiet, ranging: bool | None = None) -> Solution:
+    """Solve one instance from its validated data to its result tables. ``ranging`` adds the
+    ``ranging`` table (:mod:`optimiser.ranging`); by default, for models of up to
+    :data:`~optimiser.ranging.RANGING_ROWS` rows."""
     # Python's cyclic garbage collector stays off from build to tables: each time it ran it
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
     with PauseGC():
-        return _solve(instance, options, progress)
+        return _solve(instance, options, progress, ranging)
 
 
-def _solve(instance: Instance, options: SolveOptions, progress: Progress) -> Solution:
+def _solve(instance: Instance, options: SolveOptions, progress: Progress,
+           ranging: bool | None) -> Solution:
     model, build_seconds = build(instance, progress)
     progress("solving with HiGHS")
     start = time.perf_counter()
+    solver = DirectHighs(options)  # kept for the ranging, which reads its basis
     # the tables' words are made while HiGHS solves
-    outcome = solve_direct(model, options, alongside=lambda lp: prepare_tables(model, lp))
+    outcome = solve_direct(model, options, solver,
+                           alongside=lambda lp: prepare_tables(model, lp))
     wall = time.perf_counter() - start
     timings = {"build": build_seconds, "solve_wall": wall, "highs": outcome.highs_seconds}
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
-    return finish(instance.name, model, outcome, timings, progress, options)
+    solution = finish(instance.name, model, outcome, timings, progress, options)
+    lp = solver.lp
+    wanted = ranging if ranging is not None else lp is not None and lp.rows.count <= RANGING_ROWS
+    if solution.optimal and wanted and solver.highs is not None and lp is not None:
+        progress("ranging prices and limits")
+        start = time.perf_counter()
+        solution.tables["ranging"] = ranging_table(solver.highs, lp, model,
+                                                   solution.tables["shadow_prices"])
+        solution.timings["ranging"] = time.perf_counter() - start
+    return solution

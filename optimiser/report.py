@@ -106,10 +106,17 @@ def markdown_summary(solution: Solution) -> str:
     assert solution.objective is not None, "an optimal solution has an objective"
     unmet = solution.tables["unmet"]["unmet"].sum()
     penalty = solution.tables["costs"].query("payment == 'penalty'")["discounted_cost"].sum()
+    if solution.maximised:
+        headline = (f"An optimal plan was found. People achieving {solution.maximised} over the "
+                    f"planning years: **{solution.objective:,.0f}**, spending "
+                    f"**{_money(solution.spend or 0.0)}** (discounted).")
+    else:
+        headline = (f"An optimal plan was found. Total discounted cost over the planning years: "
+                    f"**{_money(solution.objective - penalty)}**"
+                    + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0
+                       else "."))
     lines += [
-        f"An optimal plan was found. Total discounted cost over the planning years: "
-        f"**{_money(solution.objective - penalty)}**"
-        + (f", plus {_money(penalty)} charged for unmet need." if penalty > 0 else "."),
+        headline, *(f"Note: {note}" for note in solution.notes),
         f"People whose new need is not met: **{unmet:,.0f}**.",
         "",
         "## Spending by year (£, undiscounted)", "", _table(_cost_by_year(solution), ",.0f"), "",
@@ -146,6 +153,15 @@ def fixed_dates(workbook: Path) -> None:
     workbook.write_bytes(buffer.getvalue())
 
 
+def write_workbook(solution: Solution, path: Path) -> None:
+    """``plan.xlsx``: every result table, one sheet each."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            for name, frame in solution.tables.items():
+                frame.to_excel(book, sheet_name=name, index=False)
+        fixed_dates(tmp)
+
+
 def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
     """Write every output of a solve into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -155,11 +171,7 @@ def write_outputs(solution: Solution, out_dir: Path) -> list[Path]:
             frame.to_csv(tmp, index=False)
         written.append(out_dir / f"{name}.csv")
     if solution.tables:
-        with atomic_path(out_dir / "plan.xlsx") as tmp:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-                for name, frame in solution.tables.items():
-                    frame.to_excel(book, sheet_name=name, index=False)
-            fixed_dates(tmp)
+        write_workbook(solution, out_dir / "plan.xlsx")
         written.append(out_dir / "plan.xlsx")
     with atomic_path(out_dir / "summary.md") as tmp:
         tmp.write_text(markdown_summary(solution), encoding="utf-8")

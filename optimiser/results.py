@@ -1,6 +1,6 @@
 """Results as tidy pandas tables with names a commissioner recognises.
 
-Each table is a function of the solved model, read through :class:`~optimiser.compile.Values`:
+Each table is a function of the solved model, read through :class:`~optimiser.lp.Values`:
 every variable, named expression, dual and row activity as an array in its component's index
 order, so a table of a national plan is a few array operations rather than a Pyomo evaluation
 per cell. Shadow prices are reported in words ("£ per extra reablement place in Melton,
@@ -15,8 +15,8 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
-from optimiser.compile import LinearProgram, Values, parameter_values
 from optimiser.families import FAMILIES
+from optimiser.lp import LinearProgram, Values, parameter_values
 
 _TOLERANCE = 1e-6
 

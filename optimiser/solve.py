@@ -1,7 +1,7 @@
 """Solving the model with HiGHS (highspy).
 
 :class:`DirectHighs` and :func:`solve_direct` translate the model into HiGHS's arrays
-(:mod:`optimiser.compile`), pass them in one call, and re-solve after parameter changes from
+(:mod:`optimiser.lp`), pass them in one call, and re-solve after parameter changes from
 the last basis. Every solve goes this one way: ``optimiser solve``, the appraisal's options,
 the frontier's points and the diagnosis. tests/test_direct.py checks the arrays against
 Pyomo's own standard-form compiler on every shipped instance.
@@ -25,7 +25,8 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from optimiser.compile import LinearProgram, Values, compile_model
+from optimiser.lp import LinearProgram, Values, compile_model, refresh
+from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
 
@@ -41,6 +42,8 @@ MESSAGES = {
     "iteration_limit": "HiGHS reached its iteration limit before proving a plan optimal. "
                        "Raise the limit (--iteration-limit), or try the other --method.",
     "objective_limit": "HiGHS stopped at the objective limit.",
+    "unverified": "HiGHS reported an optimal plan that does not satisfy the model's own "
+                  "rows; it is not shown as a plan.",
     "interrupted": "The solve was interrupted.",
     "error": "HiGHS reported numerical trouble and could not finish. Look for figures of "
              "very different sizes in the instance (a price in pence beside one in millions), "
@@ -79,6 +82,9 @@ class SolveOutcome:
     """The plan as arrays, for fast result tables."""
     compile_seconds: float = 0.0
     """Seconds spent translating the model into HiGHS's arrays."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader of the plan must know about how it was solved (limits treated as no
+    limit)."""
 
 
 def highs_options(options: SolveOptions) -> dict:
@@ -102,6 +108,7 @@ def _power_of_two_down(values: np.ndarray) -> int:
     """The power of two that brings the largest finite magnitude among ``values`` to at most
     :data:`LARGE` (0 if it is already)."""
     finite = np.abs(values[np.isfinite(values)])
+    finite = finite[finite <= NO_LIMIT]  # larger ones are passed as no limit
     largest = float(finite.max(initial=0.0))
     return -math.ceil(math.log2(largest / LARGE)) if largest > LARGE else 0
 
@@ -162,8 +169,17 @@ def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
     return result
 
 
+@dataclass
+class _Loaded:
+    """A model, its arrays and the HiGHS object holding them."""
+
+    model: pyo.ConcreteModel
+    lp: LinearProgram
+    highs: highspy.Highs
+
+
 class DirectHighs:
-    """HiGHS given the model's arrays in one call (:mod:`optimiser.compile`), kept for
+    """HiGHS given the model's arrays in one call (:mod:`optimiser.lp`), kept for
     re-solves.
 
     The first solve translates the model and passes it to HiGHS. Later solves of the same
@@ -174,31 +190,44 @@ class DirectHighs:
 
     def __init__(self, options: SolveOptions = SolveOptions()):
         self.options = options
-        self.model: pyo.ConcreteModel | None = None
-        self.lp: LinearProgram | None = None
-        self.highs: highspy.Highs | None = None
+        self._loaded: _Loaded | None = None
         self.solves = 0
 
+    @property
+    def lp(self) -> LinearProgram:
+        """The arrays of the model last solved."""
+        return self._held().lp
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The HiGHS object holding the model last solved."""
+        return self._held().highs
+
+    def _held(self) -> _Loaded:
+        if self._loaded is None:
+            raise RuntimeError("DirectHighs has not solved a model yet")
+        return self._loaded
+
     def _load(self, model: pyo.ConcreteModel) -> None:
-        self.lp = compile_model(model)
-        self.model = model
-        self.highs = highspy.Highs()
+        lp = compile_model(model)
+        highs = highspy.Highs()
         for name, value in highs_options(self.options).items():
-            self.highs.setOptionValue(name, value)
+            highs.setOptionValue(name, value)
         if self.options.time_limit is not None:
-            self.highs.setOptionValue("time_limit", float(self.options.time_limit))
-        self.highs.passModel(highs_lp(self.lp))
+            highs.setOptionValue("time_limit", float(self.options.time_limit))
+        highs.passModel(highs_lp(lp))
+        self._loaded = _Loaded(model, lp, highs)
 
     def _update(self) -> None:
         """Pass HiGHS what changed since the last solve; switch re-solves to simplex."""
-        highs, changes = self.highs, self.lp.refresh(self.model)
+        highs, lp = self.highs, self.lp
+        changes = refresh(lp)
         if changes.bounds:
             rows = np.asarray(changes.bounds, dtype=np.int32)
-            highs.changeRowsBounds(len(rows), rows, self.lp.rows.lower[rows],
-                                   self.lp.rows.upper[rows])
+            highs.changeRowsBounds(len(rows), rows, lp.rows.lower[rows], lp.rows.upper[rows])
         if changes.costs:
             columns = np.asarray(changes.costs, dtype=np.int32)
-            highs.changeColsCost(len(columns), columns, self.lp.cost[columns])
+            highs.changeColsCost(len(columns), columns, lp.cost[columns])
         for row, column, value in changes.coefficients:
             highs.changeCoeff(row, column, value)
         if changes.offset is not None:
@@ -242,12 +271,13 @@ class DirectHighs:
         arrays but not the solution, such as the result tables' words and index columns."""
         start = time.perf_counter()
         with PauseGC():
-            if model is not self.model:
+            if self._loaded is None or model is not self._loaded.model:
                 self._load(model)
             else:
                 self._update()
         compile_seconds = time.perf_counter() - start
         highs, lp = self.highs, self.lp
+        bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
         before = highs.getRunTime()
@@ -260,7 +290,7 @@ class DirectHighs:
             status=status, message=MESSAGES[status], objective=None,
             highs_seconds=highs.getRunTime() - before, rows=lp.rows.count,
             columns=len(lp.columns), nonzeros=len(lp.rows.index),
-            compile_seconds=compile_seconds,
+            compile_seconds=compile_seconds, notes=dropped_note(lp, bounds),
         )
         if status == "optimal":
             solution = highs.getSolution()
@@ -272,6 +302,9 @@ class DirectHighs:
                 outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
             outcome.objective = highs.getInfo().objective_function_value
             outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
+            verdict = verify(lp, bounds, x, row_dual, outcome.objective)
+            if not verdict.ok:
+                outcome.status, outcome.message = "unverified", verdict.message()
         return outcome
 
 

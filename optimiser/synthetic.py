@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 
 from models import Instance
+from models.instance import Destination, PathwayOutcome, Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
@@ -120,10 +121,10 @@ def _attainable(instance: Instance, s: _Sourcer) -> Instance:
         reachable[row.key[0]] = min(reachable.get(row.key[0], share), share)
     targets = []
     for t in instance.targets:
-        row = t.model_dump()
+        target = t.model_dump()
         if t.name in reachable and t.level.value > TARGET_MARGIN * reachable[t.name]:
-            row["level"] = s(TARGET_MARGIN * reachable[t.name])
-        targets.append(row)
+            target["level"] = s(TARGET_MARGIN * reachable[t.name])
+        targets.append(target)
     return instance.updated(targets=targets) if targets != [
         t.model_dump() for t in instance.targets] else instance
 
@@ -206,7 +207,7 @@ class _Builder:
 
     # -- people and places -------------------------------------------------------------
     def _label(self, table: str, name: str) -> str:
-        row = next(r for r in self.base.table(table) if r.name == name)
+        row = next(r for r in self.base.named(table) if r.name == name)
         return row.label or name.replace("_", " ")
 
     def _cohorts(self, n: int | None) -> dict[str, tuple[str, int]]:
@@ -316,13 +317,15 @@ class _Builder:
         for p in base.pathways:
             of_cohort[p.cohort].append(p)
         n = max(len(v) for v in of_cohort.values()) if n is None else n
-        stages, destinations, outcomes = (defaultdict(list) for _ in range(3))
-        for r in base.stages:
-            stages[r.pathway].append(r)
-        for r in base.destinations:
-            destinations[r.pathway].append(r)
-        for r in base.pathway_outcomes:
-            outcomes[r.pathway].append(r)
+        stages: dict[str, list[Stage]] = defaultdict(list)
+        destinations: dict[str, list[Destination]] = defaultdict(list)
+        outcomes: dict[str, list[PathwayOutcome]] = defaultdict(list)
+        for stage in base.stages:
+            stages[stage.pathway].append(stage)
+        for destination in base.destinations:
+            destinations[destination.pathway].append(destination)
+        for outcome in base.pathway_outcomes:
+            outcomes[outcome.pathway].append(outcome)
 
         rows: dict[str, list] = {"pathways": [], "stages": [], "destinations": [],
                                  "pathway_outcomes": []}
@@ -387,7 +390,7 @@ class _Builder:
             return []
         mean = float(np.mean([b.amount.value for b in self.base.budget]))
         base_need = sum(d.people.value for d in self.base.demand)
-        per_cohort = defaultdict(float)
+        per_cohort: dict[str, float] = defaultdict(float)
         for d in self.base.demand:
             per_cohort[d.cohort] += d.people.value
         need = sum(per_cohort[b] for b, _ in cohort_map.values()) * len(size) \

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from models import Amount, Budget, ContractDesign, Factor, Instance, OutcomePrice, Sourced, Target
+from models import Amount, Budget, ContractDesign, Factor, Instance, OutcomePrice, Target
 from optimiser.io import InputError, InputProblem, load_instance
 
 WORKED_EXAMPLE = Path(__file__).parents[1] / "instances/examples/worked-example/instance.yaml"
@@ -40,7 +40,7 @@ def rich_instance() -> Instance:
         outcome_prices=[OutcomePrice(service="reablement", indicator="independent",
                                      price=Amount(value=250.5, source=ASSUMED))],
         targets=[Target(name="independence", indicator="independent", sense="at_least",
-                        level=Sourced(value=0.4, source=ASSUMED), cohorts=[cohort],
+                        level=Amount(value=0.4, source=ASSUMED), cohorts=[cohort],
                         localities=[locality], scope="each_locality", years=[year])],
         budget=[Budget(year=year, amount=Amount(value=1.5e6, source=ASSUMED))],
     )

@@ -12,8 +12,8 @@ import pyomo.environ as pyo
 import pytest
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from optimiser.compile import compile_model
 from optimiser.io import load_instance
+from optimiser.lp import compile_model
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.results import extract
@@ -63,7 +63,7 @@ def _pyomo_rows(model) -> tuple[dict, dict, np.ndarray, float]:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.parent.relative_to(ROOT)))
 def test_compiled_arrays_match_pyomos_standard_form(path):
-    """An independent check of the compiler (optimiser.compile): every row's coefficients
+    """An independent check of the compiler (optimiser.lp): every row's coefficients
     and bounds, every cost and the objective's constant agree with what Pyomo's own
     LinearStandardFormCompiler makes of the same model. Rows Pyomo leaves out (no variable,
     and already satisfied) must be empty rows here that hold at any plan."""

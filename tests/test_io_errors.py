@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from optimiser.io import InputError, InputProblem, load_instance, save_instance, write_yaml
 from optimiser.io.errors import MAX_SHOWN
+from tests.hypothesis_profiles import examples
 from tests.io_helpers import (
     WORKED_EXAMPLE,
     line_of,
@@ -26,6 +27,8 @@ from tests.io_helpers import (
 )
 
 NUMBER = "a number (write 45% as 0.45, and leave out £ signs and commas)"
+TEXT_FOR_NUMBER = (NUMBER + ": digits with an optional sign, decimal point and exponent, such "
+                   "as 12, -3.5 or 4.2e6")
 NOT_NEGATIVE = "a number ≥ 0 – a non-negative figure: people, pounds, hours, units of capacity"
 YAML_EXPECTED = ("a YAML text file (UTF-8) describing an instance: name, years, settings and "
                  "tables")
@@ -79,7 +82,8 @@ def test_text_in_a_number(tmp_path):
 
     problem = only_problem(path)
     assert problem.location.startswith(f"table demand, item 1, line {line_of(path, 'lots')} (")
-    assert (problem.field, problem.found, problem.expected) == ("people.value", "'lots'", NUMBER)
+    assert (problem.field, problem.found, problem.expected) == ("people.value", "'lots'",
+                                                                    TEXT_FOR_NUMBER)
 
 
 def test_word_not_in_the_list(tmp_path):
@@ -177,10 +181,13 @@ def test_unknown_locality(tmp_path):
 def test_duplicate_name(tmp_path):
     path = corrupted(tmp_path, lambda data: data["services"].append(data["services"][0]))
 
-    problem = only_problem(path)
-    assert problem.location.startswith("table services, item 1, line ")
-    assert (problem.field, problem.found, problem.expected) == (
-        "name", "'reablement'", "each name once in services (this one is repeated)")
+    first, second = problems(path)
+    assert first.location.startswith("table services, item 1, line ")
+    assert second.location.startswith("table services, item 3, line ")
+    for problem in (first, second):
+        assert (problem.field, problem.found, problem.expected) == (
+            "name", "'reablement'", "each name once in services (given in 2 rows, each listed "
+            "here)")
 
 
 def test_years_out_of_order(tmp_path):
@@ -307,7 +314,7 @@ def test_csv_text_in_a_number_column(with_demand_csv):
 
     assert str(only_problem(with_demand_csv)) == (
         f"{csv}, row 2 ({demand_key(worked_example_data())}), field people: "
-        f"found 'about 100'; expected {NUMBER}")
+        f"found 'about 100'; expected {TEXT_FOR_NUMBER}")
 
 
 def test_csv_negative_figure_after_blank_lines(with_demand_csv):
@@ -370,6 +377,7 @@ def test_workbook_with_a_misspelt_sheet(workbook):
     problem = only_problem(workbook)
     assert (problem.location, problem.found) == ("sheet capacity",
                                                  "a sheet this workbook does not use")
+    assert problem.expected.startswith("a sheet named capacity0 (did you mean it?")
 
 
 def test_workbook_problem_in_a_table_whose_sheet_is_left_out(tmp_path):
@@ -440,7 +448,7 @@ def test_message_is_one_line_a_problem_and_fits_a_screen():
     assert lines[-1] == "... and 10 more problems like these"
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=examples(150),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_corruption_gives_an_instance_or_an_input_error(tmp_path, data):

@@ -25,13 +25,14 @@ from optimiser.cli import app
 from optimiser.diagnose import LEVERS, NEGLIGIBLE, Alternative
 from optimiser.pipeline import build, solve
 from optimiser.solve import SolveOptions, solve_direct
-from tests.builders import S, service
+from tests.builders import S, service, worked_example
+from tests.hypothesis_profiles import examples
 from tests.invariants import check_invariants
 
 YEARS = ["2026/27", "2027/28", "2028/29"]
 LOCALITIES = ["Melton", "Blaby"]
 COHORTS = ["older_hospital", "older_community"]
-FAST = settings(max_examples=40, deadline=None,
+FAST = settings(max_examples=examples(40),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -243,7 +244,7 @@ def corrupted(draw) -> tuple[dict[str, Any], str]:
     return data, kind
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=examples(50),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(case=corrupted())
@@ -266,3 +267,23 @@ def test_corrupted_instances_are_refused_with_a_message(tmp_path_factory, monkey
         assert message.startswith("The instance cannot be used.\n"), (kind, message)
         assert str(path) in message and "field " in message and "expected " in message, kind
     assert not (folder / "out").exists()
+
+
+# --- Counterexamples the random runs found, kept as explicit cases ----------------------------
+
+def _refused(tmp_path: Path, data: dict[str, Any]) -> str:
+    path = tmp_path / "instance.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    return result.stderr
+
+
+def test_a_negative_target_level_is_refused(tmp_path):
+    """Found by the unseeded corruption run: a target of -3% passed validation and reached
+    the model, where an at-least target of a negative share holds for any plan."""
+    data = worked_example()
+    data["targets"] = [{"name": "independence", "indicator": "independent",
+                        "sense": "at_least", "level": S(-0.03)}]
+    message = _refused(tmp_path, data)
+    assert "field level.value" in message and "found -0.03" in message, message

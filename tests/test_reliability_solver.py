@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from optimiser.cli import app
-from optimiser.compile import compile_model
 from optimiser.io import load_instance
+from optimiser.lp import compile_model
 from optimiser.pipeline import build, solve
 from optimiser.report import WORKBOOK_DATE
 from optimiser.solve import LARGE, MESSAGES, DirectHighs, SolveOptions, array_scaling

@@ -78,6 +78,7 @@ def appraise(
     from optimiser.appraisal.runner import appraise as run
     from optimiser.io import InputError
 
+    cli.check_limits(time_limit)
     try:
         loaded = load_appraisal(appraisal)
     except InputError as problem:

@@ -18,7 +18,9 @@ from pydantic import ValidationError
 from models import Instance
 from models.appraisal import Appraisal, Option, OptionError, apply_option
 from optimiser.io import InputError, InputProblem, load_instance
-from optimiser.io.errors import file_problem
+from optimiser.io.errors import file_problem, raise_any
+from optimiser.io.yaml_io import repeated, repeated_keys
+from optimiser.io.yaml_safe import load_with_nodes
 
 _NAMED = re.compile(r"^(?P<field>[\w.\[\]]+): found (?P<found>.*?); expected (?P<expected>.*)$",
                     re.DOTALL)
@@ -149,16 +151,16 @@ def read_appraisal(path: Path | str) -> tuple[Appraisal, yaml.Node | None]:
     except (OSError, UnicodeDecodeError) as problem:
         raise file_problem(path, f"a file that cannot be read ({problem})", EXPECTED) from None
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root, data = load_with_nodes(text)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         raise file_problem(path, f"a YAML syntax error ({getattr(problem, 'problem', '')})",
                            "valid YAML: check the indentation, and put text containing ':' "
                            "or '#' in quotes", where) from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or root is None:
         raise file_problem(path, f"a {type(data).__name__}", EXPECTED)
+    raise_any([repeated(path, key) for key in repeated_keys(root)])
     try:
         return Appraisal.model_validate(data), root
     except ValidationError as problem:

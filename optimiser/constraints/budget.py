@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from optimiser.constraints import Expr, Model
 
-def budget_limit(m, year):
+
+def budget_limit(m: Model, year: str) -> Expr:
     r"""spend_t \le budget_t.
 
     Capacity, use, outcome and recruitment payments in a year stay within that year's budget."""

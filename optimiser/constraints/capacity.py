@@ -3,10 +3,11 @@ so fast."""
 
 from __future__ import annotations
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.linear import linear
 
 
-def use(m, locality, service, year):
+def use(m: Model, locality: str, service: str, year: str) -> Expr:
     """Capacity units used: short-term episodes plus the long-term caseload's packages."""
     d = m.data
     if service in d.short_term_set:
@@ -16,7 +17,7 @@ def use(m, locality, service, year):
                   for g in d.cohorts_in.get(service, ()))
 
 
-def capacity_covers_use(m, locality, service, year):
+def capacity_covers_use(m: Model, locality: str, service: str, year: str) -> Expr:
     r"""\sum_p usage_{p,s} routed_p + caseload\_units_{l,s,t}
     \le occupancy_s \cdot capacity_{l,s,t}.
 
@@ -29,14 +30,14 @@ def capacity_covers_use(m, locality, service, year):
     return m.use[locality, service, year] <= usable
 
 
-def _capacity_before(m, locality, service, year):
+def _capacity_before(m: Model, locality: str, service: str, year: str) -> Expr:
     before = m.data.previous[year]
     if before is None:
         return m.data.capacity0.get((locality, service), 0.0)
     return m.capacity[locality, service, before]
 
 
-def market_growth_limit(m, locality, service, year):
+def market_growth_limit(m: Model, locality: str, service: str, year: str) -> Expr:
     r"""capacity_{l,s,t} \le (1 + grow\_max_s) capacity_{l,s,t-1} + startup_s.
 
     Providers can recruit and open only so much new capacity in a year."""
@@ -46,7 +47,7 @@ def market_growth_limit(m, locality, service, year):
                                                     d.startup[service])
 
 
-def market_shrink_limit(m, locality, service, year):
+def market_shrink_limit(m: Model, locality: str, service: str, year: str) -> Expr:
     r"""capacity_{l,s,t} \ge (1 - shrink\_max_s) capacity_{l,s,t-1}.
 
     Contracts and a fragile market mean capacity cannot be withdrawn overnight."""

@@ -3,12 +3,15 @@ pathways and moves stay within what is suitable."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.linear import linear
 
 
-def demand_met(m, locality, cohort, year):
+def demand_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
     r"""\sum_p x_{l,p,t} + unmet_{l,g,t} = demand_{l,g,t}.
 
     Everyone with a new need is either routed along a care pathway or counted as unmet."""
@@ -17,14 +20,16 @@ def demand_met(m, locality, cohort, year):
         m.demand[locality, cohort, year]
 
 
-def _previous_caseload(m, variable, start, locality, cohort, setting, year):
+def _previous_caseload(m: Model, variable: Any, start: dict[tuple[str, ...], float],
+                       locality: str, cohort: str, setting: str, year: str) -> Expr:
     before = m.data.previous[year]
     if before is None:
         return start.get((locality, cohort, setting), 0.0)
     return variable[locality, cohort, setting, before]
 
 
-def _entering(m, locality, cohort, setting, year, units: bool) -> list:
+def _entering(m: Model, locality: str, cohort: str, setting: str, year: str,
+              units: bool) -> list[tuple[float, Any]]:
     """People (or, with ``units``, their capacity units) entering a setting this year from
     new need, as (coefficient, x) terms: enters_{p,s} (times package_{p,s}) x_p over the
     cohort's pathways into it."""
@@ -32,7 +37,7 @@ def _entering(m, locality, cohort, setting, year, units: bool) -> list:
             for p, share, package in m.data.entering[cohort, setting]]
 
 
-def caseload_balance(m, locality, cohort, setting, year):
+def caseload_balance(m: Model, locality: str, cohort: str, setting: str, year: str) -> Expr:
     r"""caseload_t = (1 - leave) caseload_{t-1} + \sum_p enters_{p,s} x_p + moves in - moves out.
 
     People stay in a long-term setting for years: next year's beds depend on this year's
@@ -48,7 +53,8 @@ def caseload_balance(m, locality, cohort, setting, year):
     ])
 
 
-def caseload_units_balance(m, locality, cohort, setting, year):
+def caseload_units_balance(m: Model, locality: str, cohort: str, setting: str,
+                           year: str) -> Expr:
     r"""units_t = (1 - leave) units_{t-1} + \sum_p enters_{p,s} package_{p,s} x_p + moves.
 
     The care a caseload needs (hours a week, beds) carries over too, so a smaller package
@@ -66,7 +72,7 @@ def caseload_units_balance(m, locality, cohort, setting, year):
     ])
 
 
-def pathway_suitable(m, locality, pathway, year):
+def pathway_suitable(m: Model, locality: str, pathway: str, year: str) -> Expr:
     r"""x_{l,p,t} \le suitable_p \cdot demand_{l,g,t}.
 
     A pathway is offered only to the share of people for whom it is clinically appropriate."""
@@ -78,7 +84,7 @@ def pathway_suitable(m, locality, pathway, year):
     return m.routed[locality, pathway, year] <= limit
 
 
-def move_suitable(m, locality, move, year):
+def move_suitable(m: Model, locality: str, move: str, year: str) -> Expr:
     r"""move_{l,a,t} \le suitable_a \cdot caseload_{l,g,from,t-1}.
 
     Only people for whom a more independent setting is suitable are supported to move."""
@@ -89,7 +95,7 @@ def move_suitable(m, locality, move, year):
     return m.move[locality, move, year] <= arc.suitable * before
 
 
-def move_limit(m, locality, move, year):
+def move_limit(m: Model, locality: str, move: str, year: str) -> Expr:
     r"""move_{l,a,t} \le max\_per\_year_a.
 
     Moving someone well takes reviews, matching and a new home: only so many a year."""

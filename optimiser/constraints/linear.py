@@ -8,13 +8,14 @@ half the time."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 _NUMBERS = (int, float)
 
 
-def linear(terms: Iterable[tuple[object, object]], constant: float = 0.0):
+def linear(terms: Iterable[tuple[Any, Any]], constant: float = 0.0) -> Any:
     r"""constant + \sum coefficient \cdot variable, over (coefficient, variable) pairs.
 
     A "variable" that is a number (today's caseload, before the first planning year) joins

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def achieved(m, indicator, localities, cohorts, year):
+from optimiser.constraints import Expr, Model
+
+
+def achieved(m: Model, indicator: str, localities: Sequence[str], cohorts: Sequence[str],
+             year: str) -> Expr:
     """People achieving an indicator among the given localities and cohorts in a year."""
     d = m.data
     return sum(
@@ -15,7 +20,7 @@ def achieved(m, indicator, localities, cohorts, year):
     )
 
 
-def outcome_target(m, name, group, year):
+def outcome_target(m: Model, name: str, group: str, year: str) -> Expr:
     r"""\sum outcome_{p,k} x_{l,p,t} \ge share \cdot \sum demand_{l,g,t} (or \le, or a rate).
 
     The plan must deliver the independence the council has promised: e.g. at least 80% of

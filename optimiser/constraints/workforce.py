@@ -3,10 +3,11 @@ actually be recruited and kept."""
 
 from __future__ import annotations
 
+from optimiser.constraints import Expr, Model
 from optimiser.constraints.linear import linear
 
 
-def staff_cover_capacity(m, locality, role, year):
+def staff_cover_capacity(m: Model, locality: str, role: str, year: str) -> Expr:
     r"""\sum_s staff\_per\_unit_{s,w} cap_{l,s,t} \le staff_{l,w,t}.
 
     Every place, hour and bed commissioned needs care workers, therapists or nurses to run it
@@ -19,7 +20,7 @@ def staff_cover_capacity(m, locality, role, year):
     return needed <= m.staff[locality, role, year]
 
 
-def staff_retention(m, locality, role, year):
+def staff_retention(m: Model, locality: str, role: str, year: str) -> Expr:
     r"""staff_{l,w,t} \le (1 - turnover_w) staff_{l,w,t-1} + hire_{l,w,t}.
 
     About a third of care workers leave each year; they must be replaced before any growth."""
@@ -33,7 +34,7 @@ def staff_retention(m, locality, role, year):
         [(1 - d.turnover[role], prior), (1, m.hire[locality, role, year])])
 
 
-def hiring_limit(m, locality, role, year):
+def hiring_limit(m: Model, locality: str, role: str, year: str) -> Expr:
     r"""hire_{l,w,t} \le hire\_max_{l,w,t}.
 
     The local labour market supplies only so many recruits a year."""

@@ -20,7 +20,8 @@ from optimiser.io.validate import validate
 from optimiser.io.yaml_io import read_yaml, write_yaml
 
 __all__ = [
-    "InputError", "InputProblem", "RawInstance", "atomic_path", "load_instance", "read_excel",
+    "InputError", "InputProblem", "RawInstance", "atomic_path", "load_instance",
+    "load_with_notes", "read_excel",
     "read_raw", "read_yaml", "save_instance", "validate", "write_excel", "write_template",
     "write_yaml",
 ]
@@ -45,6 +46,13 @@ def read_raw(path: Path | str) -> RawInstance:
 def load_instance(path: Path | str) -> Instance:
     """The validated instance in a YAML file or workbook; InputError for any bad input."""
     return validate(read_raw(path))
+
+
+def load_with_notes(path: Path | str) -> tuple[Instance, list[str]]:
+    """:func:`load_instance`, with the reader's notes on what it passed over or tidied (a
+    workbook's notes sheet ignored, names matched ignoring capitals), one line each."""
+    raw = read_raw(path)
+    return validate(raw), raw.notes
 
 
 def save_instance(instance: Instance, path: Path | str) -> None:

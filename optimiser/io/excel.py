@@ -4,6 +4,7 @@ table named after it, with the same columns as the table's CSV file."""
 
 from __future__ import annotations
 
+import difflib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from optimiser.io.errors import (
     raise_any,
     require_file,
 )
+from optimiser.io.names import match_names
 from optimiser.io.origins import Origins, RawInstance, Steps
 from optimiser.io.schema import parameter_fields, row_model, scalar_fields
 from optimiser.io.tables import (
@@ -35,6 +37,7 @@ from optimiser.io.tables import (
     source_column,
     to_frame,
 )
+from optimiser.io.workbook_aids import add_aids, add_settings_aids
 from optimiser.io.workbook_readme import meaning, readme_rows
 
 README_SHEET = "README"
@@ -85,6 +88,9 @@ def write_template(path: Path | str, instance: Instance | None = None) -> None:
             frame.to_excel(book, sheet_name=name, index=False)
             _tidy(book.sheets[name])
             book.sheets[name].freeze_panes = "A2"
+            if name in TABLES:
+                add_aids(book.sheets[name], name)
+        add_settings_aids(book.sheets[SETTINGS_SHEET])
 
 
 def _settings_frame(instance: Instance | None) -> pd.DataFrame:
@@ -109,7 +115,7 @@ def _tidy(sheet: Worksheet) -> None:
 def read_excel(path: Path | str) -> RawInstance:
     """An instance's data from a workbook, not yet validated."""
     path = Path(path)
-    grids = _grids(path)
+    grids, ignored = _known_sheets(path, _grids(path))
     raise_any(_sheet_problems(path, grids))
     problems: list[InputProblem] = []
     data: dict[str, Any] = {}
@@ -125,7 +131,8 @@ def read_excel(path: Path | str) -> RawInstance:
             data[table], origins.tables[table] = records_from_frame(frame, row_model(table),
                                                                     sheet)
     raise_any(problems)
-    return RawInstance(data, origins)
+    notes = [note for note in (ignored, match_names(data).note()) if note]
+    return RawInstance(data, origins, notes)
 
 
 def _grids(path: Path) -> dict[str, Grid]:
@@ -138,22 +145,52 @@ def _grids(path: Path) -> dict[str, Grid]:
     return {name: frame.to_numpy().tolist() for name, frame in frames.items()}
 
 
+KNOWN_SHEETS = (README_SHEET, SETTINGS_SHEET, *TABLES)
+
+
+def _known_sheets(path: Path, grids: dict[str, Grid]) -> tuple[dict[str, Grid], str | None]:
+    """The instance's sheets by their own names, matched ignoring spaces at the ends and
+    capitals ('Demand ' is demand), and a note naming the sheets passed over (a
+    commissioner's notes or charts). A sheet whose name is close to a table's whose own
+    sheet is missing ('capacity' for capacity0) is refused rather than passed over: its rows
+    would otherwise be silently lost."""
+    by_folded = {name.casefold(): name for name in KNOWN_SHEETS}
+    known: dict[str, Grid] = {}
+    written: dict[str, str] = {}
+    others: list[str] = []
+    problems = []
+    for name, grid in grids.items():
+        sheet = by_folded.get(name.strip().casefold())
+        if sheet is None:
+            others.append(name)
+        elif sheet in known:
+            problems.append(InputProblem(
+                str(path), f"sheet {name}", "", f"a second sheet for {sheet} (besides "
+                f"{written[sheet]!r})", f"one sheet named {sheet}"))
+        else:
+            known[sheet], written[sheet] = grid, name
+    for name in others:
+        absent = [table for table in TABLES if table not in known]
+        close = difflib.get_close_matches(name.strip().lower(), absent, n=1, cutoff=0.75)
+        if close:
+            problems.append(InputProblem(
+                str(path), f"sheet {name}", "", "a sheet this workbook does not use",
+                f"a sheet named {close[0]} (did you mean it? rename the sheet {close[0]})"))
+    raise_any(problems)
+    note = (f"Sheets ignored, not part of an instance: {', '.join(map(repr, others))}."
+            if others else None)
+    return known, note
+
+
 def _sheet_problems(path: Path, grids: dict[str, Grid]) -> list[InputProblem]:
-    """Sheets that are missing, and sheets this workbook does not use: a misspelt sheet name
-    would otherwise leave a table silently empty."""
-    known = (README_SHEET, SETTINGS_SHEET, *TABLES)
+    """Sheets that are missing (a sheet this workbook does not use is passed over, with a
+    note: :func:`_known_sheets`)."""
     required = [SETTINGS_SHEET] + [t for t in TABLES if Instance.model_fields[t].is_required()]
-    missing = [
+    return [
         InputProblem(str(path), f"sheet {name}", "", "no such sheet",
                      f"a sheet named {name} (it is required)")
         for name in required if name not in grids
     ]
-    unknown = [
-        InputProblem(str(path), f"sheet {name}", "", "a sheet this workbook does not use",
-                     f"only the sheets {', '.join(known)} (check the spelling)")
-        for name in grids if name not in known
-    ]
-    return missing + unknown
 
 
 def _read_settings(file: str, grid: Grid) -> tuple[dict[str, Any], SettingsOrigin]:

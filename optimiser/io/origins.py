@@ -48,3 +48,6 @@ class RawInstance:
 
     data: dict[str, Any]
     origins: Origins
+    notes: list[str] = field(default_factory=list)
+    """What the reader passed over or tidied, one line each (a notes sheet ignored), for the
+    person to see: nothing in a note stops the instance being used."""

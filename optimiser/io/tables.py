@@ -10,6 +10,7 @@ the same checks, and in the same words, as every other wrong value.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -120,7 +121,7 @@ def _decode_field(name: str, kind: Kind, cells: Mapping[str, object]) -> Any:
         parts = {"value": cells.get(name), "source": cells.get(source_column(name))}
         figure = {part: cell for part, cell in parts.items() if not is_blank(cell)}
         if "value" in figure:
-            figure["value"] = _number_if_possible(figure["value"])
+            figure["value"] = figure_from_cell(figure["value"])
         if "source" in figure:
             figure["source"] = str(figure["source"])
         return figure or None
@@ -137,14 +138,20 @@ def _decode_field(name: str, kind: Kind, cells: Mapping[str, object]) -> Any:
     return str(cell)
 
 
-def _number_if_possible(cell: object) -> object:
-    """Text that reads as a number (every CSV cell is text) as that number, so a wrong one is
-    shown as a number (-3, not '-3'). Other text is left for validation to refuse."""
-    if isinstance(cell, str):
-        try:
-            return float(cell)
-        except ValueError:
-            return cell
+NUMERIC_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+"""The one rule for a figure written as text (every CSV cell; a workbook cell formatted as
+text): optional spaces, an optional sign, decimal digits with an optional decimal point, an
+optional exponent (``12``, ``-3.5``, `` 0.45 ``, ``4.2e6``). Nothing else is a number: not
+``1,000`` or ``£12`` (the message says to leave out commas and £ signs), not ``1_00``,
+``nan``, ``inf``, ``TRUE`` or ``45%``."""
+
+
+def figure_from_cell(cell: object) -> object:
+    """A figure's cell as validation should see it: text following :data:`NUMERIC_TEXT` as
+    that number (so a wrong one is shown as -3, not '-3'); any other text, and a
+    spreadsheet's TRUE/FALSE, left as they are for validation to refuse."""
+    if isinstance(cell, str) and NUMERIC_TEXT.fullmatch(cell.strip()):
+        return float(cell)
     return cell
 
 

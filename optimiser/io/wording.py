@@ -13,6 +13,8 @@ from models import TABLES, Sourced
 from optimiser.io.schema import figure_guide, is_model, type_at
 
 NUMBER = "a number (write 45% as 0.45, and leave out £ signs and commas)"
+NUMERIC_RULE = (": digits with an optional sign, decimal point and exponent, such as 12, -3.5 "
+                "or 4.2e6")
 FIGURE = "a number and its source"
 FIGURE_IN_YAML = 'a number and its source, written {value: 12, source: "..."}'
 SOURCE = "its source: a document line (FILE:LINE), 'derived: ...' or 'assumption: ...'"
@@ -63,7 +65,12 @@ def _out_of_range(detail: ErrorDetails) -> tuple[str, str]:
 
 
 def _not_a_number(detail: ErrorDetails) -> tuple[str, str]:
-    return shown(detail["input"]), NUMBER
+    value = detail["input"]
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value, not a number)", NUMBER
+    if isinstance(value, str):
+        return shown(value), NUMBER + NUMERIC_RULE
+    return shown(value), NUMBER
 
 
 def _model_says(detail: ErrorDetails) -> tuple[str, str]:

@@ -28,8 +28,10 @@ INTRO = (
     "A planning year is 52 weeks.",
     "Separate several names in one cell with ';'. Leave a cell empty where the column is "
     "optional, and a sheet with only its header row where the table is not used.",
-    "Names must match exactly across sheets: a locality on the demand sheet must be a name on "
-    "the localities sheet.",
+    "A name on one sheet refers to a row of another: a locality on the demand sheet must be a "
+    "name on the localities sheet (spaces at either end and capitals do not matter). The "
+    "drop-down lists offer the names, words and units a column takes; each column heading "
+    "has a note saying what to enter. Other sheets (your notes, charts) are passed over.",
 )
 GUIDE_COLUMNS = ("sheet", "column or parameter", "required", "what to enter", "meaning")
 SOURCE_GUIDE = "A document line, 'derived: ...' or 'assumption: ...'."

@@ -22,6 +22,7 @@ from optimiser.io.errors import (
 )
 from optimiser.io.origins import Origins, RawInstance, Steps
 from optimiser.io.text import read_text
+from optimiser.io.yaml_safe import load_with_nodes
 
 EXPECTED = "a YAML text file (UTF-8) describing an instance: name, years, settings and tables"
 SYNTAX_HINT = ("valid YAML: check the indentation, and put text containing ':' or '#' "
@@ -82,7 +83,7 @@ def read_yaml(path: Path | str) -> RawInstance:
     path = Path(path)
     root, data = _parse(path)
     origins = Origins(main=YamlOrigin(str(path), root))
-    problems = [_repeated(path, key) for key in _repeated_keys(root)]
+    problems = [repeated(path, key) for key in repeated_keys(root)]
     for table in TABLES:
         if isinstance(data.get(table), str) and data[table].endswith(CSV_SUFFIX):
             with collecting(problems):
@@ -95,7 +96,7 @@ def read_yaml(path: Path | str) -> RawInstance:
 def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
     """The file's node tree (for line numbers) and its data."""
     try:
-        root, data = _load(read_text(path, EXPECTED))
+        root, data = load_with_nodes(read_text(path, EXPECTED))
     except yaml.YAMLError as error:
         raise _syntax_problem(path, error) from None
     if root is None:
@@ -103,16 +104,6 @@ def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
     if not isinstance(data, dict):
         raise file_problem(path, f"{_kind(data)} at the top level", EXPECTED, "line 1")
     return root, data
-
-
-def _load(text: str) -> tuple[yaml.Node | None, Any]:
-    """Parse once, keeping both the node tree and the data built from it."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        return root, None if root is None else loader.construct_document(root)
-    finally:
-        loader.dispose()
 
 
 def _syntax_problem(path: Path, error: yaml.YAMLError) -> InputError:
@@ -128,7 +119,7 @@ def _kind(data: object) -> str:
     return kinds.get(type(data), "a single value")
 
 
-def _repeated_keys(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+def repeated_keys(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
     """Keys given twice in one mapping, anywhere: YAML silently keeps only the last."""
     if isinstance(node, yaml.MappingNode):
         seen = set()
@@ -136,13 +127,13 @@ def _repeated_keys(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
             if key.value in seen:
                 yield key
             seen.add(key.value)
-            yield from _repeated_keys(value)
+            yield from repeated_keys(value)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _repeated_keys(item)
+            yield from repeated_keys(item)
 
 
-def _repeated(path: Path, key: yaml.ScalarNode) -> InputProblem:
+def repeated(path: Path, key: yaml.ScalarNode) -> InputProblem:
     return InputProblem(str(path), f"line {key.start_mark.line + 1}", key.value,
                         "the field given a second time",
                         "each field once (YAML would keep only the last)")

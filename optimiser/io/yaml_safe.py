@@ -1,0 +1,128 @@
+"""Reading YAML that a person wrote, or that was made to do harm.
+
+Every YAML file the tool reads (instances, appraisals) goes through :class:`StrictLoader`:
+
+* **YAML 1.2 values.** PyYAML follows YAML 1.1, where ``1:40`` is the number 100
+  (sexagesimal), ``yes``, ``no``, ``on`` and ``off`` are true and false, ``1_000`` is 1000 and
+  ``010`` is 8. Here only ``true``/``false`` are yes-no values and only plain decimal numbers
+  (``12``, ``-3.5``, ``4.2e6``) are numbers; anything else stays text, and a figure given as
+  text is refused, naming the field.
+* **Bounded aliases.** YAML's anchors and aliases (``&a``/``*a``, which some tools write for
+  a repeated value) are accepted up to :data:`MAX_ALIASES`, so long as the file, written out
+  in full, holds at most :data:`MAX_VALUES` values (an "alias bomb" of a few lines expands
+  to billions) and no value contains itself (``x: &r [*r]``). Otherwise the file is
+  refused, naming the line.
+* **Bounded nesting.** More than :data:`MAX_DEPTH` levels of nesting is refused (an instance
+  has four), before Python's own recursion limit is reached.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.resolver import Resolver
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted; an instance uses four levels."""
+MAX_ALIASES = 10_000
+"""Most aliases (``*name``) in one file."""
+MAX_VALUES = 20_000_000
+"""Most values a file may hold once its aliases are written out (a national instance of 300
+localities holds about a million)."""
+
+
+class _Resolver(Resolver):
+    """YAML 1.2 core schema: the implicit types a person means."""
+
+
+_Resolver.yaml_implicit_resolvers = {}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 values, bounded aliases and bounded nesting."""
+
+    yaml_implicit_resolvers = _Resolver.yaml_implicit_resolvers
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+        self._open: set[str] = set()
+        """Anchors of the nodes being composed: an alias to one would make a loop."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if event.anchor in self._open:
+                raise ComposerError(None, None, f"an alias (*{event.anchor}) inside the value "
+                                    "it names, a value containing itself", event.start_mark)
+            if self._aliases > MAX_ALIASES:
+                raise ComposerError(None, None, f"more than {MAX_ALIASES} aliases (*name)",
+                                    event.start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self._open.add(anchor)
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"more than {MAX_DEPTH} levels of nesting",
+                                    event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            self._open.discard(anchor)
+
+    def get_single_node(self):
+        root = super().get_single_node()
+        if root is not None and _expanded_size(root, {}) > MAX_VALUES:
+            raise ComposerError(None, None, f"aliases expanding to more than {MAX_VALUES:,} "
+                                "values", root.start_mark)
+        return root
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Values in the document once every alias is written out (each node counted once per
+    place it appears), computed without writing them out."""
+    if id(node) not in sizes:
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return sizes[id(node)]
+
+
+def _decimal_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node))
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+
+
+def load_with_nodes(text: str) -> tuple[yaml.Node | None, object]:
+    """Parse once, keeping both the node tree (for line numbers) and the data built from it.
+    yaml.YAMLError for bad syntax, an alias or too deep a nesting, with its place."""
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
