@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimiser.compile import LinearProgram, Rows
+from optimiser.lp import LinearProgram, Rows, refresh
 
 COLUMNS = ["kind", "item", "locality", "year", "parameter", "value", "lower", "upper", "unit",
            "marginal", "exact", "meaning"]
@@ -160,11 +160,11 @@ def _per_unit_of(model: pyo.ConcreteModel, lp: LinearProgram, member,
     step = max(1.0, abs(start))
     member.set_value(start + step)
     try:
-        lp.refresh(model)
+        refresh(lp)
         per_unit = ((lp.cost - cost) / step, (activity() - before) / step)
     finally:
         member.set_value(start)
-        lp.refresh(model)
+        refresh(lp)
     return per_unit
 
 
