@@ -30,6 +30,7 @@ properties: $(STAMP)
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
+	$(BIN)/python -m optimiser.bench --mode stochastic --out output/bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check optimiser models tests examples
