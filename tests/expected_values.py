@@ -46,6 +46,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/england/instance.yaml': Expected(
         'optimal', 83005348294.86282, 1250, 1000, 3308,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+    'instances/england/uncertainty.yaml': Expected(
+        'optimal', 83005348294.86282, 1250, 1200, 3508,
+        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -55,6 +58,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/examples/infeasible-workforce-target/instance.yaml': Expected(
         'infeasible', None, 27, 18, 52,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+    'instances/examples/newsvendor/instance.yaml': Expected(
+        'optimal', 1000.0, 4, 4, 7,
+        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
     'instances/examples/worked-example/instance.yaml': Expected(
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -64,6 +70,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
         'optimal', 544908406.2840639, 80, 55, 172,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+    'instances/lancashire-reablement/uncertainty.yaml': Expected(
+        'optimal', 606055807.0785955, 80, 55, 172,
+        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 992543751.2974623, 2360, 1820, 6335,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
