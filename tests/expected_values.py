@@ -48,7 +48,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/england/uncertainty.yaml': Expected(
         'optimal', 83005348294.86282, 1250, 1200, 3508,
-        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -60,7 +60,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/examples/newsvendor/instance.yaml': Expected(
         'optimal', 1000.0, 4, 4, 7,
-        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/examples/worked-example/instance.yaml': Expected(
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -72,7 +72,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/lancashire-reablement/uncertainty.yaml': Expected(
         'optimal', 606055807.0785955, 80, 55, 172,
-        '2026-12-01: the instances with scenarios (issue 10), pinned as their base instance solved alone'),
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 992543751.2974623, 2360, 1820, 6335,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
