@@ -4,6 +4,8 @@ notebook or a web page can use them alone."""
 from models.appraisal import Appraisal, Option, OptionError, apply_option
 from models.instance import (
     TABLES,
+    Band,
+    BandSuitability,
     Budget,
     Capacity0,
     Caseload0,
@@ -11,6 +13,8 @@ from models.instance import (
     ContractDesign,
     Demand,
     Destination,
+    Deterioration,
+    HireLimit,
     Indicator,
     Instance,
     Leave,
@@ -32,9 +36,11 @@ from models.references import Problem, ReferenceErrors
 from models.sourced import Amount, Factor, Growth, Share, Sourced, Weeks, cited_lines
 
 __all__ = [
-    "TABLES", "Amount", "Appraisal", "Budget", "Capacity0", "Caseload0", "Cohort",
+    "TABLES", "Amount", "Appraisal", "Band", "BandSuitability", "Budget", "Capacity0",
+    "Caseload0", "Cohort",
     "ContractDesign", "Option", "OptionError", "apply_option",
-    "Demand", "Destination", "Factor", "Growth", "Indicator", "Instance", "Leave", "Locality",
+    "Demand", "Destination", "Deterioration", "HireLimit", "Factor", "Growth", "Indicator",
+    "Instance", "Leave", "Locality",
     "Move", "OutcomePrice", "Pathway", "PathwayOutcome", "Problem", "ReferenceErrors", "Role",
     "Row", "Service", "Settings", "Share", "Sourced", "Stage", "Staffing", "Target", "Weeks",
     "Workforce", "cited_lines",

@@ -8,15 +8,17 @@ Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.references import check_references
 from models.scenarios import check_scenarios
 from models.sourced import Amount, Factor, Growth, Share, Source, Weeks
 
 Name = str
+_ONS_CODE = re.compile(r"[EWSNK]\d{8}")
 
 
 class Row(BaseModel):
@@ -59,6 +61,27 @@ class Settings(Row):
     risk_level: Share | None = None
     """With scenarios: α, the level of the CVaR: the average cost of the worst (1 - α) share
     of futures (0.8: the worst fifth). Needed with a risk weight."""
+    meet_eligible_need: list[Name] = []
+    """Cohorts whose eligible new need must be met in full every year (the Care Act duty):
+    their unmet need is held at 0 rather than charged a penalty, so a plan that cannot meet
+    it is infeasible and diagnosed. ``all`` (or ``true`` in YAML) names every cohort."""
+    end_of_horizon: bool = False
+    """Count in the objective the cost of the caseload left at the end of the last year until
+    it leaves (a steady-state tail, reported apart from spend). Off unless switched on."""
+    price_year: str | None = None
+    """The year the instance's prices are in, e.g. '2019/20'; empty when they are already in
+    the first planning year's prices."""
+    price_inflation: Growth | None = None
+    """Yearly care-cost inflation that brings prices from ``price_year`` to the first planning
+    year (0.03 = 3% a year); needed with ``price_year``."""
+
+    @field_validator("meet_eligible_need", mode="before")
+    @classmethod
+    def _all_or_none(cls, value: object) -> object:
+        """``true`` names every cohort, ``false`` none."""
+        if isinstance(value, bool):
+            return ["all"] if value else []
+        return value
 
 
 class Locality(Row):
@@ -68,6 +91,17 @@ class Locality(Row):
     """Multiplier on every price paid in this locality (rurality, market rates); 1 = average."""
     population: Amount | None = None
     """Population the rate targets are per 100,000 of (e.g. aged 65 and over)."""
+    code: str | None = None
+    """ONS area code (GSS), e.g. E07000133 for Melton; carried into the output tables so they
+    join ONS data and map in Power BI. Empty for a locality that is not an ONS area."""
+
+    @field_validator("code")
+    @classmethod
+    def _an_ons_code(cls, code: str | None) -> str | None:
+        if code is not None and not _ONS_CODE.fullmatch(code):
+            raise ValueError(f"found {code!r}; expected an ONS area code: a letter (E, W, S, "
+                             "N or K) and eight digits, e.g. E07000133")
+        return code
 
 
 class Cohort(Row):
@@ -75,6 +109,23 @@ class Cohort(Row):
     label: str = ""
     growth: Growth
     """Yearly growth of new need: demand in year t is base × (1 + growth)^(t-1)."""
+    unmet_penalty: Amount | None = None
+    """£ per person of this cohort whose new need is not met in a year; empty for the
+    settings' ``unmet_penalty``."""
+
+
+class Band(Row):
+    """A level of need within a cohort (low, moderate, high). A cohort with no bands is one
+    band; a cohort with bands has its new need, caseload and pathways split across them."""
+
+    cohort: Name
+    name: Name
+    label: str = ""
+    share: Share
+    """Share of the cohort's people in this band, splitting demand and today's caseload rows
+    that name no band."""
+    unmet_penalty: Amount | None = None
+    """£ per person of this band whose new need is not met in a year; empty for the cohort's."""
 
 
 class Demand(Row):
@@ -82,6 +133,8 @@ class Demand(Row):
     cohort: Name
     people: Amount
     """People of the cohort with a new need in the first planning year."""
+    band: Name | None = None
+    """The need band these people are in; empty to split them by the bands' shares."""
 
 
 class Service(Row):
@@ -127,6 +180,8 @@ class Caseload0(Row):
     package: Amount | None = None
     """Their average package, in capacity units per person (needed where the service has no
     fixed package)."""
+    band: Name | None = None
+    """The need band these people are in; empty to split them by the bands' shares."""
 
 
 class Leave(Row):
@@ -134,6 +189,23 @@ class Leave(Row):
     service: Name
     share: Share
     """Share of the setting's caseload that leaves it in a year (death, recovery, moving on)."""
+    band: Name | None = None
+    """The need band the share applies to; empty for every band of the cohort."""
+
+
+class Deterioration(Row):
+    """People whose needs grow: a share of a long-term caseload moving each year to a more
+    intensive setting (home care to a residential bed, residential to nursing)."""
+
+    cohort: Name
+    from_service: Name
+    to_service: Name
+    rate: Share
+    """Share of the setting's caseload at the start of a year that moves on during it."""
+    package: Amount | None = None
+    """Their package in the new setting, capacity units per person (empty for a fixed one)."""
+    band: Name | None = None
+    """The need band the rate applies to; empty for every band of the cohort."""
 
 
 class Role(Row):
@@ -160,7 +232,19 @@ class Workforce(Row):
     staff0: Amount
     """Staff in post today (FTE)."""
     hire_max: Amount
-    """Most staff (FTE) that can be recruited in a year."""
+    """Most staff (FTE) that can be recruited in a year (unless ``hire_limits`` says otherwise
+    for a year)."""
+
+
+class HireLimit(Row):
+    """A recruitment limit for particular years, replacing the workforce row's ``hire_max``."""
+
+    locality: Name
+    role: Name
+    hire_max: Amount
+    """Most staff (FTE) that can be recruited in the year."""
+    year: str | None = None
+    """The planning year it applies in; empty for every year."""
 
 
 class Indicator(Row):
@@ -181,7 +265,20 @@ class Pathway(Row):
     cohort: Name
     label: str = ""
     suitable: Share
-    """Largest share of the cohort's new need for whom this pathway is appropriate."""
+    """Largest share of the cohort's new need for whom this pathway is appropriate (of each
+    band's need, in a cohort with bands)."""
+    band: Name | None = None
+    """The need band the pathway is open to; empty for every band of the cohort."""
+
+
+class BandSuitability(Row):
+    """A pathway's suitability limit for one need band, where it differs from the pathway's
+    ``suitable`` (reablement appropriate for more people with moderate need than high)."""
+
+    pathway: Name
+    band: Name
+    suitable: Share
+    """Largest share of the band's new need for whom the pathway is appropriate."""
 
 
 class Stage(Row):
@@ -202,6 +299,9 @@ class Destination(Row):
     """Share of the pathway's people who end in this long-term setting."""
     package: Amount | None = None
     """Their package in capacity units per person (hours a week); empty for a fixed package."""
+    band: Name | None = None
+    """The need band this row is for (a pathway's effect differs by band); empty for every
+    band without rows of its own."""
 
 
 class PathwayOutcome(Row):
@@ -306,6 +406,7 @@ TABLES: tuple[str, ...] = (
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
     "scenarios",
+    "bands", "band_suitability", "deterioration", "hire_limits",
 )
 """The instance's tables, in the order they are read, written and checked."""
 
@@ -342,6 +443,10 @@ class Instance(BaseModel):
     contract_designs: list[ContractDesign] = []
     scenarios: list[Scenario] = []
     """Possible futures for a two-stage plan (empty: one known future)."""
+    bands: list[Band] = []
+    band_suitability: list[BandSuitability] = []
+    deterioration: list[Deterioration] = []
+    hire_limits: list[HireLimit] = []
 
     @model_validator(mode="after")
     def _references_hold(self) -> Instance:

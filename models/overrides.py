@@ -209,7 +209,8 @@ _ROW_FIELD = re.compile(r"^(?P<table>\w+)(?:\.|\[)(?P<row>\d+)\]?\.(?P<field>\w+
 
 def _key(table: str, row: object) -> str:
     """A row as an override selects it: its key values, comma-separated."""
-    return ",".join(str(getattr(row, key)) for key in KEYS.get(table, ()))
+    values = (getattr(row, key) for key in KEYS.get(table, ()))
+    return ",".join(str(value) for value in values if value is not None)
 
 
 def overridden(instance: Instance, *texts: str, source: str | None = None) -> Instance:

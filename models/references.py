@@ -9,7 +9,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from models.second_wave import check_second_wave
 
 if TYPE_CHECKING:
     from models.instance import Instance
@@ -48,6 +50,15 @@ def _listing(names: Iterable[str]) -> str:
     names = sorted(names)
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
     return f"one of: {shown}" if names else "a name defined first (the table is empty)"
+
+
+class Checker(Protocol):
+    """What the checks of each topic need: the instance, and a way to record a problem."""
+
+    instance: Instance
+
+    def add(self, table: str, row: int | None, field: str, found: object,
+            expected: str) -> None: ...
 
 
 def _nearest(found: object, names: Iterable[str]) -> str:
@@ -96,13 +107,17 @@ class _Checker:
 KEYS: dict[str, tuple[str, ...]] = {
     **{table: ("name",) for table in ("localities", "cohorts", "services", "roles",
                                       "indicators", "pathways", "targets", "contract_designs")},
-    "demand": ("locality", "cohort"), "capacity0": ("locality", "service"),
-    "caseload0": ("locality", "cohort", "service"), "leave": ("cohort", "service"),
+    "demand": ("locality", "cohort", "band"), "capacity0": ("locality", "service"),
+    "caseload0": ("locality", "cohort", "service", "band"),
+    "leave": ("cohort", "service", "band"),
     "staffing": ("service", "role"), "workforce": ("locality", "role"),
-    "stages": ("pathway", "service"), "destinations": ("pathway", "service"),
+    "stages": ("pathway", "service"), "destinations": ("pathway", "service", "band"),
     "pathway_outcomes": ("pathway", "indicator"),
     "outcome_prices": ("service", "indicator", "design"),
     "moves": ("cohort", "from_service", "to_service"), "budget": ("year",),
+    "bands": ("cohort", "name"), "band_suitability": ("pathway", "band"),
+    "deterioration": ("cohort", "from_service", "to_service", "band"),
+    "hire_limits": ("locality", "role", "year"),
 }
 """The fields that identify a row of each table (each combination at most once)."""
 
@@ -120,9 +135,10 @@ def check_references(instance: Instance) -> None:
 
     short = _services_of_kind(instance, "short_term")
     long = _services_of_kind(instance, "long_term")
-    for table in ("demand", "capacity0", "caseload0", "workforce"):
+    for table in ("demand", "capacity0", "caseload0", "workforce", "hire_limits"):
         c.refers(table, "locality", "localities")
-    for table in ("demand", "caseload0", "leave", "pathways", "moves"):
+    for table in ("demand", "caseload0", "leave", "pathways", "moves", "bands",
+                  "deterioration"):
         c.refers(table, "cohort", "cohorts")
     for table in ("capacity0", "staffing", "outcome_prices", "contract_designs"):
         c.refers(table, "service", "services")
@@ -132,10 +148,12 @@ def check_references(instance: Instance) -> None:
     c.refers("destinations", "service", "long-term services", long)
     c.refers("moves", "from_service", "long-term services", long)
     c.refers("moves", "to_service", "long-term services", long)
+    c.refers("deterioration", "from_service", "long-term services", long)
+    c.refers("deterioration", "to_service", "long-term services", long)
     c.refers("indicators", "services", "long-term services", long)
-    for table in ("staffing", "workforce"):
+    for table in ("staffing", "workforce", "hire_limits"):
         c.refers(table, "role", "roles")
-    for table in ("stages", "destinations", "pathway_outcomes"):
+    for table in ("stages", "destinations", "pathway_outcomes", "band_suitability"):
         c.refers(table, "pathway", "pathways")
     typed = {k.name for k in instance.indicators if k.derived == "none"}
     c.refers("pathway_outcomes", "indicator", "indicators typed per pathway (derived: none)",
@@ -147,12 +165,14 @@ def check_references(instance: Instance) -> None:
     c.refers("targets", "localities", "localities")
     c.refers("targets", "years", "years", set(instance.years))
     c.refers("budget", "year", "years", set(instance.years))
+    c.refers("hire_limits", "year", "years", set(instance.years))
 
     _check_settings(c)
     _check_coverage(c)
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
+    check_second_wave(c)
     from models.citations import uncited  # these use Problem, defined here
     from models.ranges import out_of_range
 
@@ -255,13 +275,14 @@ def _check_packages(c: _Checker) -> None:
 
 
 def _check_pathway_shares(c: _Checker) -> None:
-    totals: defaultdict[str, float] = defaultdict(float)
+    totals: defaultdict[tuple[str, str | None], float] = defaultdict(float)
     for d in c.instance.destinations:
-        totals[d.pathway] += d.share.value
-    for p in c.instance.pathways:
-        if totals[p.name] > 1 + _SHARE_TOLERANCE:
-            c.add("destinations", None, "share", round(totals[p.name], 6),
-                  f"destination shares of pathway {p.name!r} adding up to at most 1")
+        totals[d.pathway, d.band] += d.share.value
+    for (pathway, band), total in totals.items():
+        if total > 1 + _SHARE_TOLERANCE:
+            which = f"pathway {pathway!r}" + (f" in band {band!r}" if band else "")
+            c.add("destinations", None, "share", round(total, 6),
+                  f"destination shares of {which} adding up to at most 1")
 
 
 def _check_indicators(c: _Checker) -> None:

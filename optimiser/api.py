@@ -31,7 +31,7 @@ from optimiser.io.outdir import check_output_file, staged_output
 from optimiser.pipeline import Solution
 from optimiser.pipeline import solve as run_pipeline
 from optimiser.ranging import COLUMNS as RANGING_COLUMNS
-from optimiser.report import markdown_summary, write_outputs, write_workbook
+from optimiser.report import markdown_summary, write_outputs, write_report_html, write_workbook
 from optimiser.solve import Method, SolveOptions
 
 
@@ -108,14 +108,16 @@ class Plan:
         return path
 
     def report(self, path: str | Path, force: bool = False) -> Path:
-        """Write the plan's report to ``path`` (an existing file is replaced only with
-        ``force``); return the path."""
-        # TODO(report helper): write_report_html(self.solution, path) once it lands on main;
-        # until then the report is the Markdown summary.
+        """Write the plan's report to ``path``: the HTML page for a ``.html`` path, the
+        Markdown summary for ``.md`` (an existing file is replaced only with ``force``);
+        return the path."""
         path = Path(path)
-        check_output_file(path, force, [".md"], "report")
+        check_output_file(path, force, [".html", ".md"], "report")
         with atomic_path(path) as temporary:
-            temporary.write_text(self.summary(), encoding="utf-8")
+            if path.suffix == ".html":  # the page for a board, as report.html
+                write_report_html(self.solution, temporary)
+            else:  # the Markdown summary, as summary.md
+                temporary.write_text(self.summary(), encoding="utf-8")
         return path
 
     def write(self, folder: str | Path, force: bool = False) -> list[Path]:

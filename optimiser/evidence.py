@@ -21,7 +21,7 @@ from models import TABLES, Instance, Sourced, Target, cited_lines
 
 COLUMNS = ["parameter", "value", "unit", "source"]
 
-_KEYS = ("locality", "cohort", "pathway", "service", "role", "indicator", "design",
+_KEYS = ("locality", "cohort", "band", "pathway", "service", "role", "indicator", "design",
          "from_service", "to_service", "year")
 """Fields that identify a row, in the order they are shown in a parameter path."""
 
@@ -71,6 +71,14 @@ _UNITS: dict[tuple[str, str], str] = {
     ("settings", "risk_weight"): "weight on the CVaR of cost",
     ("settings", "risk_level"): "CVaR level (share of futures)",
     ("scenarios", "probability"): "probability of the future",
+    ("settings", "price_inflation"): "share a year",
+    ("cohorts", "unmet_penalty"): "£ per person whose need is unmet",
+    ("bands", "share"): "share of the cohort's people",
+    ("band_suitability", "suitable"): "share of the band's new need",
+    ("bands", "unmet_penalty"): "£ per person whose need is unmet",
+    ("deterioration", "rate"): "share of the caseload a year",
+    ("deterioration", "package"): "{unit} per person",
+    ("hire_limits", "hire_max"): "FTE a year",
 }
 
 
@@ -95,7 +103,8 @@ def _unit(instance: Instance, table: str, field: str, row: BaseModel | None) -> 
     if "{unit}" not in template or row is None:
         return template
     services = {s.name: s for s in instance.services}
-    name: str | None = (getattr(row, "to_service", None) if table == "moves" else
+    name: str | None = (getattr(row, "to_service", None)
+                        if table in ("moves", "deterioration") else
                         getattr(row, "service", None) or getattr(row, "name", None))
     service = None if name is None else services.get(name)
     return template.format(unit=service.unit if service else "unit")

@@ -142,9 +142,18 @@ def target_level_after(m: pyo.ConcreteModel, index: tuple, amount: float,
 
 def _target_price(d: Any, name: str, group: str, year: str) -> str:
     where = "across the area" if group == "area" else f"in {d.labels[group]}"
-    if d.target_rows[name, group, year].sense == "at_least":
-        return f"cost of one more person achieving target {name} {where}, {year}"
-    return f"saving if target {name} allowed one more person {where}, {year}"
+    row = d.target_rows[name, group, year]
+    target = f"the {label(d, row.indicator)} target ({name.replace('_', ' ')})"
+    if row.sense == "at_least":
+        return f"cost of one more person achieving {target} {where}, {year}"
+    return f"saving if {target} allowed one more person {where}, {year}"
+
+
+def move_words(d: Any, name: str) -> str:
+    """A move in labels: 'Older adults: Residential care to Home care'."""
+    arc = d.move_arcs[name]
+    return (f"{label(d, arc.cohort)}: {label(d, arc.from_service)} to "
+            f"{label(d, arc.to_service)}")
 
 
 def _target_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
@@ -165,7 +174,7 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
 
 def _hiring_size(m: pyo.ConcreteModel, locality: str, role: str, year: str) -> float:
     d = m.data
-    return max(pyo.value(m.hire_max[locality, role]),
+    return max(pyo.value(m.hire_max[locality, role, year]),
                d.turnover[role] * d.staff0.get((locality, role), 0.0))
 
 
@@ -293,7 +302,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_the_share_for_whom_they_suit",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving if one more person were suitable to move ({a}) in {d.labels[loc]}, {t}",
+            f"saving if one more person were suitable to move ({move_words(d, a)}) in "
+            f"{d.labels[loc]}, {t}",
         lever=Lever("suitability", 4.0, _move_suitable_size, _move_suits_more),
     ),
     Family(
@@ -304,7 +314,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving from supporting one more move ({a}) in {d.labels[loc]}, {t}",
+            f"saving from supporting one more move ({move_words(d, a)}) in {d.labels[loc]}, "
+            f"{t}",
         lever=Lever("moves", 1.0, _move_limit, _moves_relaxed, set_by=_move_limit),
     ),
     Family(
@@ -376,7 +387,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
             f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}",
         explains_unmet=True,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
-                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w])),
+                    set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
     ),
     Family(
         "outcome_target", "6",
@@ -404,6 +415,18 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         explains_unmet=True,
         lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
+    ),
+    Family(
+        "eligible_need_met", "11",
+        "Under the Care Act duty everyone eligible gets care: the plan may not leave anyone "
+        "of this cohort without it, whatever it costs.",
+        limit=lambda d, loc, g, t:
+            f"the duty to meet the eligible need of {label(d, g)} in full in {loc}, {t}",
+        tested_by="tests/test_second_wave.py::"
+                  "test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce",
+        dual_unit="£ per person",
+        shadow_price=lambda d, loc, g, t:
+            f"cost of the duty to meet one more {d.labels[g]} need in {d.labels[loc]}, {t}",
     ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""

@@ -11,7 +11,8 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser import objective
-from optimiser.constraints import budget, capacity, demand, outcomes, workforce
+from optimiser.constraints import budget, capacity, demand, duty, outcomes, workforce
+from optimiser.horizon import Worsening
 from optimiser.prepare import MoveArc, Prepared, TargetRow
 
 
@@ -33,6 +34,10 @@ class ModelData(Prepared):
     """The moves of a cohort out of a setting."""
     entering: dict[tuple[str, str], list[tuple[str, float, float]]]
     """(pathway, share entering, package) for each cohort's pathways into each setting."""
+    worsening_into: dict[tuple[str, str], list[Worsening]]
+    """The deterioration of a need group's people into a setting."""
+    worsening_out_of: dict[tuple[str, str], list[Worsening]]
+    """The deterioration of a need group's people out of a setting."""
     move_arcs: dict[str, MoveArc]
     services_needing: dict[str, list[str]]
     """The services a workforce role staffs."""
@@ -65,6 +70,11 @@ def model_data(data: Prepared) -> ModelData:
             for s in data.long_term:
                 if (p, s) in data.enters:
                     entering[g, s].append((p, data.enters[p, s], data.package.get((p, s), 0.0)))
+    worsening_into: dict[tuple[str, str], list[Worsening]] = defaultdict(list)
+    worsening_out_of: dict[tuple[str, str], list[Worsening]] = defaultdict(list)
+    for worse in data.worsening:
+        worsening_into[worse.group, worse.to_service].append(worse)
+        worsening_out_of[worse.group, worse.from_service].append(worse)
     services_needing: dict[str, list[str]] = defaultdict(list)
     for s, w in data.staff_per_unit:
         services_needing[w].append(s)
@@ -76,6 +86,8 @@ def model_data(data: Prepared) -> ModelData:
         moves_into=moves_into,
         moves_out_of=moves_out_of,
         entering=entering,
+        worsening_into=worsening_into,
+        worsening_out_of=worsening_out_of,
         move_arcs={a.name: a for a in data.moves},
         services_needing=services_needing,
         short_term_set=frozenset(data.short_term),
@@ -125,12 +137,16 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
                                   for w in data.roles for t in data.years], dimen=3)
     m.TARGET = pyo.Set(initialize=[t.key for t in data.targets], dimen=3)
     m.BUDGET_YEARS = pyo.Set(initialize=[t for t in data.years if t in data.budget])
+    m.DUTY = pyo.Set(initialize=[(loc, g, t) for loc in data.localities for g in data.duty
+                                 for t in data.years], dimen=3)
+    m.TAIL = pyo.Set(initialize=[(loc, s) for loc in data.localities for s in data.long_term]
+                     if data.end_of_horizon else [], dimen=2)
 
     # Parameters a scenario may change on a persistent model without rebuilding it.
     m.demand = pyo.Param(m.NEED, initialize=data.demand, mutable=True, doc="new need, people")
     m.price_capacity = pyo.Param(m.S, initialize=data.price_capacity, mutable=True)
     m.price_use = pyo.Param(m.S, initialize=data.price_use, mutable=True)
-    m.hire_max = pyo.Param(m.L, m.W, initialize=data.hire_max, default=0.0, mutable=True)
+    m.hire_max = pyo.Param(m.STAFF, initialize=data.hire_max, default=0.0, mutable=True)
     m.target_level = pyo.Param(m.TARGET, initialize={t.key: t.level for t in data.targets},
                                mutable=True)
     m.budget = pyo.Param(m.BUDGET_YEARS, initialize=data.budget, mutable=True)
@@ -156,7 +172,7 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
                                        for w in data.agency_premium for t in data.years], dimen=3)
         m.agency = pyo.Var(m.AGENCY, within=nonneg, doc="agency staff (FTE)")
 
-        # 1. Demand and caseload.
+    # 1. Demand and caseload.
     m.demand_met = pyo.Constraint(m.NEED, rule=demand.demand_met)
     m.caseload_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_balance)
     m.caseload_units_balance = pyo.Constraint(m.CASELOAD, rule=demand.caseload_units_balance)
@@ -164,6 +180,8 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.pathway_suitable = pyo.Constraint(m.FLOW, rule=demand.pathway_suitable)
     m.move_suitable = pyo.Constraint(m.MOVE, rule=demand.move_suitable)
     m.move_limit = pyo.Constraint(m.MOVE, rule=demand.move_limit)
+    # 11. Unmet need by duty.
+    m.eligible_need_met = pyo.Constraint(m.DUTY, rule=duty.eligible_need_met)
     # 3. Capacity.
     m.use = pyo.Expression(m.CAP, rule=capacity.use)
     m.capacity_covers_use = pyo.Constraint(m.CAP, rule=capacity.capacity_covers_use)
@@ -188,6 +206,7 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     if data.agency_premium:
         m.agency_cost = pyo.Expression(m.AGENCY, rule=objective.agency_cost)
     m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
+    m.end_of_horizon = pyo.Expression(m.TAIL, rule=objective.end_of_horizon)
     m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)
     m.objective = objective.declare_objective(m, data.objective)
     return m

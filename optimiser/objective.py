@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimiser.constraints import Expr, Model
+from optimiser.constraints.linear import linear
 from optimiser.constraints.outcomes import achieved
 
 
@@ -50,8 +51,10 @@ def agency_cost(m: Model, locality: str, role: str, year: str) -> Expr:
 
 
 def unmet_penalty(m: Model, locality: str, cohort: str, year: str) -> Expr:
-    """The objective's charge for each person whose need is left unmet (not money spent)."""
-    return m.data.penalty * m.unmet[locality, cohort, year]
+    """The objective's charge for each person whose need is left unmet (not money spent):
+    the cohort's (or band's) penalty, else the settings' one."""
+    d = m.data
+    return d.penalty_of.get(cohort, d.penalty) * m.unmet[locality, cohort, year]
 
 
 def year_spend(m: Model, year: str) -> Expr:
@@ -72,10 +75,33 @@ def year_spend(m: Model, year: str) -> Expr:
     return spend
 
 
+def end_of_horizon(m: Model, locality: str, setting: str) -> Expr:
+    r"""c_{l,r} \sum_{g,s} (K_U care\_units_{l,g,s,T} + K_N caseload_{l,g,s,T}), with
+    c_{l,r} = cost\_factor_l (price\_capacity_r / occupancy_r + price\_use_r).
+
+    What the people still in care at the end of the last year go on costing in this setting
+    until they leave it (MODEL.md 10; the weights K in :mod:`optimiser.horizon`),
+    undiscounted."""
+    d = m.data
+    last = d.years[-1]
+    occupancy = d.occupancy[setting]
+    unit_cost = d.cost_factor[locality] * (
+        (m.price_capacity[setting] / occupancy if occupancy > 0 else 0.0)
+        + m.price_use[setting])
+    terms = []
+    for g, s, per_unit, per_person in d.tail.get(setting, ()):
+        terms += [(unit_cost * per_unit, m.care_units[locality, g, s, last]),
+                  (unit_cost * per_person, m.caseload[locality, g, s, last])]
+    return linear(terms)
+
+
 def total_cost(m: Model) -> Expr:
-    """Discounted spend plus the penalty on unmet need, over the planning years."""
-    return sum(
-        m.data.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in m.data.needs_in[t]))
+    """Discounted spend plus the penalty on unmet need over the planning years, plus the
+    cost after the last year where the end-of-horizon tail is on."""
+    d = m.data
+    tail = d.discount[d.years[-1]] * sum(m.end_of_horizon[key] for key in m.TAIL)
+    return tail + sum(
+        d.discount[t] * (m.year_spend[t] + sum(m.unmet_penalty[n] for n in d.needs_in[t]))
         for t in m.T
     )
 
@@ -89,5 +115,5 @@ def outcome_achieved(m: Model) -> Expr:
 def declare_objective(m: Model, sense: str) -> Expr:
     """Minimise cost, or maximise the chosen outcome within the budget."""
     if sense == "max_outcome":
-        return pyo.Objective(rule=outcome_achieved, sense=pyo.maximize)
-    return pyo.Objective(rule=total_cost, sense=pyo.minimize)
+        return pyo.Objective(expr=outcome_achieved(m), sense=pyo.maximize)
+    return pyo.Objective(expr=total_cost(m), sense=pyo.minimize)

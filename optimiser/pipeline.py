@@ -48,6 +48,8 @@ class Solution:
     """Changes made to the instance for this solve (``--set``), each with its source."""
     notes: list[str] = field(default_factory=list)
     """What a reader must know about how the plan was solved (limits treated as none)."""
+    inputs: Instance | None = field(default=None, repr=False)
+    """The validated instance solved: its labels, units and area codes word the outputs."""
 
     @property
     def optimal(self) -> bool:
@@ -139,7 +141,9 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
     with PauseGC():
-        return _solve(instance, options, progress, ranging)
+        solution = _solve(instance, options, progress, ranging)
+    solution.inputs = instance
+    return solution
 
 
 def _solve(instance: Instance, options: SolveOptions, progress: Progress,
@@ -156,12 +160,11 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
     solution = finish(instance.name, model, outcome, timings, progress, options)
-    lp = solver.lp
-    wanted = ranging if ranging is not None else lp is not None and lp.rows.count <= RANGING_ROWS
-    if solution.optimal and wanted and solver.highs is not None and lp is not None:
+    wanted = ranging if ranging is not None else solver.lp.rows.count <= RANGING_ROWS
+    if solution.optimal and wanted:
         progress("ranging prices and limits")
         start = time.perf_counter()
-        solution.tables["ranging"] = ranging_table(solver.highs, lp, model,
+        solution.tables["ranging"] = ranging_table(solver.highs, solver.lp, model,
                                                    solution.tables["shadow_prices"])
         solution.timings["ranging"] = time.perf_counter() - start
     return solution

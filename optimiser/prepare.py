@@ -14,6 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models import ContractDesign, Instance
+from models.second_wave import ALL_COHORTS, start_of
+from optimiser.bands import (
+    BandedPathway,
+    Group,
+    banded_pathways,
+    for_band,
+    group_name,
+    groups_for,
+    need_groups,
+)
+from optimiser.horizon import Worsening, tail_weights
 
 WEEKS_PER_YEAR = 52.0
 
@@ -112,6 +123,31 @@ class Prepared:
     agency_premium: dict[str, float] = field(default_factory=dict)
     """£ per agency FTE-year over an employed one, for roles that can use agency staff."""
 
+    # Second wave (MODEL.md 8-11 and the price base).
+    cohort_of: dict[str, str] = field(default_factory=dict)
+    """The instance's cohort of each need group (``cohorts`` lists need groups: a cohort
+    without bands, or one band of a cohort, named ``cohort/band``)."""
+    band_of: dict[str, str | None] = field(default_factory=dict)
+    """The need band of each need group (None for a cohort without bands)."""
+    pathway_of: dict[str, str] = field(default_factory=dict)
+    """The instance's pathway each routed pathway comes from (``pathway/band`` for a pathway
+    open to every band of a banded cohort)."""
+    penalty_of: dict[str, float] = field(default_factory=dict)
+    """£ per person of unmet need, by need group (band, else cohort, else ``penalty``)."""
+    duty: list[str] = field(default_factory=list)
+    """Need groups whose eligible need must be met in full (``meet_eligible_need``)."""
+    worsening: list[Worsening] = field(default_factory=list)
+    end_of_horizon: bool = False
+    tail: dict[str, list[tuple[str, str, float, float]]] = field(default_factory=dict)
+    """For each long-term setting r, the care units of r needed over every year after the
+    last, as (need group, setting s, per care unit in s, per person in s) at the end of the
+    last year (:func:`optimiser.horizon.tail_weights`); empty when the tail is off."""
+    price_year: str | None = None
+    discount_rate: float = 0.0
+    price_index: float = 1.0
+    """Multiplier taking the instance's prices from ``price_year`` to the first planning
+    year's prices."""
+
 
 def prepare(instance: Instance) -> Prepared:
     """Turn a validated instance into the sets and coefficients of the linear programme."""
@@ -120,96 +156,116 @@ def prepare(instance: Instance) -> Prepared:
     services = {s.name: s for s in instance.services}
     pathways = {p.name: p for p in instance.pathways}
     localities = [loc.name for loc in instance.localities]
+    groups = need_groups(instance)
+    routes = banded_pathways(instance, groups)
+    index = price_index(instance)
 
-    pathway_services: dict[str, list[str]] = defaultdict(list)
-    usage: dict[Key, float] = defaultdict(float)
+    stage_services: dict[str, list[str]] = defaultdict(list)
+    stage_usage: dict[Key, float] = defaultdict(float)
     for stage in instance.stages:
         weeks = stage.weeks.value * _factor(designs, stage.service, "weeks_factor")
-        usage[stage.pathway, stage.service] += (
+        stage_usage[stage.pathway, stage.service] += (
             stage.share.value * weeks * stage.intensity.value / WEEKS_PER_YEAR
         )
-        if stage.service not in pathway_services[stage.pathway]:
-            pathway_services[stage.pathway].append(stage.service)
+        if stage.service not in stage_services[stage.pathway]:
+            stage_services[stage.pathway].append(stage.service)
+    pathway_services = {r.name: stage_services[r.pathway] for r in routes
+                        if r.pathway in stage_services}
+    usage: dict[Key, float] = {(r.name, s): stage_usage[r.pathway, s] for r in routes
+             for s in stage_services.get(r.pathway, [])}
 
-    enters, package = _destinations(instance, designs, pathway_services)
+    enters, package = _destinations(instance, designs, routes, stage_services)
+    by_band: dict[tuple[str, str | None], float] = {
+        (row.pathway, row.band): row.suitable.value for row in instance.band_suitability}
     suitable = {
-        p.name: min(1.0, p.suitable.value * _pathway_factor(
-            designs, pathway_services[p.name], "suitable_factor"))
-        for p in instance.pathways
+        r.name: min(1.0, by_band.get((r.pathway, r.band), pathways[r.pathway].suitable.value)
+                    * _pathway_factor(designs, stage_services.get(r.pathway, []),
+                                      "suitable_factor"))
+        for r in routes
     }
 
     growth = {c.name: c.growth.value for c in instance.cohorts}
-    demand: dict[Key, float] = {
-        (d.locality, d.cohort, year): d.people.value * (1 + growth[d.cohort]) ** t
-        for d in instance.demand
-        for t, year in enumerate(years)
-    }
+    demand: dict[Key, float] = defaultdict(float)
+    for d in instance.demand:
+        for g, weight in _split(groups, d.cohort, d.band):
+            for t, year in enumerate(years):
+                demand[d.locality, g, year] += d.people.value * weight * (1 + growth[d.cohort]) ** t
 
-    caseload0: dict[Key, float] = {
-        (r.locality, r.cohort, r.service): r.people.value for r in instance.caseload0
-    }
-    units0: dict[Key, float] = {
-        (r.locality, r.cohort, r.service): r.people.value * _package_of(
-            services[r.service], r.package)
-        for r in instance.caseload0
-    }
+    caseload0: dict[Key, float] = defaultdict(float)
+    units0: dict[Key, float] = defaultdict(float)
+    for r in instance.caseload0:
+        for g, weight in _split(groups, r.cohort, r.band):
+            caseload0[r.locality, g, r.service] += r.people.value * weight
+            units0[r.locality, g, r.service] += r.people.value * weight * _package_of(
+                services[r.service], r.package)
     moves = [
         MoveArc(
-            name=f"{m.cohort}: {m.from_service} to {m.to_service}",
-            cohort=m.cohort, from_service=m.from_service, to_service=m.to_service,
+            name=f"{g.name}: {m.from_service} to {m.to_service}",
+            cohort=g.name, from_service=m.from_service, to_service=m.to_service,
             suitable=m.suitable.value,
-            max_per_year=None if m.max_per_year is None else m.max_per_year.value,
+            max_per_year=None if m.max_per_year is None else m.max_per_year.value * weight,
             package_from=_package_of(services[m.from_service], None),
             package_to=_package_of(services[m.to_service], m.package),
         )
         for m in instance.moves
+        for g, weight in ((g, g.share if g.band else 1.0)
+                          for g in groups_for(groups, m.cohort, None))
     ]
-    caseload_keys = _caseload_keys(localities, instance, enters, pathways, moves)
+    worsening = _worsening(instance, groups, services)
+    leave = _leave(instance, groups)
+    pathway_cohort = {r.name: r.group for r in routes}
+    caseload_keys = _caseload_keys(localities, caseload0, enters, pathway_cohort, moves,
+                                   worsening)
 
     cost_factor = {loc.name: loc.cost_factor.value for loc in instance.localities}
     discount_rate = instance.settings.discount_rate.value
+    price_capacity = {s: _price(designs, row, "price_capacity") * index
+                      for s, row in services.items()}
+    price_use = {s: _price(designs, row, "price_use") * index for s, row in services.items()}
+    occupancy = {s: row.occupancy.value for s, row in services.items()}
     return Prepared(
         name=instance.name,
         years=years,
         previous={y: (years[i - 1] if i else None) for i, y in enumerate(years)},
         localities=localities,
-        cohorts=[c.name for c in instance.cohorts],
+        cohorts=[g.name for g in groups],
         services=list(services),
         short_term=[s for s, row in services.items() if row.kind == "short_term"],
         long_term=[s for s, row in services.items() if row.kind == "long_term"],
         roles=[w.name for w in instance.roles],
-        pathways=list(pathways),
+        pathways=[r.name for r in routes],
         indicators=[k.name for k in instance.indicators],
-        labels=_labels(instance),
+        labels=_labels(instance, groups, routes),
         units={s.name: s.unit for s in instance.services},
-        demand=demand,
-        pathway_cohort={p.name: p.cohort for p in instance.pathways},
+        demand=dict(demand),
+        pathway_cohort=pathway_cohort,
         suitable=suitable,
-        usage=dict(usage),
+        usage=usage,
         enters=enters,
         package=package,
-        outcome=_outcomes(instance, enters),
-        pathway_services=dict(pathway_services),
+        outcome=_outcomes(instance, routes, enters),
+        pathway_services=pathway_services,
         caseload_keys=caseload_keys,
-        caseload0=caseload0,
-        units0=units0,
-        leave={(r.cohort, r.service): r.share.value for r in instance.leave},
+        caseload0=dict(caseload0),
+        units0=dict(units0),
+        leave=leave,
         moves=moves,
         capacity0={(r.locality, r.service): r.units.value for r in instance.capacity0},
-        occupancy={s: row.occupancy.value for s, row in services.items()},
-        price_capacity={s: _price(designs, row, "price_capacity") for s, row in services.items()},
-        price_use={s: _price(designs, row, "price_use") for s, row in services.items()},
-        price_outcome=_outcome_prices(instance, designs),
+        occupancy=occupancy,
+        price_capacity=price_capacity,
+        price_use=price_use,
+        price_outcome={key: price * index
+                       for key, price in _outcome_prices(instance, designs).items()},
         cost_factor=cost_factor,
         grow_max={s: row.grow_max.value for s, row in services.items()},
         shrink_max={s: row.shrink_max.value for s, row in services.items()},
         startup={s: row.startup.value for s, row in services.items()},
         staff_per_unit={(r.service, r.role): r.fte_per_unit.value for r in instance.staffing},
         staff0={(r.locality, r.role): r.staff0.value for r in instance.workforce},
-        hire_max={(r.locality, r.role): r.hire_max.value for r in instance.workforce},
+        hire_max=hire_limits(instance),
         turnover={w.name: w.turnover.value for w in instance.roles},
-        hire_cost={w.name: w.hire_cost.value for w in instance.roles},
-        targets=_targets(instance),
+        hire_cost={w.name: w.hire_cost.value * index for w in instance.roles},
+        targets=_targets(instance, groups),
         budget={b.year: b.amount.value for b in instance.budget},
         discount={y: 1 / (1 + discount_rate) ** t for t, y in enumerate(years)},
         penalty=instance.settings.unmet_penalty.value,
@@ -220,7 +276,103 @@ def prepare(instance: Instance) -> Prepared:
                     if row.price_spot is not None},
         agency_premium={w.name: w.agency_premium.value for w in instance.roles
                         if w.agency_premium is not None},
+        cohort_of={g.name: g.cohort for g in groups},
+        band_of={g.name: g.band for g in groups},
+        pathway_of={r.name: r.pathway for r in routes},
+        penalty_of=_penalties(instance, groups),
+        duty=_duty(instance, groups),
+        worsening=worsening,
+        end_of_horizon=instance.settings.end_of_horizon,
+        tail=_tail(instance, groups, caseload_keys, leave, worsening),
+        price_year=instance.settings.price_year,
+        discount_rate=discount_rate,
+        price_index=index,
     )
+
+
+def price_index(instance: Instance) -> float:
+    """(1 + inflation)^(years from the price year to the first planning year): what brings
+    the instance's prices to the first planning year's."""
+    settings = instance.settings
+    if settings.price_year is None or settings.price_inflation is None:
+        return 1.0
+    start, first = start_of(settings.price_year), start_of(instance.years[0])
+    assert start is not None and first is not None  # checked when the instance was read
+    return (1.0 + settings.price_inflation.value) ** (first - start)
+
+
+def _split(groups: list[Group], cohort: str, band: str | None) -> list[tuple[str, float]]:
+    """The need groups a cohort's row falls in, with the share of its people in each: the
+    band it names, or every band by its share."""
+    return [(g.name, 1.0 if band is not None else g.share)
+            for g in groups_for(groups, cohort, band)]
+
+
+def _leave(instance: Instance, groups: list[Group]) -> dict[Key, float]:
+    rows: dict[tuple[str, str], list] = defaultdict(list)
+    for r in instance.leave:
+        rows[r.cohort, r.service].append(r)
+    return {(g.name, service): row.share.value
+            for (cohort, service), found in rows.items()
+            for g in groups_for(groups, cohort, None)
+            for row in for_band(found, g.band)}
+
+
+def _worsening(instance: Instance, groups: list[Group], services) -> list[Worsening]:
+    """Deterioration rows, one per need group they apply to."""
+    rows: dict[tuple[str, str, str], list] = defaultdict(list)
+    for r in instance.deterioration:
+        rows[r.cohort, r.from_service, r.to_service].append(r)
+    return [Worsening(g.name, source, target, row.rate.value,
+                      _package_of(services[target], row.package))
+            for (cohort, source, target), found in rows.items()
+            for g in groups_for(groups, cohort, None)
+            for row in for_band(found, g.band)]
+
+
+def hire_limits(instance: Instance) -> dict[Key, float]:
+    """Most staff recruited in each locality, role and year: the workforce row's limit,
+    replaced by a ``hire_limits`` row for every year, then by one for that year."""
+    limit: dict[Key, float] = {
+        (r.locality, r.role, year): r.hire_max.value
+        for r in instance.workforce for year in instance.years
+    }
+    for r in sorted(instance.hire_limits, key=lambda r: r.year is not None):
+        for year in ([r.year] if r.year is not None else instance.years):
+            limit[r.locality, r.role, year] = r.hire_max.value
+    return limit
+
+
+def _penalties(instance: Instance, groups: list[Group]) -> dict[str, float]:
+    default = instance.settings.unmet_penalty.value
+    cohort = {c.name: c.unmet_penalty.value for c in instance.cohorts if c.unmet_penalty}
+    band = {group_name(b.cohort, b.name): b.unmet_penalty.value
+            for b in instance.bands if b.unmet_penalty}
+    return {g.name: band.get(g.name, cohort.get(g.cohort, default)) for g in groups}
+
+
+def _duty(instance: Instance, groups: list[Group]) -> list[str]:
+    named = set(instance.settings.meet_eligible_need)
+    return [g.name for g in groups if ALL_COHORTS in named or g.cohort in named]
+
+
+def _tail(instance: Instance, groups: list[Group], caseload_keys: list[Key],
+          leave: dict[Key, float], worsening: list[Worsening],
+          ) -> dict[str, list[tuple[str, str, float, float]]]:
+    """The end-of-horizon weights of every need group's settings, by the setting whose care
+    they are (none when the tail is off)."""
+    if not instance.settings.end_of_horizon:
+        return {}
+    settings: dict[str, set[str]] = defaultdict(set)
+    for _, name, setting in caseload_keys:
+        settings[name].add(setting)
+    tail: dict[str, list[tuple[str, str, float, float]]] = defaultdict(list)
+    for group in groups:
+        if group.name in settings:
+            weights = tail_weights(group.name, sorted(settings[group.name]), leave, worsening)
+            for (s, r), (per_unit, per_person) in weights.items():
+                tail[r].append((group.name, s, per_unit, per_person))
+    return dict(tail)
 
 
 def _designs_in_force(instance: Instance) -> dict[str, ContractDesign]:
@@ -255,8 +407,10 @@ def _package_of(service, package) -> float:
     return chosen.value if chosen is not None else 0.0
 
 
-def _destinations(instance: Instance, designs, pathway_services):
-    """Shares entering each long-term setting and their packages, after contract designs.
+def _destinations(instance: Instance, designs, routes: list[BandedPathway],
+                  pathway_services: dict[str, list[str]]):
+    """Shares entering each long-term setting and their packages, after contract designs,
+    for each pathway as routed (its band's destination rows, else its rows for every band).
 
     A design's independence factor raises the share leaving independent; the shares entering
     long-term settings shrink in proportion so the pathway still accounts for everyone."""
@@ -266,8 +420,10 @@ def _destinations(instance: Instance, designs, pathway_services):
         by_pathway[d.pathway].append(d)
     enters: dict[Key, float] = {}
     package: dict[Key, float] = {}
-    for pathway, rows in by_pathway.items():
-        used = pathway_services.get(pathway, [])
+    for route in routes:
+        pathway = route.name
+        rows = for_band(by_pathway[route.pathway], route.band)
+        used = pathway_services.get(route.pathway, [])
         independent = 1.0 - sum(r.share.value for r in rows)
         boosted = min(1.0, independent * _pathway_factor(designs, used, "independence_factor"))
         scale = (1.0 - boosted) / (1.0 - independent) if independent < 1.0 else 1.0
@@ -280,21 +436,25 @@ def _destinations(instance: Instance, designs, pathway_services):
     return enters, package
 
 
-def _outcomes(instance: Instance, enters: dict[Key, float]) -> dict[Key, float]:
-    """Share of each pathway's people achieving each indicator (typed or derived)."""
+def _outcomes(instance: Instance, routes: list[BandedPathway],
+              enters: dict[Key, float]) -> dict[Key, float]:
+    """Share of each routed pathway's people achieving each indicator (typed or derived)."""
+    typed: dict[str, list] = defaultdict(list)
+    for r in instance.pathway_outcomes:
+        typed[r.pathway].append(r)
     outcome: dict[Key, float] = {
-        (r.pathway, r.indicator): r.share.value for r in instance.pathway_outcomes
+        (route.name, r.indicator): r.share.value for route in routes for r in typed[route.pathway]
     }
+    long_term = [s.name for s in instance.services if s.kind == "long_term"]
     for k in instance.indicators:
         if k.derived == "none":
             continue
-        for p in instance.pathways:
-            entering = sum(enters.get((p.name, s), 0.0) for s in (
-                k.services if k.derived == "enters" else
-                [s.name for s in instance.services if s.kind == "long_term"]))
+        for route in routes:
+            entering = sum(enters.get((route.name, s), 0.0)
+                           for s in (k.services if k.derived == "enters" else long_term))
             share = entering if k.derived == "enters" else 1.0 - entering
             if share > 1e-12:
-                outcome[p.name, k.name] = share
+                outcome[route.name, k.name] = share
     return outcome
 
 
@@ -311,41 +471,53 @@ def _outcome_prices(instance: Instance, designs) -> dict[Key, float]:
     return prices
 
 
-def _caseload_keys(localities, instance: Instance, enters, pathways, moves) -> list[Key]:
-    """The (locality, cohort, setting) caseloads that can be non-zero."""
-    reachable = {(pathways[p].cohort, s) for p, s in enters}
-    reachable |= {(r.cohort, r.service) for r in instance.caseload0}
+def _caseload_keys(localities, caseload0, enters, pathway_cohort, moves,
+                   worsening: list[Worsening]) -> list[Key]:
+    """The (locality, need group, setting) caseloads that can be non-zero: reached by a
+    pathway, today's caseload or a move, and the settings deterioration leads on to."""
+    reachable = {(pathway_cohort[p], s) for p, s in enters}
+    reachable |= {(g, s) for _, g, s in caseload0}
     for m in moves:
         reachable |= {(m.cohort, m.from_service), (m.cohort, m.to_service)}
+    while True:
+        onward = {(w.group, w.to_service) for w in worsening
+                  if (w.group, w.from_service) in reachable} - reachable
+        if not onward:
+            break
+        reachable |= onward
     return [(loc, g, s) for loc in localities for g, s in sorted(reachable)]
 
 
-def _targets(instance: Instance) -> list[TargetRow]:
+def _targets(instance: Instance, groups: list[Group]) -> list[TargetRow]:
     all_localities = [loc.name for loc in instance.localities]
     population = {loc.name: (loc.population.value if loc.population else 0.0)
                   for loc in instance.localities}
     rows = []
     for t in instance.targets:
         covered = t.localities or all_localities
-        groups = ([(loc, (loc,)) for loc in covered] if t.scope == "each_locality"
+        places = ([(loc, (loc,)) for loc in covered] if t.scope == "each_locality"
                   else [("area", tuple(covered))])
-        for group, members in groups:
+        for group, members in places:
             for year in t.years or instance.years:
                 rows.append(TargetRow(
                     key=(t.name, group, year), indicator=t.indicator, sense=t.sense,
                     localities=members,
-                    cohorts=tuple(t.cohorts or [c.name for c in instance.cohorts]),
+                    cohorts=tuple(g.name for g in groups
+                                  if not t.cohorts or g.cohort in t.cohorts),
                     year=year, level=t.level.value, basis=t.basis,
                     population=sum(population[loc] for loc in members),
                 ))
     return rows
 
 
-def _labels(instance: Instance) -> dict[str, str]:
+def _labels(instance: Instance, groups: list[Group],
+            routes: list[BandedPathway]) -> dict[str, str]:
     """Readable names for everything that has one, for reports."""
     labels: dict[str, str] = {}
     for table in ("localities", "cohorts", "services", "roles", "indicators", "pathways",
                   "contract_designs"):
         for row in instance.named(table):
             labels[row.name] = row.label or row.name.replace("_", " ")
+    labels.update({g.name: g.label for g in groups})
+    labels.update({r.name: r.label for r in routes})
     return labels

@@ -15,8 +15,10 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
+from models.second_wave import start_of
 from optimiser.families import FAMILIES
 from optimiser.lp import LinearProgram, Values, parameter_values
+from optimiser.prepare import Prepared
 
 _TOLERANCE = 1e-6
 
@@ -130,7 +132,7 @@ def workforce_plan(m, v: Values) -> pd.DataFrame:
               for loc, w, t in keys]
     limit = dict(zip(m.hire_max.keys(), parameter_values(m.hire_max).tolist(), strict=True))
     return _frame(v, m.staff, staff_needed=needed, staff_in_post=v.of(m.staff),
-                  recruited=v.of(m.hire), recruitment_limit=[limit[loc, w] for loc, w, _ in keys])
+                  recruited=v.of(m.hire), recruitment_limit=[limit[key] for key in keys])
 
 
 def _achieved_shape(m, lp: LinearProgram) -> tuple:
@@ -155,6 +157,10 @@ def _achieved_by(m, v: Values) -> dict[str, dict[tuple, float]]:
     return {k: dict(zip(groups, np.bincount(codes, weights=people * share,
                                              minlength=len(groups)).tolist(), strict=True))
             for k, share in shares.items()}
+
+
+_OUTCOME_COLUMNS = ["target", "indicator", "group", "year", "achieved_people", "achieved_share",
+                    "sense", "level", "basis", "required_people", "met"]
 
 
 def outcome_report(m, v: Values) -> pd.DataFrame:
@@ -190,11 +196,37 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
                      "sense": row.sense, "level": row.level, "basis": row.basis,
                      "required_people": required,
                      "met": met})
-    return pd.DataFrame(rows)
+    # Named columns even with no indicator, so the tables that read it find them.
+    return pd.DataFrame(rows, columns=_OUTCOME_COLUMNS)
+
+
+TAIL = "end of horizon"
+"""The payment type of the cost after the last year (MODEL.md 10): counted in the objective
+where ``settings.end_of_horizon`` is on, never money spent in the plan's years."""
+NOT_SPEND = ("penalty", TAIL)
+"""Payment types in the cost breakdown that are not money the council pays in the plan."""
+
+
+def price_base(d: Prepared) -> str:
+    """The price base of every £ figure, and whether figures are discounted, in words."""
+    first = d.years[0]
+    if d.price_year is None or d.price_year == first:
+        prices = f"Prices are as the instance gives them, taken to be at {first} levels."
+    else:
+        years = (start_of(first) or 0) - (start_of(d.price_year) or 0)
+        rate = d.price_index ** (1 / max(1, years)) - 1
+        prices = (f"Prices are at {first} levels: the instance's {d.price_year} prices raised "
+                  f"by {rate:.1%} a year (× {d.price_index:.3f}).")
+    discounted = (f"discounted at {d.discount_rate:.1%} a year to {first}"
+                  if d.discount_rate else "not discounted")
+    return (f"{prices} Costs are in constant {first} prices, not cash; totals are "
+            f"{discounted}, and yearly spending tables are undiscounted.")
 
 
 def cost_breakdown(m, v: Values) -> pd.DataFrame:
-    """Cost by service, payment type, locality and year, undiscounted and discounted."""
+    """Cost by service, payment type, locality and year, undiscounted and discounted. The
+    unmet-need penalty and the end-of-horizon tail (its year the last planning year, its
+    cost what the caseload left then costs until it leaves) are rows of their own."""
     d = m.data
     columns = ["locality", "service", "payment", "year", "cost"]
     parts = []
@@ -225,6 +257,8 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
     if hasattr(m, "agency"):
         add(v.keys(m.agency), None, ["agency staff"], [v.expression(m.agency_cost)])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
+    add([(loc, s, d.years[-1]) for loc, s in m.end_of_horizon.keys()], None, [TAIL],
+        [v.expression(m.end_of_horizon)])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {name: pd.Series(dtype=object if name != "cost" else float) for name in columns})
     frame["discounted_cost"] = frame["cost"] * frame["year"].map(d.discount).astype(float)

@@ -37,7 +37,15 @@ def check_invariants(solution: Solution) -> None:
                        for p in d.pathways_of[g] if (p, s) in d.enters)
         moves_in = sum(moved[(loc, a.name, year)] for a in d.moves_into[g, s])
         moves_out = sum(moved[(loc, a.name, year)] for a in d.moves_out_of[g, s])
-        expected = (1 - d.leave.get((g, s), 0.0)) * before + entering + moves_in - moves_out
+
+        def last_year(setting: str, _loc=loc, _g=g, _year=before_year) -> float:
+            if _year is None:
+                return d.caseload0.get((_loc, _g, setting), 0.0)
+            return cl.get((_loc, _g, setting, _year), 0.0)
+        worse_in = sum(w.rate * last_year(w.from_service) for w in d.worsening_into[g, s])
+        worse_out = sum(w.rate for w in d.worsening_out_of[g, s]) * before
+        expected = (1 - d.leave.get((g, s), 0.0)) * before + entering + moves_in - moves_out \
+            + worse_in - worse_out
         assert _close(people, expected, expected), (loc, g, s, year, people, expected)
 
     # Use fits within occupancy × capacity; market-change bounds hold.

@@ -46,6 +46,42 @@ def rich_instance() -> Instance:
     )
 
 
+def second_wave_instance() -> Instance:
+    """The worked example with need bands, band-specific destinations, deterioration,
+    recruitment limits by year, a cohort's own penalty and every second-wave setting."""
+    data = worked_example_data()
+    figure = {"value": 0.5, "source": ASSUMED}
+    data["settings"].update({"meet_eligible_need": ["older_hospital"], "end_of_horizon": True,
+                             "price_year": "2019/20",
+                             "price_inflation": {"value": 0.03, "source": ASSUMED}})
+    data["cohorts"][0]["unmet_penalty"] = {"value": 250_000, "source": ASSUMED}
+    data["bands"] = [{"cohort": "older_hospital", "name": name, "label": f"{name} need",
+                      "share": figure} for name in ("low", "moderate")]
+    data["destinations"].append({"pathway": "reablement_first", "service": "home_care",
+                                 "band": "low", "share": figure,
+                                 "package": {"value": 7, "source": ASSUMED}})
+    data["services"].append({"name": "residential", "kind": "long_term", "unit": "bed",
+                             **{field: {"value": value, "source": ASSUMED} for field, value in (
+                                 ("occupancy", 0.95), ("price_capacity", 33_800),
+                                 ("price_use", 0), ("grow_max", 0.1), ("shrink_max", 0.1),
+                                 ("startup", 5), ("package", 1))}})
+    data["leave"] = [{"cohort": "older_hospital", "service": s, "share": figure}
+                     for s in ("home_care", "residential")]
+    data["band_suitability"] = [{"pathway": "reablement_first", "band": "moderate",
+                                 "suitable": {"value": 0.8, "source": ASSUMED}}]
+    data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
+                              "to_service": "residential", "band": "moderate",
+                              "rate": {"value": 0.1, "source": ASSUMED}}]
+    data["roles"] = [{"name": "care_worker", "turnover": {"value": 0.3, "source": ASSUMED},
+                      "hire_cost": {"value": 2000, "source": ASSUMED}}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker",
+                          "staff0": {"value": 10, "source": ASSUMED},
+                          "hire_max": {"value": 100, "source": ASSUMED}}]
+    data["hire_limits"] = [{"locality": "Example", "role": "care_worker", "year": "2026/27",
+                            "hire_max": {"value": 40, "source": ASSUMED}}]
+    return Instance.model_validate(data)
+
+
 def write_data(folder: Path, data: dict[str, Any], name: str = "instance.yaml") -> Path:
     """Write instance data (perhaps corrupted) as YAML, one value to a line."""
     path = folder / name

@@ -42,7 +42,7 @@ def test_a_plan_has_its_status_cost_and_tables(plans):
                                              "straight_to_home_care": 40})
     reablement = today.ranging.set_index("parameter").loc["price_capacity[reablement]"]
     assert reablement["upper"] == pytest.approx(59_082.40, abs=0.005)
-    assert "Total discounted cost over the planning years: **£952,616**" in today.summary()
+    assert "**Total cost:** £952,616 discounted (£952,616 undiscounted)" in today.summary()
 
 
 def test_a_change_is_made_for_the_solve_and_recorded(plans):
@@ -67,9 +67,11 @@ def test_compare_puts_plans_side_by_side(plans):
 def test_a_plan_writes_its_workbook_report_and_outputs(plans, tmp_path):
     today, _ = plans
     book = openpyxl.load_workbook(today.to_excel(tmp_path / "plan.xlsx"), read_only=True)
-    assert set(book.sheetnames) == set(today.tables)
+    assert {f"all {name}" for name in today.tables} <= set(book.sheetnames)
     assert today.report(tmp_path / "report.md").read_text().startswith(
         "# Commissioning plan: worked-example")
+    page = today.report(tmp_path / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and 'data-objective="952616.0"' in page
     written = {path.name for path in today.write(tmp_path / "out")}
     assert {"summary.json", "ranging.csv", "plan.xlsx"} <= written
     with pytest.raises(OutputError, match="already exists"):

@@ -132,7 +132,7 @@ def test_file_errors_name_the_file_option_line_and_field(tmp_path):
         load_appraisal(path)
     assert str(caught.value) == (
         f"{path}, option 'wrong-field', changes[0], line 7, field field: found 'groth'; "
-        "expected one of name, label, growth (fields of cohorts)")
+        "expected one of name, label, growth, unmet_penalty (fields of cohorts)")
 
 
 def test_base_instance_is_relative_to_the_appraisal_file(tmp_path):

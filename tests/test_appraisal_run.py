@@ -22,6 +22,7 @@ from optimiser.appraisal.resolve import PersistentModels
 from optimiser.appraisal.runner import WORKER_OPTIONS, open_executor
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from tests.browser import needs_chromium, render
 from tests.builders import ROOT
 
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
@@ -250,28 +251,28 @@ def test_a_killed_run_resumes_redoing_none_and_losing_none(tmp_path):
     assert not [p for p in (out / "options").iterdir() if p.name.startswith(".")]
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+@needs_chromium
 def test_report_renders_offline_in_headless_chromium(local_run, tmp_path):
-    """The report opens from disk with the network off, draws its three charts and logs
-    nothing to the browser console."""
-    _, _, out = local_run
+    """The report opens from disk with the network off, draws its four charts and logs
+    nothing to the browser console; each option with a plan links to its own report, which
+    draws too."""
+    _, table, out = local_run
     report = out / "report.html"
     page = report.read_text()
     assert re.search(r"<script[^>]*\bsrc=", page) is None  # plotly.js is embedded, not fetched
-    browser = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--no-first-run", "--no-proxy-server",
-         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-         "--virtual-time-budget=15000", "--dump-dom", report.as_uri()],
-        capture_output=True, text=True, timeout=90)
-    dom = browser.stdout
-    console = [line for line in browser.stderr.splitlines() if ":CONSOLE" in line]
+    dom, console = render(report, tmp_path / "profile")
     assert console == []
-    assert 'data-charts-drawn="3"' in dom
-    assert dom.count('class="main-svg"') >= 3
+    assert 'data-charts-drawn="4"' in dom
+    assert dom.count('class="main-svg"') >= 4
     assert '<div id="report-errors"></div>' in dom
-    assert "Cost and outcome of every option" in dom
+    assert "Cost and unmet need of every option" in dom
     assert "Contract designs side by side" in dom
+    optimal = table[table["status"] == "optimal"]["option"].tolist()
+    for option in optimal:
+        assert f"href=\"options/{option}/report.html\"" in dom
+    option_page = out / "options" / optimal[0] / "report.html"
+    assert '<script type="text/javascript" src="../../plotly.min.js">' in option_page.read_text()
+    dom, console = render(option_page, tmp_path / "profile2")
+    assert console == []
+    drawn = re.search(r'data-charts-drawn="(\d+)"', dom)
+    assert drawn and f'data-charts="{drawn.group(1)}"' in dom and int(drawn.group(1)) >= 5

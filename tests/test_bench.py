@@ -1,5 +1,5 @@
-"""A small run of the benchmark (``make bench`` runs the national scales): both modes work,
-write their CSV files and print the table with the targets."""
+"""A small run of the benchmark (``make bench`` runs the national scales): every mode works,
+writes its CSV file and prints its table with the targets."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ import csv
 
 import pytest
 
-from optimiser.bench import main, measure_options, scale_checks
+from optimiser.bench import (
+    appraise_checks,
+    main,
+    measure_options,
+    scale_checks,
+    solve_checks,
+)
 from optimiser.synthetic import synthetic_instance
 
 
 def test_bench_smoke(tmp_path, capsys):
     assert main(["--scales", "4x2,6x2", "--options", "3", "--options-scale", "4x2",
+                 "--solve-scales", "4x2", "--appraise-options", "3", "--appraise-scale", "4x2",
                  "--out", str(tmp_path)]) == 0
     with (tmp_path / "scales.csv").open() as handle:
         scales = list(csv.DictReader(handle))
@@ -24,8 +31,18 @@ def test_bench_smoke(tmp_path, capsys):
         assert float(row["total_s"]) >= float(row["highs_s"]) >= 0
     with (tmp_path / "options.csv").open() as handle:
         assert len(list(csv.DictReader(handle))) == 3
+    with (tmp_path / "solve.csv").open() as handle:
+        (solved,) = list(csv.DictReader(handle))
+    assert solved["status"] == "optimal" and float(solved["objective_gap"]) < 1e-9
+    assert float(solved["solve_process_s"]) > float(solved["pipeline_s"]) > 0
+    assert float(solved["highs_process_s"]) > float(solved["highs_own_s"]) > 0
+    with (tmp_path / "appraise.csv").open() as handle:
+        (appraised,) = list(csv.DictReader(handle))
+    assert (appraised["options"], appraised["optimal"]) == ("3", "3")
     printed = capsys.readouterr().out
     assert "HiGHS" in printed and "persistent re-solve" in printed
+    assert "What the user waits for" in printed
+    assert "optimiser appraise, 1,000 options of 30x10" in printed  # reported, not measured
     assert "cores" in (tmp_path / "machine.txt").read_text()
 
 
@@ -36,8 +53,17 @@ def test_persistent_re_solves_find_the_rebuilt_optimum():
 
 
 def test_unmeasured_targets_are_reported_as_such():
-    checks = scale_checks([])
+    checks = scale_checks([]) + solve_checks([]) + appraise_checks(None)
     assert all(met is None for _, met, _ in checks)
+
+
+def test_a_missed_target_says_by_how_much():
+    from optimiser.bench_process import AppraiseRow
+
+    (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 75.0, 500.0, 1000))
+    assert check[1] is False and "missed by 25%" in check[2]
+    (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 45.0, 500.0, 1000))
+    assert check[1] is True and "within by 25%" in check[2]
 
 
 def test_synthetic_instances_are_reproducible_and_sized_as_asked():

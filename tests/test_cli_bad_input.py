@@ -98,6 +98,17 @@ def _set_cell(lines: list[str], column: str, value: str) -> list[str]:
     return [lines[0], ",".join(cells), *lines[2:]]
 
 
+def _over_full_deterioration(data: dict[str, Any]) -> None:
+    """Half of home care leaves each year and 60% is said to move to a care home."""
+    why = "assumption: a deterioration rate"
+    data["services"].append({**data["services"][1], "name": "residential", "unit": "bed",
+                             "package": {"value": 1, "source": why}})
+    data["leave"] = [{"cohort": "older_hospital", "service": "home_care",
+                      "share": {"value": 0.5, "source": why}}]
+    data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
+                              "to_service": "residential", "rate": {"value": 0.6, "source": why}}]
+
+
 def _over_full_destinations(data: dict[str, Any]) -> None:
     data["destinations"][1]["share"]["value"] = 0.8
     data["destinations"].append({
@@ -172,6 +183,25 @@ CASES = [
     Case("Years out of order",
          _corrupt(lambda d: d.update(years=["2027/28", "2026/27"])),
          ("years, item 2", "found '2026/27'", "consecutive and in order")),
+    Case("A need band the cohort does not have",
+         _corrupt(lambda d: d["demand"][0].update(band="severe")),
+         ("table demand, item 1", "field band", "found 'severe'",
+          "'older_hospital' has no bands")),
+    Case("Band shares that do not add up to 1",
+         _corrupt(lambda d: d.update(bands=[
+             {"cohort": "older_hospital", "name": band,
+              "share": {"value": 0.4, "source": "assumption: a split by need"}}
+             for band in ("low", "high")])),
+         ("table bands", "field share", "found 0.8", "adding up to 1")),
+    Case("More people deteriorating and leaving than there are",
+         _corrupt(_over_full_deterioration),
+         ("table deterioration", "field rate", "no more than everyone can move on")),
+    Case("A setting no one leaves, with the end-of-horizon tail",
+         _corrupt(lambda d: d["settings"].update(end_of_horizon=True)),
+         ("table leave", "a leave share above 0", "settings.end_of_horizon")),
+    Case("A price year without its inflation",
+         _corrupt(lambda d: d["settings"].update(price_year="2019/20")),
+         ("field settings.price_inflation", "yearly care-cost inflation")),
     Case("A row missing for a locality and cohort",
          _corrupt(lambda d: d["cohorts"].append({**d["cohorts"][0], "name": "ld"})),
          ("table demand", "a demand row for locality 'Example' and cohort 'ld'")),

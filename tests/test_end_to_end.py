@@ -34,7 +34,8 @@ def test_solve_writes_the_plan_tables_workbook_and_summary(tmp_path):
         frame = pd.read_csv(out / f"{table}.csv")
         assert list(frame.columns), table
     sheets = pd.ExcelFile(out / "plan.xlsx").sheet_names
-    assert set(TABLES) <= set(sheets)
+    assert {f"all {table}" for table in TABLES} <= set(sheets)
+    assert (out / "report.html").is_file() and (out / "capacity.parquet").is_file()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "optimal"
     assert summary["size"]["rows"] > 0 and summary["size"]["columns"] > 0

@@ -152,7 +152,7 @@ def test_missing_settings(tmp_path):
     assert str(only_problem(path)) == (
         f"{path}, field settings: found nothing; expected the fields discount_rate, "
         "unmet_penalty, objective, objective_indicator, designs, commit_years, risk_weight, "
-        "risk_level")
+        "risk_level, meet_eligible_need, end_of_horizon, price_year, price_inflation")
 
 
 def test_empty_required_table(tmp_path):
@@ -305,7 +305,8 @@ def test_csv_unknown_column(with_demand_csv):
 
     assert only_problem(with_demand_csv) == InputProblem(
         str(csv), "row 1", "colour", "a column this table does not have",
-        "one of the columns locality, cohort, people, people_source (check the spelling)")
+        "one of the columns locality, cohort, people, people_source, band (check the "
+        "spelling)")
 
 
 def test_csv_text_in_a_number_column(with_demand_csv):
@@ -334,7 +335,7 @@ def test_csv_row_longer_than_its_header(with_demand_csv):
     csv.write_text(f"{header}\n{row},extra\n", encoding="utf-8")
 
     assert only_problem(with_demand_csv) == InputProblem(
-        str(csv), "row 2", "", "5 cells", "at most 4, one under each column heading")
+        str(csv), "row 2", "", "6 cells", "at most 5, one under each column heading")
 
 
 def test_csv_file_missing(with_demand_csv):

@@ -9,9 +9,10 @@ from models import TABLES, Instance
 from optimiser.io import load_instance, save_instance, write_template, write_yaml
 from optimiser.io.schema import parameter_fields, row_model
 from optimiser.io.tables import columns
-from tests.io_helpers import problems, rich_instance, worked_example
+from tests.io_helpers import problems, rich_instance, second_wave_instance, worked_example
 
-INSTANCES = {"worked example": worked_example, "rich": rich_instance}
+INSTANCES = {"worked example": worked_example, "rich": rich_instance,
+             "second wave": second_wave_instance}
 
 
 @pytest.fixture(params=INSTANCES.values(), ids=INSTANCES.keys())

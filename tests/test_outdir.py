@@ -163,16 +163,16 @@ def test_an_infeasible_solve_keeps_the_earlier_plan(tmp_path):
 _SLOW_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import optimiser.report as report
+    import optimiser.report.files as report
     from optimiser.cli import app
 
     marker = Path(sys.argv[1])
 
-    def stall(workbook):
+    def stall(solution, workbook):
         marker.write_text("writing")
         time.sleep(60)
 
-    report.fixed_dates = stall
+    report.write_workbook = stall
     sys.argv = ["optimiser", *sys.argv[2:]]
     app()
 """)

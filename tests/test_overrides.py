@@ -96,9 +96,9 @@ def test_without_overrides_the_summary_is_unchanged(tmp_path):
      "of home_care, reablement (did you mean 'reablement'?)"),
     ("services[reablement].occupancy=1.5", "services[reablement].occupancy: found 1.5; "
      "expected less than or equal to 1"),
-    ("demand[Example,older_hospital,x].people=1",
-     "demand[Example,older_hospital,x]: found 'x'; expected at most 2 key values "
-     "(locality, cohort)"),
+    ("demand[Example,older_hospital,low,x].people=1",
+     "demand[Example,older_hospital,low,x]: found 'x'; expected at most 3 key values "
+     "(locality, cohort, band)"),
     ("settings.discount_rate=high", "settings.discount_rate: found 'high'; expected a number"),
     ("price=1", "syntax: found 'price=1'; expected table[row].field=value"),
 ])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import optimiser.report as report
+import optimiser.report.files as report
 from optimiser.cli import app
 from optimiser.io import save_instance, write_yaml
 from optimiser.io.outdir import MANIFEST
@@ -150,10 +150,10 @@ def test_a_failure_while_writing_leaves_no_partial_file(tmp_path, monkeypatch):
     assert _run("solve", WORKED, "--out", earlier).exit_code == 0
     before = _digests(earlier)
 
-    def disk_full(workbook):
+    def disk_full(solution, workbook):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "fixed_dates", disk_full)
+    monkeypatch.setattr(report, "write_workbook", disk_full)
     out = tmp_path / "plan"
     result = _run("solve", WORKED, "--out", out)
 
@@ -169,10 +169,10 @@ def test_a_full_disk_while_replacing_keeps_the_earlier_outputs(tmp_path, monkeyp
     assert _run("solve", WORKED, "--out", out).exit_code == 0
     before = _digests(tmp_path)
 
-    def disk_full(workbook):
+    def disk_full(solution, workbook):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "fixed_dates", disk_full)
+    monkeypatch.setattr(report, "write_workbook", disk_full)
     result = _run("solve", WORKED, "--out", out, "--force")
 
     assert result.exit_code == BAD_INPUT and "No space left on device" in result.stderr

@@ -14,9 +14,10 @@ import pandas as pd
 
 from models import ContractDesign, Instance, Service
 from optimiser.appraisal.load import LoadedAppraisal
-from optimiser.appraisal.store import Store
+from optimiser.appraisal.store import OPTIONS, Store
 from optimiser.appraisal.summary import base_columns
 from optimiser.io.atomic import atomic_path
+from optimiser.report.html import write_plotlyjs
 
 COLUMN_NOTES = {
     "option": "The option's name (for a grid: dimension=level for each dimension).",
@@ -105,8 +106,12 @@ window.addEventListener('load', function () {
 _STYLE = """<style>
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
-th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; }
+th, td { border: 1px solid #ddd; padding: 3px 5px; text-align: right; }
+th { max-width: 9em; white-space: normal; vertical-align: bottom; }
+td.unmet { color: #c0392b; font-weight: 600; }
+.warning { color: #c0392b; font-weight: 600; }
 th { background: #f3f3f3; } td.text, th.text { text-align: left; }
 .note { color: #555; font-size: 0.9em; }
 #report-errors { color: #b00; white-space: pre; }
@@ -118,7 +123,10 @@ def _money(value) -> str:
         else f"£{value:,.0f}"
 
 
-def _html_table(frame: pd.DataFrame, text_columns: set[str]) -> str:
+def _html_table(frame: pd.DataFrame, text_columns: set[str],
+                links: dict[str, str] | None = None) -> str:
+    """A table for the page. ``links`` maps an option's name to its own report, linked from
+    the option column; a row that leaves need unmet is marked."""
     head = "".join(f"<th class='{'text' if c in text_columns else ''}'>{html.escape(str(c))}"
                    "</th>" for c in frame.columns)
     body = []
@@ -133,9 +141,15 @@ def _html_table(frame: pd.DataFrame, text_columns: set[str]) -> str:
             else:
                 text = str(value)
             cls = "text" if c in text_columns else ""
-            cells.append(f"<td class='{cls}'>{html.escape(text)}</td>")
+            shown = html.escape(text)
+            if c == "option" and links and text in links:
+                shown = f"<a href='{html.escape(links[text])}'>{shown}</a>"
+            if c == "unmet people" and isinstance(value, float) and value > 0.5:
+                cls, shown = "unmet", f"{shown} ⚠"
+            cells.append(f"<td class='{cls}'>{shown}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f"<div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _indicator(loaded: LoadedAppraisal) -> str | None:
@@ -144,37 +158,110 @@ def _indicator(loaded: LoadedAppraisal) -> str | None:
     return chosen if chosen in names else (names[0] if names else None)
 
 
+def _leaves_need_unmet(table: pd.DataFrame) -> pd.Series:
+    """Whether each option leaves some new need without care."""
+    return table.get("unmet people", pd.Series(0.0, index=table.index)).fillna(0.0) > 0.5
+
+
 def _chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
+    """The option whose plan the report draws: the one the appraisal file names, else the
+    cheapest that meets every person's need (else the cheapest, which the report marks)."""
     if loaded.appraisal.report.option:
         return loaded.appraisal.report.option
     optimal = table[table["status"] == "optimal"]
     if optimal.empty:
         return None
-    return str(optimal.sort_values("total_cost").iloc[0]["option"])
+    meets = optimal[~_leaves_need_unmet(optimal)]
+    return str((meets if not meets.empty else optimal).sort_values("total_cost")
+               .iloc[0]["option"])
+
+
+def money_scale(largest: float) -> tuple[float, str]:
+    """The divisor and unit for an axis of £: millions, or billions past £10bn, so an axis
+    reads '£84.1bn', never '£m' over '84k'."""
+    return (1e9, "£bn") if largest >= 1e10 else (1e6, "£m")
+
+
+def _option_symbols(dims: list[str]) -> dict[str, str | None]:
+    """Every grid dimension drawn: colour, symbol, then a panel each for the rest."""
+    return {"color": dims[0] if dims else None, "symbol": dims[1] if len(dims) > 1 else None,
+            "facet_col": "other levels" if len(dims) > 2 else None}
 
 
 def _cost_outcome_figure(loaded: LoadedAppraisal, table: pd.DataFrame, indicator: str | None):
+    """Cost against outcome for every option with a plan; options that leave need unmet are
+    drawn as crosses and named as such."""
     import plotly.express as px
 
     optimal = table[table["status"] == "optimal"].copy()
     if optimal.empty:
         return None
     dims = loaded.appraisal.dimensions()
-    optimal["total cost (£m)"] = optimal["total_cost"] / 1e6
+    scale, unit = money_scale(float(optimal["total_cost"].abs().max()))
+    cost = f"total cost ({unit}, discounted)"
+    optimal[cost] = optimal["total_cost"] / scale
+    optimal["need"] = ["leaves need unmet" if unmet else "meets all need"
+                       for unmet in _leaves_need_unmet(optimal)]
+    if len(dims) > 2:
+        optimal["other levels"] = optimal[dims[2:]].astype(str).agg(", ".join, axis=1)
     x = f"outcome: {indicator}" if indicator else None
     if x is None or x not in optimal:
         optimal["option number"] = range(1, len(optimal) + 1)
         x = "option number"
-    colour = dims[0] if dims else "designs"
-    symbol = dims[1] if len(dims) > 1 else None
-    fig = px.scatter(optimal, x=x, y="total cost (£m)", color=colour, symbol=symbol,
-                     hover_name="option", hover_data={"unmet people": ":,.0f"},
+    layout = _option_symbols(dims)
+    colour = layout["color"] or "designs"
+    symbol = layout["symbol"] or "need"
+    fig = px.scatter(optimal, x=x, y=cost, color=colour, symbol=symbol,
+                     facet_col=layout["facet_col"], facet_col_wrap=3,
+                     hover_name="option",
+                     hover_data={"unmet people": ":,.0f", "need": True, cost: ":,.2f"},
                      title=f"Cost against {indicator or 'option'}: every option with a plan")
+    unmet = optimal[optimal["need"] == "leaves need unmet"]
+    if not unmet.empty:  # a red ring round every option that leaves people without care
+        fig.add_scatter(x=unmet[x], y=unmet[cost], mode="markers", name="leaves need unmet",
+                        marker={"size": 20, "color": "rgba(0,0,0,0)",
+                                "line": {"color": "#c0392b", "width": 2}},
+                        hovertext=[f"{o}: {u:,.0f} people's need unmet" for o, u in
+                                   zip(unmet["option"], unmet["unmet people"], strict=True)],
+                        hoverinfo="text", row="all" if layout["facet_col"] else None,
+                        col="all" if layout["facet_col"] else None)
     if indicator and x.startswith("outcome:"):
         label = loaded.base.indicators[[k.name for k in loaded.base.indicators]
                                        .index(indicator)].label or indicator
         fig.update_xaxes(tickformat=".1%", title=f"{label} (share of new need)")
-    fig.update_traces(marker={"size": 11})
+    fig.update_yaxes(tickformat=",.1f", tickprefix="£", ticksuffix=unit[1:])
+    fig.update_traces(marker={"size": 11}, selector={"mode": "markers", "type": "scatter"},
+                      overwrite=False)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    return fig
+
+
+def _cost_and_unmet_figure(table: pd.DataFrame):
+    """Each option's cost with the people it leaves without care beside it."""
+    from plotly.subplots import make_subplots
+
+    optimal = table[table["status"] == "optimal"]
+    if optimal.empty:
+        return None
+    optimal = optimal.sort_values("total_cost", ascending=False)
+    scale, unit = money_scale(float(optimal["total_cost"].abs().max()))
+    unmet = optimal.get("unmet people", pd.Series(0.0, index=optimal.index)).fillna(0.0)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.65, 0.35],
+                        horizontal_spacing=0.03,
+                        subplot_titles=[f"Total cost ({unit}, discounted)",
+                                        "People whose need is not met"])
+    colours = ["#c0392b" if u > 0.5 else "#1f6fb2" for u in unmet]
+    fig.add_bar(y=optimal["option"], x=optimal["total_cost"] / scale, orientation="h",
+                marker_color=colours, name="total cost", row=1, col=1,
+                hovertemplate="%{y}: £%{x:,.2f}" + unit[1:] + "<extra></extra>")
+    fig.add_bar(y=optimal["option"], x=unmet, orientation="h", marker_color="#c0392b",
+                name="unmet need", row=1, col=2,
+                hovertemplate="%{y}: %{x:,.0f} people<extra></extra>")
+    fig.update_xaxes(tickformat=",.1f", tickprefix="£", ticksuffix=unit[1:], row=1, col=1)
+    fig.update_xaxes(tickformat=",.0f", row=1, col=2)
+    fig.update_layout(height=160 + 24 * len(optimal), showlegend=False,
+                      yaxis={"automargin": True},
+                      title="Cost and unmet need of each option (red: leaves need unmet)")
     return fig
 
 
@@ -212,17 +299,20 @@ def _designs_figure(table: pd.DataFrame):
     if optimal.empty:
         return None
     fig = go.Figure()
+    scale, unit = money_scale(float(optimal["total_cost"].abs().max()))
     for payment in ("block", "spot", "outcomes", "recruitment"):
         column = f"paid {payment}"
         if column in optimal and optimal[column].abs().sum() > 0:
-            fig.add_bar(name=payment, y=optimal["option"], x=optimal[column] / 1e6,
+            fig.add_bar(name=payment, y=optimal["option"], x=optimal[column] / scale,
                         orientation="h", customdata=optimal["designs"],
-                        hovertemplate="%{y}<br>%{customdata}<br>£%{x:,.2f}m<extra>"
-                                      + payment + "</extra>")
+                        hovertemplate="%{y}<br>%{customdata}<br>£%{x:,.2f}" + unit[1:]
+                                      + "<extra>" + payment + "</extra>")
     fig.update_layout(barmode="stack", height=160 + 28 * len(optimal),
-                      title="What each option pays, by payment type (£m, discounted), "
+                      title=f"What each option pays, by payment type ({unit}, discounted), "
                             "options with the same contract designs together",
-                      xaxis_title="£m, discounted over the planning years",
+                      xaxis={"title": f"{unit}, discounted over the planning years",
+                             "tickformat": ",.1f", "tickprefix": "£",
+                             "ticksuffix": unit[1:]},
                       yaxis={"automargin": True})
     return fig
 
@@ -270,14 +360,40 @@ def _designs_table(loaded: LoadedAppraisal) -> str:
     return _html_table(frame, set(frame.columns))
 
 
+def _cheapest_note(table: pd.DataFrame) -> str:
+    """Which option is cheapest, never an option that leaves need unmet without saying so."""
+    optimal = table[table["status"] == "optimal"]
+    if optimal.empty:
+        return ""
+    cheapest = optimal.sort_values("total_cost").iloc[0]
+    meets = optimal[~_leaves_need_unmet(optimal)].sort_values("total_cost")
+    if not _leaves_need_unmet(optimal.loc[[cheapest.name]]).iloc[0]:
+        return (f"<p>The cheapest option, <b>{html.escape(str(cheapest['option']))}</b> "
+                f"({_money(cheapest['total_cost'])}), meets every person's need.</p>")
+    text = (f"<p class='warning'>The cheapest option, {html.escape(str(cheapest['option']))} "
+            f"({_money(cheapest['total_cost'])}), leaves "
+            f"{cheapest['unmet people']:,.0f} people's need unmet: it is cheaper only because "
+            "it does not pay for their care. ")
+    if meets.empty:
+        return text + "Every option leaves some need unmet.</p>"
+    best = meets.iloc[0]
+    return text + (f"The cheapest option that meets every person's need is "
+                   f"{html.escape(str(best['option']))} ({_money(best['total_cost'])}).</p>")
+
+
 def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) -> Path:
     """report.html: the charts and tables a board paper needs, viewable offline."""
     indicator = _indicator(loaded)
     chosen = _chosen_option(loaded, table)
     figures = [
+        ("Cost and unmet need of every option", _cost_and_unmet_figure(table),
+         "Each option's total cost with the people it leaves without care beside it. An "
+         "option that leaves need unmet (red) is cheaper only because it does not pay for "
+         "that care."),
         ("Cost and outcome of every option", _cost_outcome_figure(loaded, table, indicator),
          "Each point is an option with a plan: further left is fewer people achieving the "
-         "outcome, higher is dearer. Hover for the option's name."),
+         "outcome, higher is dearer; colour, symbol and panel show the grid's levels. A red "
+         "ring marks an option that leaves need unmet. Hover for the option's name."),
         ("Capacity plan of one option",
          _capacity_figure(loaded, chosen, loaded.instances[chosen], out_dir) if chosen else None,
          f"The capacity to commission in the final year under {chosen!r} "
@@ -305,6 +421,12 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
         "binding limits", "largest shadow price") or c.startswith("outcome:")]
     text_columns = {"option", "status", "reason", "targets missed"}
     without = table[table["status"] != "optimal"]
+    links = {str(o.name): f"{OPTIONS}/{o.folder}/report.html" for o in loaded.options
+             if (out_dir / OPTIONS / o.folder / "report.html").exists()}
+    shown = ["option", "need", *[c for c in shown if c != "option"]]
+    marked = table.assign(need=["leaves need unmet" if u else "meets all need"
+                                for u in _leaves_need_unmet(table)])
+    marked.loc[marked["status"] != "optimal", "need"] = ""
     doc = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
         f"<title>Option appraisal: {html.escape(loaded.appraisal.name)}</title>",
@@ -316,12 +438,15 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
         "<code>comparison.csv</code> and <code>comparison.xlsx</code>; every option's plan: "
         "<code>options/</code>.</p>",
         "<div id='report-errors'></div>",
+        _cheapest_note(table),
         *parts,
         "<h2>Options without a plan</h2>",
         _html_table(without[["option", "status", "reason"]], text_columns)
         if not without.empty else "<p class='note'>Every option has a plan.</p>",
         "<h2>Comparison</h2>",
-        _html_table(table[shown], text_columns),
+        "<p class='note'>Each option's name links to its own plan (<code>report.html</code> "
+        "in its folder). ⚠ marks an option that leaves need unmet.</p>",
+        _html_table(marked[shown], text_columns | {"need"}, links),
         _RENDER_CHECK, "</body></html>",
     ]
     path = out_dir / "report.html"
@@ -332,9 +457,12 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
 
 def write_outputs(loaded: LoadedAppraisal, out_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
     """The comparison table (CSV, Excel) and the HTML report, from the recorded results."""
-    from optimiser.appraisal.runner import recorded
+    from optimiser.appraisal.runner import PLOTLYJS, recorded
 
     table = comparison_table(loaded, recorded(loaded, out_dir))
     written = write_comparison(table, loaded, out_dir)
+    with atomic_path(out_dir / PLOTLYJS) as tmp:  # read by every option's report.html
+        write_plotlyjs(tmp)
+    written.append(out_dir / PLOTLYJS)
     written.append(write_report(loaded, table, out_dir))
     return table, written

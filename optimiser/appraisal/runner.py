@@ -19,10 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from models import Instance
 from optimiser.appraisal.load import LoadedAppraisal
 from optimiser.appraisal.store import FINISHED, Store
 from optimiser.appraisal.summary import comparison_row
 from optimiser.appraisal.worker import Outcome, Task, limit_threads, solve_option
+from optimiser.pipeline import Solution
+from optimiser.report.html import render_report_html
 from optimiser.solve import SolveOptions
 
 WORKER_OPTIONS = SolveOptions(threads=1, method="simplex")
@@ -115,7 +118,20 @@ def _record(loaded: LoadedAppraisal, store: Store, outcome: Outcome) -> None:
         "size": outcome.size, "resolved": outcome.resolved, "worker": outcome.worker,
         "detail": outcome.detail, "row": row,
     }
-    store.write(option.folder, result, outcome.tables)
+    store.write(option.folder, result, outcome.tables, _pages(instance, outcome))
+
+
+PLOTLYJS = "plotly.min.js"
+"""plotly.js, written once at the top of an appraisal's folder for every option's page."""
+
+
+def _pages(instance: Instance, outcome: Outcome) -> dict[str, str]:
+    """An option with a plan gets its own ``report.html``, reading the shared plotly.js."""
+    if outcome.status != "optimal":
+        return {}
+    solution = Solution(instance=instance.name, status=outcome.status, message=outcome.message,
+                        objective=outcome.objective, tables=outcome.tables, inputs=instance)
+    return {"report.html": render_report_html(solution, plotly_src=f"../../{PLOTLYJS}")}
 
 
 def run_appraisal(loaded: LoadedAppraisal, out_dir: Path, executor: Executor, *,

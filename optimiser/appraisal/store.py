@@ -66,14 +66,18 @@ class Store:
             return False
         return not (retry_failed and result.get("status") not in FINISHED)
 
-    def write(self, name: str, result: dict, tables: dict[str, pd.DataFrame]) -> Path:
-        """Record an option's result atomically: fill a temporary folder, rename it in."""
+    def write(self, name: str, result: dict, tables: dict[str, pd.DataFrame],
+              pages: dict[str, str] | None = None) -> Path:
+        """Record an option's result atomically: fill a temporary folder, rename it in.
+        ``pages`` are further text files by name (the option's ``report.html``)."""
         final = self.folder(name)
         temporary = self.root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
         temporary.mkdir()
         try:
             for table, frame in tables.items():
                 frame.to_csv(temporary / f"{table}.csv", index=False)
+            for page, text in (pages or {}).items():
+                (temporary / page).write_text(text, encoding="utf-8")
             result = dict(result, finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
             (temporary / RESULT).write_text(
                 json.dumps(_clean(result), indent=2, default=str) + "\n", encoding="utf-8")

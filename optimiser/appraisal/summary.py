@@ -12,6 +12,8 @@ import pandas as pd
 
 from models import Instance
 from models.appraisal import Option
+from optimiser.prepare import hire_limits
+from optimiser.results import NOT_SPEND, TAIL
 
 TOP_LIMITS = 3
 """Binding limits named in the table, by shadow price."""
@@ -24,10 +26,11 @@ def staff_available(instance: Instance) -> dict[str, float]:
     year."""
     turnover = {r.name: r.turnover.value for r in instance.roles}
     available: dict[str, float] = {r.name: 0.0 for r in instance.roles}
+    limits = hire_limits(instance)
     for row in instance.workforce:
         staff = row.staff0.value
-        for _ in instance.years:
-            staff = (1 - turnover[row.role]) * staff + row.hire_max.value
+        for year in instance.years:
+            staff = (1 - turnover[row.role]) * staff + limits[row.locality, row.role, year]
         available[row.role] += staff
     return available
 
@@ -53,8 +56,9 @@ def comparison_row(option: Option, dimensions: list[str], instance: Instance, st
     if status != "optimal" or not tables:
         return row
     costs = tables["costs"]
-    spend = costs[costs["payment"] != "penalty"]
+    spend = costs[~costs["payment"].isin(NOT_SPEND)]
     row["total_cost"] = float(spend["discounted_cost"].sum())
+    row["end_of_horizon"] = float(costs.loc[costs["payment"] == TAIL, "discounted_cost"].sum())
     for year in instance.years:
         row[f"cost {year}"] = float(spend.loc[spend["year"] == year, "cost"].sum())
     for service in [s.name for s in instance.services] + [r.name for r in instance.roles]:

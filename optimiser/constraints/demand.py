@@ -8,7 +8,9 @@ from typing import Any
 import pyomo.environ as pyo
 
 from optimiser.constraints import Expr, Model
+from optimiser.constraints.deterioration import worsening_terms
 from optimiser.constraints.linear import linear
+from optimiser.constraints.stocks import previous_caseload
 
 
 def demand_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
@@ -18,14 +20,6 @@ def demand_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
     routed = [(1, m.routed[locality, p, year]) for p in m.data.pathways_of[cohort]]
     return linear([*routed, (1, m.unmet[locality, cohort, year])]) == \
         m.demand[locality, cohort, year]
-
-
-def _previous_caseload(m: Model, variable: Any, start: dict[tuple[str, ...], float],
-                       locality: str, cohort: str, setting: str, year: str) -> Expr:
-    before = m.data.previous[year]
-    if before is None:
-        return start.get((locality, cohort, setting), 0.0)
-    return variable[locality, cohort, setting, before]
 
 
 def _entering(m: Model, locality: str, cohort: str, setting: str, year: str,
@@ -38,30 +32,33 @@ def _entering(m: Model, locality: str, cohort: str, setting: str, year: str,
 
 
 def caseload_balance(m: Model, locality: str, cohort: str, setting: str, year: str) -> Expr:
-    r"""caseload_t = (1 - leave) caseload_{t-1} + \sum_p enters_{p,s} x_p + moves in - moves out.
+    r"""caseload_t = (1 - leave) caseload_{t-1} + \sum_p enters_{p,s} x_p + moves in - moves out
+    + deterioration in - deterioration out.
 
     People stay in a long-term setting for years: next year's beds depend on this year's
     admissions, less those who leave."""
     d = m.data
     stay = 1.0 - d.leave.get((cohort, setting), 0.0)
-    before = _previous_caseload(m, m.caseload, d.caseload0, locality, cohort, setting, year)
+    before = previous_caseload(m, m.caseload, d.caseload0, locality, cohort, setting, year)
     moved_in = [(1, m.move[locality, a.name, year]) for a in d.moves_into[cohort, setting]]
     moved_out = [(-1, m.move[locality, a.name, year]) for a in d.moves_out_of[cohort, setting]]
     return m.caseload[locality, cohort, setting, year] == linear([
         (stay, before), *_entering(m, locality, cohort, setting, year, units=False),
         *moved_in, *moved_out,
+        *worsening_terms(m, locality, cohort, setting, year, units=False),
     ])
 
 
 def caseload_units_balance(m: Model, locality: str, cohort: str, setting: str,
                            year: str) -> Expr:
-    r"""units_t = (1 - leave) units_{t-1} + \sum_p enters_{p,s} package_{p,s} x_p + moves.
+    r"""units_t = (1 - leave) units_{t-1} + \sum_p enters_{p,s} package_{p,s} x_p + moves
+    + deterioration.
 
     The care a caseload needs (hours a week, beds) carries over too, so a smaller package
     after reablement keeps saving money in later years."""
     d = m.data
     stay = 1.0 - d.leave.get((cohort, setting), 0.0)
-    before = _previous_caseload(m, m.care_units, d.units0, locality, cohort, setting, year)
+    before = previous_caseload(m, m.care_units, d.units0, locality, cohort, setting, year)
     moved_in = [(a.package_to, m.move[locality, a.name, year])
                 for a in d.moves_into[cohort, setting]]
     moved_out = [(-a.package_from, m.move[locality, a.name, year])
@@ -69,6 +66,7 @@ def caseload_units_balance(m: Model, locality: str, cohort: str, setting: str,
     return m.care_units[locality, cohort, setting, year] == linear([
         (stay, before), *_entering(m, locality, cohort, setting, year, units=True),
         *moved_in, *moved_out,
+        *worsening_terms(m, locality, cohort, setting, year, units=True),
     ])
 
 
@@ -90,7 +88,7 @@ def move_suitable(m: Model, locality: str, move: str, year: str) -> Expr:
     Only people for whom a more independent setting is suitable are supported to move."""
     d = m.data
     arc = d.move_arcs[move]
-    before = _previous_caseload(m, m.caseload, d.caseload0, locality, arc.cohort,
+    before = previous_caseload(m, m.caseload, d.caseload0, locality, arc.cohort,
                                 arc.from_service, year)
     return m.move[locality, move, year] <= arc.suitable * before
 

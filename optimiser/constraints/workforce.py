@@ -38,4 +38,4 @@ def hiring_limit(m: Model, locality: str, role: str, year: str) -> Expr:
     r"""hire_{l,w,t} \le hire\_max_{l,w,t}.
 
     The local labour market supplies only so many recruits a year."""
-    return m.hire[locality, role, year] <= m.hire_max[locality, role]
+    return m.hire[locality, role, year] <= m.hire_max[locality, role, year]

@@ -62,6 +62,8 @@ def what_to_enter(field: FieldInfo) -> str:
         return "A list written on one line, as in YAML: [{table: demand, field: people, " \
                "scale: 1.1}]."
     words = choices(field)
+    if plain_type(field.annotation) is bool:
+        return "true or false."
     return f"One of: {', '.join(words)}." if words else "Text."
 
 

@@ -143,7 +143,7 @@ class NotSplit(Exception):
 
 class LinearBounds:
     """Rows whose bounds are each a number or a coefficient times one parameter member
-    (``demand[l,g,t]``, ``suitable_p * demand[l,g,t]``, ``hire_max[l,w]``), kept as arrays so
+    (``demand[l,g,t]``, ``suitable_p * demand[l,g,t]``, ``hire_max[l,w,t]``), kept as arrays so
     a scenario's new bounds are one multiplication per parameter."""
 
     def __init__(self):

@@ -1,0 +1,55 @@
+"""The kill rate of a mutation run: ``python -m tests.mutation_score FILE``, where FILE holds
+``mutmut results --all true`` (one ``module.function__mutmut_N: status`` a line).
+
+Prints the count of each status, the kill rate by module, and the surviving mutants, for
+docs/testing.md. A mutant counts as killed when a test failed (killed) or it ran past its
+time limit (timeout); survived means every selected test passed with the error in place;
+'no tests' means no selected test runs the mutated function."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+KILLED = ("killed", "timeout")
+
+
+def score(lines: list[str]) -> tuple[Counter, dict[str, Counter], list[str]]:
+    """(statuses, statuses by module, surviving mutants) of a results listing."""
+    total: Counter = Counter()
+    by_module: dict[str, Counter] = defaultdict(Counter)
+    survivors = []
+    for line in lines:
+        name, sep, status = line.strip().rpartition(": ")
+        if not sep:
+            continue
+        module = name.rsplit(".", 1)[0]
+        total[status] += 1
+        by_module[module][status] += 1
+        if status == "survived":
+            survivors.append(name)
+    return total, by_module, survivors
+
+
+def rate(counts: Counter) -> float:
+    """Killed (or timed out) among the mutants that were tested."""
+    tested = sum(n for status, n in counts.items() if status != "not checked")
+    return sum(counts[s] for s in KILLED) / tested if tested else float("nan")
+
+
+def main(argv: list[str]) -> int:
+    total, by_module, survivors = score(Path(argv[0]).read_text().splitlines())
+    print(", ".join(f"{status}: {n}" for status, n in total.most_common()))
+    print(f"kill rate: {rate(total):.1%}")
+    print("\n| module | mutants tested | killed | kill rate |\n|---|---:|---:|---:|")
+    for module, counts in sorted(by_module.items()):
+        tested = sum(n for s, n in counts.items() if s != "not checked")
+        print(f"| {module} | {tested} | {sum(counts[s] for s in KILLED)} | {rate(counts):.1%} |")
+    print(f"\nsurviving mutants ({len(survivors)}):")
+    print("\n".join(survivors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

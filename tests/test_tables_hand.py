@@ -1,0 +1,209 @@
+"""The result tables of small plans worked out by hand, cell by cell: what a commissioner
+reads must be the plan's own figures, with the right units, in the right columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimiser.pipeline import solve
+from tests.builders import S, build, one_locality, service, worked_example
+
+HOUR_YEAR = 908.96
+
+
+def test_worked_example_tables_cell_by_cell():
+    """MODEL.md's worked example: 60 people reabled (6 weeks each: 60 × 6/52 = 6.923 places,
+    all used), 40 straight to home care. Home care: 40 × 13 hours + 60 × 0.55 × 10 hours =
+    850 hours a week, all used, for a caseload of 40 + 33 = 73 people."""
+    solution = solve(build(worked_example()))
+    tables = solution.tables
+    capacity = tables["capacity"].set_index("service")
+    assert list(tables["capacity"].columns) == ["locality", "service", "year", "unit",
+                                                "capacity", "used", "utilisation",
+                                                "capacity_today"]
+    assert capacity.loc["reablement", "unit"] == "place"
+    assert capacity.loc["home_care", "unit"] == "hour per week"
+    assert capacity.loc["reablement", "capacity"] == pytest.approx(60 * 6 / 52)
+    assert capacity.loc["reablement", "used"] == pytest.approx(60 * 6 / 52)
+    assert capacity.loc["home_care", "capacity"] == pytest.approx(850)
+    assert capacity.loc["home_care", "used"] == pytest.approx(850)
+    assert capacity["utilisation"].tolist() == pytest.approx([1.0, 1.0])
+    assert capacity["capacity_today"].tolist() == [0.0, 0.0]
+
+    assert list(tables["flows"].columns) == ["locality", "cohort", "pathway", "year",
+                                             "people"]
+    flows = tables["flows"].set_index("pathway")["people"]
+    assert flows.to_dict() == pytest.approx({"straight_to_home_care": 40,
+                                             "reablement_first": 60})
+
+    caseload = tables["caseload"]
+    assert list(caseload.columns) == ["locality", "cohort", "service", "year", "people",
+                                      "units"]
+    assert caseload[["people", "units"]].iloc[0].tolist() == pytest.approx([73, 850])
+
+
+def test_unused_capacity_shows_as_low_utilisation():
+    """2,000 home-care hours today, contracts let at most 20% go: 1,600 hours are kept, and
+    the 100 people use 1,300 of them (13 hours each): utilisation 1,300 / 1,600 = 81.25%."""
+    data = one_locality(["2026/27"], 100)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                shrink_max=0.2, startup=0)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(2000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    row = solve(build(data)).tables["capacity"].iloc[0]
+    assert (row.capacity, row.used, row.capacity_today) == pytest.approx((1600, 1300, 2000))
+    assert row.utilisation == pytest.approx(0.8125)
+
+
+def test_unmet_need_is_explained_by_the_binding_limit_only():
+    """1,000 home-care hours today and growth of at most 10% a year: 1,100 hours serve
+    1,100 / 13 = 84.6 of 100 people. A budget of £10m is far from binding, so the reason
+    given for the 15.4 people unmet is the market limit alone. Nobody is unmet in a second
+    locality with room to grow, and it gets no reason."""
+    data = one_locality(["2026/27"], 100)
+    data["localities"].append({"name": "Roomy", "cost_factor": S(1.0)})
+    data["demand"].append({"locality": "Roomy", "cohort": "older_hospital", "people": S(10)})
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                grow_max=0.1, startup=0)]
+    data["capacity0"] = [
+        {"locality": "Example", "service": "home_care", "units": S(1000)},
+        {"locality": "Roomy", "service": "home_care", "units": S(1000)},
+    ]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    data["budget"] = [{"year": "2026/27", "amount": S(10_000_000)}]
+    unmet = solve(build(data)).tables["unmet"].set_index("locality")
+    assert unmet.loc["Example", "unmet"] == pytest.approx(100 - 1100 / 13)
+    assert unmet.loc["Example", "why"] == (
+        "saving if the market could grow home care by one more hour per week in Example, "
+        "2026/27")
+    assert unmet.loc["Roomy", "unmet"] == pytest.approx(0)
+    assert unmet.loc["Roomy", "why"] == ""
+
+
+def _home_care_with_staff(penalty: float = 1e5) -> dict:
+    """100 people need 13 hours of home care (£908.96 an hour-week a year); an hour a week
+    needs 0.1 FTE of care worker; nobody in post today, at most 65 recruited (£2,000 each).
+    A second locality, Roomy, with 10 people, has no staff and none to recruit."""
+    data = one_locality(["2026/27"], 100, penalty=penalty)
+    data["localities"].append({"name": "Roomy", "cost_factor": S(1.0)})
+    data["demand"].append({"locality": "Roomy", "cohort": "older_hospital", "people": S(10)})
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker",
+                         "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(65)},
+                         {"locality": "Roomy", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(0)}]
+    return data
+
+
+def test_workforce_unmet_and_cost_tables_cell_by_cell():
+    """Example: 65 recruits staff 650 hours, enough for 50 people; 50 are unmet. Roomy has
+    no staff today and nobody to recruit, so all 10 are unmet and it commissions nothing:
+    its capacity's utilisation is 0, not a division by zero. Costs: Example 650 × £908.96 =
+    £590,824 block, 65 × £2,000 = £130,000 recruitment, 50 × £100,000 penalty; Roomy
+    10 × £100,000 penalty."""
+    tables = solve(build(_home_care_with_staff())).tables
+    workforce = tables["workforce"].set_index("locality")
+    assert list(tables["workforce"].columns) == [
+        "locality", "role", "year", "staff_needed", "staff_in_post", "recruited",
+        "recruitment_limit"]
+    assert workforce.loc["Example", ["staff_needed", "staff_in_post", "recruited",
+                                     "recruitment_limit"]].tolist() == pytest.approx(
+        [65, 65, 65, 65])
+    assert workforce.loc["Roomy", ["staff_needed", "staff_in_post", "recruited",
+                                   "recruitment_limit"]].tolist() == pytest.approx([0, 0, 0, 0])
+
+    unmet = tables["unmet"].set_index("locality")
+    assert list(tables["unmet"].columns) == ["locality", "cohort", "year", "demand", "unmet",
+                                             "unmet_share", "why"]
+    assert unmet.loc["Example", ["demand", "unmet", "unmet_share"]].tolist() == \
+        pytest.approx([100, 50, 0.5])
+    assert unmet.loc["Roomy", ["demand", "unmet", "unmet_share"]].tolist() == \
+        pytest.approx([10, 10, 1.0])
+
+    capacity = tables["capacity"].set_index("locality")
+    assert capacity.loc["Roomy", ["capacity", "used", "utilisation"]].tolist() == [0, 0, 0]
+
+    costs = tables["costs"]
+    assert list(costs.columns) == ["locality", "service", "payment", "year", "cost",
+                                   "discounted_cost"]
+    rows = sorted(costs[["locality", "service", "payment", "year"]].itertuples(index=False,
+                                                                              name=None))
+    assert rows == [("Example", "care_worker", "recruitment", "2026/27"),
+                    ("Example", "home_care", "block", "2026/27"),
+                    ("Example", "unmet need", "penalty", "2026/27"),
+                    ("Roomy", "unmet need", "penalty", "2026/27")]
+    by_payment = costs.groupby(["locality", "payment"])["cost"].sum()
+    assert by_payment.to_dict() == pytest.approx({
+        ("Example", "block"): 590_824, ("Example", "recruitment"): 130_000,
+        ("Example", "penalty"): 5_000_000, ("Roomy", "penalty"): 1_000_000})
+
+
+def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
+    """An unmet-need penalty of £10,000 is below the £11,816.48 home care costs a person
+    (13 hours at £908.96), so all 100 are left unmet, and no limit binds: the reason given is
+    the penalty."""
+    data = one_locality(["2026/27"], 100, penalty=10_000)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    unmet = solve(build(data)).tables["unmet"].iloc[0]
+    assert (unmet.unmet, unmet.unmet_share) == pytest.approx((100, 1.0))
+    assert unmet.why == "meeting it would cost more than the unmet-need penalty"
+
+
+def test_an_area_wide_budget_is_named_as_the_reason_wherever_need_is_unmet():
+    """With £400,000 for the year and recruitment no limit, the budget binds: serving a
+    person costs 13 × £908.96 + 1.3 × £2,000 = £14,416.48, so 400,000 / 14,416.48 = 27.75 of
+    the 110 are served. The budget is not a limit of one locality, so it is named as the
+    reason wherever need is left unmet."""
+    data = _home_care_with_staff()
+    for row in data["workforce"]:
+        row["hire_max"] = S(1000)
+    data["budget"] = [{"year": "2026/27", "amount": S(400_000)}]
+    unmet = solve(build(data)).tables["unmet"]
+    assert unmet["unmet"].sum() == pytest.approx(110 - 400_000 / 14_416.48)
+    for row in unmet[unmet["unmet"] > 1e-6].itertuples():
+        assert "value of one more £ of budget in 2026/27" in row.why
+
+
+def test_outcomes_table_cell_by_cell():
+    """MODEL.md's worked example over two years (100 people a year) with a target of at
+    least 25% independent. Reablement is cheaper anyway, so 60 a year are reabled and 45% of
+    them, 27 people, end independent: 27% of the need. The area row of each year counts 27
+    of 100; the target row of each year requires 25 people and is met."""
+    data = worked_example()
+    data["years"] = ["2026/27", "2027/28"]
+    data["targets"] = [{"name": "independence", "indicator": "independent",
+                        "sense": "at_least", "level": S(0.25)}]
+    solution = solve(build(data))
+    report = solution.tables["outcomes"]
+    assert list(report.columns) == ["target", "indicator", "group", "year", "achieved_people",
+                                    "achieved_share", "sense", "level", "basis",
+                                    "required_people", "met"]
+    area = report[report["target"] == ""]
+    assert area[["indicator", "group", "year", "sense", "basis"]].values.tolist() == [
+        ["independent", "area", "2026/27", "", "demand"],
+        ["independent", "area", "2027/28", "", "demand"]]
+    assert area["achieved_people"].tolist() == pytest.approx([27, 27])
+    assert area["achieved_share"].tolist() == pytest.approx([0.27, 0.27])
+    assert area["level"].isna().all() and area["required_people"].isna().all()
+    assert area["met"].tolist() == [True, True]
+    target = report[report["target"] == "independence"]
+    assert target[["indicator", "group", "year", "sense", "basis"]].values.tolist() == [
+        ["independent", "area", "2026/27", "at_least", "demand"],
+        ["independent", "area", "2027/28", "at_least", "demand"]]
+    for row in target[["achieved_people", "achieved_share", "level", "required_people"]
+                      ].values.tolist():
+        assert row == pytest.approx([27, 0.27, 0.25, 25])
+    assert target["met"].tolist() == [True, True]
