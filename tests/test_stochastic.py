@@ -150,7 +150,7 @@ def test_a_change_must_name_a_real_field(tmp_path: Path):
         data["scenarios"][0]["changes"][0]["field"] = "persons"
     code, output = _bad(tmp_path, change)
     assert code == 2
-    assert "changes[0].field: found 'persons'; expected one of locality, cohort, people " \
+    assert "changes[0].field: found 'persons'; expected one of locality, cohort, people, band " \
            "(fields of demand)" in output
 
 
