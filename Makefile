@@ -11,7 +11,7 @@ OUT ?= output/default
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,stochastic]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -31,6 +31,7 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m optimiser.bench --out output/bench $(BENCH_ARGS)
 	$(BIN)/python -m optimiser.bench --mode headroom --out output/bench/headroom
+	$(BIN)/python -m optimiser.bench --mode stochastic --out output/bench
 
 # Mutation testing (an hour or more on 2 cores): mutmut makes small deliberate errors in the
 # rules, the objective, prepare.py and results.py ([tool.mutmut] in pyproject.toml) and runs

@@ -9,14 +9,15 @@ Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.names import SafeText
 from models.references import check_references
 from models.row import Row
-from models.sourced import Amount, Factor, Growth, Share, Weeks
+from models.scenarios import check_scenarios
+from models.sourced import Amount, Factor, Growth, Share, Source, Weeks
 from models.variability import VARIABILITY_TABLES, ArrivalMonth, ShortTermVariability
 
 Name = SafeText
@@ -51,6 +52,15 @@ class Settings(Row):
     headroom: bool = True
     """Keep headroom above the average load of short-term services to meet their waiting
     standards and delay prices (MODEL.md 13); false plans them on the average, to compare."""
+    commit_years: int = Field(default=1, ge=1)
+    """With scenarios: the first planning years whose block capacity and recruitment are
+    committed now, before it is known which future comes (the here-and-now plan)."""
+    risk_weight: Amount | None = None
+    """With scenarios: λ, the weight on the CVaR of cost added to the expected cost (empty or
+    0: expected cost alone)."""
+    risk_level: Share | None = None
+    """With scenarios: α, the level of the CVaR: the average cost of the worst (1 - α) share
+    of futures (0.8: the worst fifth). Needed with a risk weight."""
     meet_eligible_need: list[Name] = []
     """Cohorts whose eligible new need must be met in full every year (the Care Act duty):
     their unmet need is held at 0 rather than charged a penalty, so a plan that cannot meet
@@ -149,6 +159,9 @@ class Service(Row):
     package: Amount | None = None
     """Long-term only: fixed capacity units per person (1 bed, 1 place). Leave empty where
     package sizes vary by pathway (hours of home care)."""
+    price_spot: Amount | None = None
+    """£ per unit of capacity bought at short notice for a year, beyond the block capacity
+    commissioned (above the block price). Empty: no spot purchase."""
 
 
 class Capacity0(Row):
@@ -202,6 +215,8 @@ class Role(Row):
     """Share of staff in post who leave in a year."""
     hire_cost: Amount
     """£ to recruit and train one member of staff."""
+    agency_premium: Amount | None = None
+    """£ a year an agency worker (FTE) costs over an employed one. Empty: no agency staff."""
 
 
 class Staffing(Row):
@@ -368,6 +383,21 @@ class ContractDesign(Row):
     """Multiplies the suitability limit of pathways using the service (volume)."""
 
 
+class Scenario(Row):
+    """One possible future: how likely it is, and how it differs from the instance."""
+
+    name: Name
+    label: str = ""
+    probability: Share
+    """How likely this future is; the probabilities of all scenarios add up to 1."""
+    source: Source | None = None
+    """A stated assumption (or document line) covering every numeric change without its own
+    source."""
+    changes: list[dict[str, Any]] = []
+    """Changes to the instance in this future, written as an appraisal option's changes:
+    ``{table: cohorts, where: {name: older_hospital}, field: growth, value: 0.035}``."""
+
+
 def _plain(value: object) -> object:
     """A field value as plain data, ready to validate: models dumped, in lists too."""
     if isinstance(value, BaseModel):
@@ -381,6 +411,7 @@ TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
     "pathway_outcomes", "outcome_prices", "moves", "targets", "budget", "contract_designs",
+    "scenarios",
     "bands", "band_suitability", "deterioration", "hire_limits",
 ) + VARIABILITY_TABLES
 """The instance's tables, in the order they are read, written and checked."""
@@ -418,6 +449,8 @@ class Instance(BaseModel):
     contract_designs: list[ContractDesign] = []
     short_term_variability: list[ShortTermVariability] = []
     arrival_profile: list[ArrivalMonth] = []
+    scenarios: list[Scenario] = []
+    """Possible futures for a two-stage plan (empty: one known future)."""
     bands: list[Band] = []
     band_suitability: list[BandSuitability] = []
     deterioration: list[Deterioration] = []
@@ -426,6 +459,7 @@ class Instance(BaseModel):
     @model_validator(mode="after")
     def _references_hold(self) -> Instance:
         check_references(self)
+        check_scenarios(self)
         return self
 
     def table(self, name: str) -> list[Row]:

@@ -1,6 +1,6 @@
 """Benchmarks at national scale, measured against HiGHS itself (``make bench``).
 
-Five modes (``make bench`` runs ``all``, then ``headroom``):
+Six modes (``make bench`` runs ``all``, then ``headroom`` and ``stochastic``):
 
 * **scales**: synthetic instances (:mod:`optimiser.synthetic`) from 10 to 1,000 localities
   and 1 to 10 years, each solved once by ``optimiser solve``'s pipeline in a process of its
@@ -12,6 +12,9 @@ Five modes (``make bench`` runs ``all``, then ``headroom``):
   levels changed at random, seeded). Each is solved by rebuilding the model, and again by
   setting the mutable parameters of one kept model and re-solving the same HiGHS object from
   its last basis. Both strategies produce the full result tables.
+* **stochastic**: the two-stage plan of 300 localities x 10 years x 9 futures, built and
+  solved as one deterministic equivalent, with progressive hedging's time beside it
+  (:mod:`optimiser.stochastic.bench`). Not part of ``all``; ``make bench`` runs it after.
 * **solve**: what the user waits for, from outside (:mod:`optimiser.bench_process`): the
   whole ``optimiser solve`` process from instance file to output files, beside a fresh
   process in which HiGHS alone reads the exported MPS file and solves it.
@@ -481,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m optimiser.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=["all", "scales", "options", "solve", "appraise",
-                                           "headroom"],
+                                           "headroom", "stochastic"],
                         default="all")
     parser.add_argument("--headroom-scale", default="300x10",
                         help="LOCALITIESxYEARS of the headroom re-solve (mode headroom)")
@@ -535,6 +538,13 @@ def main(argv: list[str] | None = None) -> int:
         options = measure_options(localities, years, args.options, args.seed, args.base)
         _write_csv(args.out / "options.csv", options)
         checks += option_checks(options)
+    if args.mode == "stochastic":  # the two-stage plan: optimiser.stochastic.bench
+        from optimiser.stochastic.bench import run as two_stage
+
+        print("solving the two-stage plan (300 localities x 10 years x 9 futures) ...",
+              file=sys.stderr, flush=True)
+        checks += [(target, met, measured)
+                   for target, met, measured in two_stage(args.out)]
     solves: list[SolveRow] = []
     if args.mode in ("all", "solve"):
         for text in args.solve_scales.split(","):

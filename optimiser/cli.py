@@ -167,7 +167,8 @@ def solve(
     iteration_limit: Annotated[int | None, typer.Option(
         help="Iterations HiGHS may take (simplex or interior point).")] = None,
     method: Annotated[str, typer.Option(
-        help="HiGHS method: choose, ipm (interior point) or simplex.")] = "choose",
+        help="HiGHS method: choose, ipm (interior point) or simplex; or, for an instance "
+             "with scenarios, ph (progressive hedging with mpi-sppy).")] = "choose",
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost.",
     )] = None,
@@ -209,8 +210,20 @@ def solve(
                        f"{escape(_reasons(problem))}", BAD_INPUT) from None
     if average:
         data = data.updated(settings=data.settings.model_copy(update={"headroom": False}))
-    if method not in ("choose", "ipm", "simplex"):
-        raise fail(f"--method: found {method!r}; expected choose, ipm or simplex", BAD_INPUT)
+    if method not in ("choose", "ipm", "simplex", "ph"):
+        raise fail(f"--method: found {method!r}; expected choose, ipm, simplex or ph",
+                   BAD_INPUT)
+    if data.scenarios:  # the two-stage plan (optimiser.stochastic)
+        from optimiser.stochastic.commands import solve_scenarios
+
+        highs = "choose" if method == "ph" else method
+        solve_scenarios(data, instance, out_dir, force, SolveOptions(
+            time_limit=time_limit, method=cast(Method, highs), iteration_limit=iteration_limit),
+            "ph" if method == "ph" else "de")
+        return
+    if method == "ph":
+        raise fail("--method ph: progressive hedging needs futures to hedge across; this "
+                   "instance has no scenarios table.", BAD_INPUT)
     output_folder(out_dir, force, [instance])
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
@@ -367,6 +380,10 @@ app.command()(frontier)
 from optimiser.simulation.command import simulate as simulate_command  # noqa: E402
 
 app.command(name="simulate")(simulate_command)
+# Contract designs across an instance's futures live in optimiser.stochastic.
+from optimiser.stochastic.commands import designs  # noqa: E402
+
+app.command()(designs)
 
 
 if __name__ == "__main__":

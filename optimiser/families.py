@@ -536,3 +536,32 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
               lambda d: initial_parameters(d)["delay_scale"], shape=_same),
 )}
 """Every mutable parameter, by its Pyomo name."""
+
+TWO_STAGE_FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family(
+        "nonanticipative_capacity", "12",
+        "The block contracts signed now are the same whichever future comes.",
+        limit=lambda d, w, loc, s, t:
+            f"{label(d, s)} in {loc}, {t} committed now, the same in the {w} future",
+        tested_by="tests/test_stochastic.py::test_newsvendor_by_hand",
+    ),
+    Family(
+        "nonanticipative_hire", "12",
+        "The recruitment started now is the same whichever future comes.",
+        limit=lambda d, w, loc, r, t:
+            f"recruitment of {plural(label(d, r))} in {loc}, {t} committed now, the same in "
+            f"the {w} future",
+        tested_by="tests/test_stochastic.py::test_every_shipped_two_stage_plan",
+    ),
+    Family(
+        "cvar_excess", "12",
+        "A cautious council counts how far the cost in each future lies above a level, so "
+        "the worst futures weigh more than their probability.",
+        limit=lambda d, w: f"the cost of the {w} future above the CVaR level",
+        tested_by="tests/test_stochastic.py::test_newsvendor_with_cvar",
+    ),
+)}
+"""The rows the two-stage plan (:mod:`optimiser.stochastic.deterministic_equivalent`) adds
+above every future's own model, which carries the families of :data:`FAMILIES`. They are
+described here but kept apart, as no single future's model declares them (the result tables
+read every entry of :data:`FAMILIES` from each future's model)."""

@@ -162,6 +162,16 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.capacity = pyo.Var(m.CAP, within=nonneg, doc="capacity commissioned")
     m.staff = pyo.Var(m.STAFF, within=nonneg, doc="staff in post (FTE)")
     m.hire = pyo.Var(m.STAFF, within=nonneg, doc="staff recruited (FTE)")
+    # 12. Recourse at short notice, only where the instance prices it (else the LP is as
+    # before, row for row and column for column).
+    if data.price_spot:
+        m.SPOT = pyo.Set(initialize=[(loc, s, t) for loc in data.localities
+                                     for s in data.price_spot for t in data.years], dimen=3)
+        m.spot = pyo.Var(m.SPOT, within=nonneg, doc="capacity bought at short notice (spot)")
+    if data.agency_premium:
+        m.AGENCY = pyo.Set(initialize=[(loc, w, t) for loc in data.localities
+                                       for w in data.agency_premium for t in data.years], dimen=3)
+        m.agency = pyo.Var(m.AGENCY, within=nonneg, doc="agency staff (FTE)")
 
     # 1. Demand and caseload.
     m.demand_met = pyo.Constraint(m.NEED, rule=demand.demand_met)
@@ -206,6 +216,10 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.outcome_payment = pyo.Expression(m.CAP, rule=objective.outcome_payment)
     m.recruitment_cost = pyo.Expression(m.STAFF, rule=objective.recruitment_cost)
     m.unmet_penalty = pyo.Expression(m.NEED, rule=objective.unmet_penalty)
+    if data.price_spot:
+        m.spot_payment = pyo.Expression(m.SPOT, rule=objective.spot_payment)
+    if data.agency_premium:
+        m.agency_cost = pyo.Expression(m.AGENCY, rule=objective.agency_cost)
     m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
     m.end_of_horizon = pyo.Expression(m.TAIL, rule=objective.end_of_horizon)
     m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)

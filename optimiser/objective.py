@@ -39,6 +39,17 @@ def recruitment_cost(m: Model, locality: str, role: str, year: str) -> Expr:
     return m.data.hire_cost[role] * m.hire[locality, role, year]
 
 
+def spot_payment(m: Model, locality: str, service: str, year: str) -> Expr:
+    """Capacity bought at short notice when block capacity runs out, at the spot price."""
+    d = m.data
+    return d.price_spot[service] * d.cost_factor[locality] * m.spot[locality, service, year]
+
+
+def agency_cost(m: Model, locality: str, role: str, year: str) -> Expr:
+    """The premium paid for agency staff over employing the same staff."""
+    return m.data.agency_premium[role] * m.agency[locality, role, year]
+
+
 def unmet_penalty(m: Model, locality: str, cohort: str, year: str) -> Expr:
     """The objective's charge for each person whose need is left unmet (not money spent):
     the cohort's (or band's) penalty, else the settings' one."""
@@ -55,7 +66,13 @@ def year_spend(m: Model, year: str) -> Expr:
         for loc in m.L for s in m.S
         for payment in (m.capacity_payment, m.use_payment, m.outcome_payment)
     )
-    return services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
+    spend = services + sum(m.recruitment_cost[loc, w, year] for loc in m.L for w in m.W)
+    d = m.data
+    if d.price_spot:
+        spend += sum(m.spot_payment[loc, s, year] for loc in m.L for s in d.price_spot)
+    if d.agency_premium:
+        spend += sum(m.agency_cost[loc, w, year] for loc in m.L for w in d.agency_premium)
+    return spend
 
 
 def end_of_horizon(m: Model, locality: str, setting: str) -> Expr:

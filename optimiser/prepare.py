@@ -120,6 +120,10 @@ class Prepared:
     objective_indicator: str | None
     designs: list[str] = field(default_factory=list)
     variability: Variability = field(default_factory=Variability)
+    price_spot: dict[str, float] = field(default_factory=dict)
+    """£ per unit bought at short notice beyond block capacity, for services that allow it."""
+    agency_premium: dict[str, float] = field(default_factory=dict)
+    """£ per agency FTE-year over an employed one, for roles that can use agency staff."""
 
     # Second wave (MODEL.md 8-11 and the price base).
     cohort_of: dict[str, str] = field(default_factory=dict)
@@ -271,6 +275,10 @@ def prepare(instance: Instance) -> Prepared:
         objective_indicator=instance.settings.objective_indicator,
         designs=list(instance.settings.designs),
         variability=prepare_variability(instance),
+        price_spot={s: row.price_spot.value for s, row in services.items()
+                    if row.price_spot is not None},
+        agency_premium={w.name: w.agency_premium.value for w in instance.roles
+                        if w.agency_premium is not None},
         cohort_of={g.name: g.cohort for g in groups},
         band_of={g.name: g.band for g in groups},
         pathway_of={r.name: r.pathway for r in routes},

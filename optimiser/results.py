@@ -254,6 +254,10 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
         [v.expression(m.capacity_payment), v.expression(m.use_payment),
          v.expression(m.outcome_payment)])
     add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
+    if hasattr(m, "spot"):
+        add(v.keys(m.spot), None, ["spot purchase"], [v.expression(m.spot_payment)])
+    if hasattr(m, "agency"):
+        add(v.keys(m.agency), None, ["agency staff"], [v.expression(m.agency_cost)])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
     if len(m.DELAY):  # the priced days people wait for a short-term place (MODEL.md 13)
         add([(loc, s, t) for loc, s, t, _ in m.delay_cost.keys()], None, ["delay"],

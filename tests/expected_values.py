@@ -46,6 +46,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/england/instance.yaml': Expected(
         'optimal', 84252909142.26582, 1290, 1040, 3548,
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+    'instances/england/uncertainty.yaml': Expected(
+        'optimal', 83005348294.86282, 1250, 1200, 3508,
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -55,6 +58,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/examples/infeasible-workforce-target/instance.yaml': Expected(
         'infeasible', None, 27, 18, 52,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
+    'instances/examples/newsvendor/instance.yaml': Expected(
+        'optimal', 1000.0, 4, 4, 7,
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/examples/worked-example/instance.yaml': Expected(
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -67,6 +73,9 @@ EXPECTED: dict[str, Expected] = {
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
         'optimal', 544466035.1766852, 80, 55, 172,
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+    'instances/lancashire-reablement/uncertainty.yaml': Expected(
+        'optimal', 606055807.0785955, 80, 55, 172,
+        '2026-12-01: instances with scenarios, pinned as their base alone (issue 10)'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 967917270.9010143, 2430, 1890, 6755,
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),

@@ -151,8 +151,9 @@ def test_missing_settings(tmp_path):
 
     assert str(only_problem(path)) == (
         f"{path}, field settings: found nothing; expected the fields discount_rate, "
-        "unmet_penalty, objective, objective_indicator, designs, headroom, meet_eligible_need, "
-        "end_of_horizon, price_year, price_inflation")
+        "unmet_penalty, objective, objective_indicator, designs, headroom, commit_years, "
+        "risk_weight, risk_level, meet_eligible_need, end_of_horizon, price_year, "
+        "price_inflation")
 
 
 def test_empty_required_table(tmp_path):

@@ -22,8 +22,11 @@ def capacity_covers_use(m: Model, locality: str, service: str, year: str) -> Exp
     \le occupancy_s \cdot capacity_{l,s,t}.
 
     Every reablement place, home-care hour and bed a person uses has been commissioned,
-    allowing for capacity that cannot be filled."""
+    allowing for capacity that cannot be filled, or bought at short notice (spot) where the
+    instance allows it."""
     usable = m.data.occupancy[service] * m.capacity[locality, service, year]
+    if service in m.data.price_spot:
+        usable = usable + m.spot[locality, service, year]
     return m.use[locality, service, year] <= usable
 
 

@@ -10,10 +10,13 @@ from optimiser.constraints.linear import linear
 def staff_cover_capacity(m: Model, locality: str, role: str, year: str) -> Expr:
     r"""\sum_s staff\_per\_unit_{s,w} cap_{l,s,t} \le staff_{l,w,t}.
 
-    Every place, hour and bed commissioned needs care workers, therapists or nurses to run it."""
+    Every place, hour and bed commissioned needs care workers, therapists or nurses to run it
+    (employed, or from an agency where the instance allows it)."""
     d = m.data
     needed = linear((d.staff_per_unit[s, role], m.capacity[locality, s, year])
                     for s in d.services_needing[role])
+    if role in d.agency_premium:  # agency staff cover what employed staff cannot
+        return needed <= m.staff[locality, role, year] + m.agency[locality, role, year]
     return needed <= m.staff[locality, role, year]
 
 

@@ -28,6 +28,9 @@ class Kind(Enum):
     """A sourced number: two cells, the value and its source."""
     LIST = "list"
     """A list of names: one cell, the names separated by ';'."""
+    DATA = "data"
+    """A list of structured items (a scenario's changes): one cell, written as YAML on one
+    line, ``[{table: demand, field: people, scale: 1.1}]``."""
     TEXT = "text"
     """Text, or one of a fixed set of words: one cell."""
 
@@ -49,7 +52,7 @@ def kind_of(field: FieldInfo) -> Kind:
     if is_model(annotation) and issubclass(annotation, Sourced):
         return Kind.FIGURE
     if get_origin(annotation) is list:
-        return Kind.LIST
+        return Kind.LIST if get_args(annotation) == (str,) else Kind.DATA
     return Kind.TEXT
 
 

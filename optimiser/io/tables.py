@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import pandas as pd
+import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
@@ -99,7 +100,14 @@ def _encode_field(name: str, kind: Kind, value: Any) -> dict[str, Any]:
         return dict(zip((name, source_column(name)), figure, strict=True))
     if kind is Kind.LIST:
         return {name: f"{LIST_SEPARATOR} ".join(value) or None}
+    if kind is Kind.DATA:
+        return {name: _one_line_yaml(value) if value else None}
     return {name: value}
+
+
+def _one_line_yaml(value: object) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                          width=float("inf")).strip()
 
 
 def decode(fields: Fields, cells: Mapping[str, object]) -> dict[str, Any]:
@@ -122,6 +130,11 @@ def _decode_field(name: str, kind: Kind, cells: Mapping[str, object]) -> Any:
         return None
     if kind is Kind.LIST:
         return [item.strip() for item in str(cell).split(LIST_SEPARATOR) if item.strip()]
+    if kind is Kind.DATA:
+        try:
+            return yaml.safe_load(str(cell))
+        except yaml.YAMLError:
+            return str(cell)  # validation says what was expected
     return str(cell)
 
 

@@ -58,6 +58,9 @@ def what_to_enter(field: FieldInfo) -> str:
         return figure_guide(plain_type(field.annotation))
     if kind is Kind.LIST:
         return "Names separated by ';'."
+    if kind is Kind.DATA:
+        return "A list written on one line, as in YAML: [{table: demand, field: people, " \
+               "scale: 1.1}]."
     words = choices(field)
     if plain_type(field.annotation) is bool:
         return "true or false."
