@@ -48,7 +48,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/england/uncertainty.yaml': Expected(
         'optimal', 84252909142.26582, 1290, 1240, 3748,
-        '2026-12-01: 2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire instances (integration)'),
+        '2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire ones'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -75,7 +75,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
     'instances/lancashire-reablement/uncertainty.yaml': Expected(
         'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: 2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire instances (integration)'),
+        '2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire ones'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 967917270.9010143, 2430, 1890, 6755,
         '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),

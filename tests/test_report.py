@@ -108,9 +108,14 @@ def test_every_sheet_has_a_frozen_header_filters_and_formats(worked):
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
-    data = worked_example()
-    data["localities"][0]["label"] = "=HYPERLINK(\"http://example.com\")"
-    _solved_into(data, tmp_path)
+    """Validation refuses such a label (models.names); the workbook writer still writes any
+    text as text, so a label that reached it some other way never runs as a formula."""
+    solution = solve(build(worked_example()))
+    assert solution.inputs is not None
+    formula = "=HYPERLINK(\"http://example.com\")"
+    locality = solution.inputs.localities[0].model_copy(update={"label": formula})
+    solution.inputs = solution.inputs.model_copy(update={"localities": [locality]})
+    write_outputs(solution, tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Localities"]
     assert sheet["A2"].data_type == "s"
     assert sheet["A2"].value == "=HYPERLINK(\"http://example.com\")"

@@ -24,15 +24,18 @@ TOLERANCE = 0.01
 
 
 def at_todays_practice(instance: Instance) -> Instance:
-    """The instance with every pathway and move held at today's share, and no change of
-    contract design in force (today's contracts)."""
+    """The instance with every pathway and move held at today's share, no change of
+    contract design in force (today's contracts) and short-term services sized to their
+    average load."""
     missing = [p.name for p in instance.pathways if p.today_share is None] + \
         [f"{m.cohort}: {m.from_service} to {m.to_service}" for m in instance.moves
          if m.today_share is None]
     assert not missing, f"{instance.name}: no today_share for {', '.join(missing)}"
     pathways = [p.model_copy(update={"suitable": p.today_share}) for p in instance.pathways]
     moves = [m.model_copy(update={"suitable": m.today_share}) for m in instance.moves]
-    settings = instance.settings.model_copy(update={"designs": []})
+    # Today's short-term capacity is sized to the average load (the IPACS case's premise):
+    # headroom is what a plan adds, not today's practice.
+    settings = instance.settings.model_copy(update={"designs": [], "headroom": False})
     return instance.updated(pathways=pathways, moves=moves, settings=settings)
 
 
