@@ -61,15 +61,19 @@ def test_first_year_at_todays_practice_needs_todays_capacity_and_staff(path: Pat
     capacity = solution.tables["capacity"]
     year1 = capacity[capacity["year"] == first].set_index(["locality", "service"])["capacity"]
     today = {(r.locality, r.service): r.units.value for r in instance.capacity0}
-    wrong = [(key, round(today.get(key, 0.0), 2), round(float(value), 2))
-             for key, value in year1.items()
-             if abs(value - today.get(key, 0.0)) > TOLERANCE * max(today.get(key, 0.0), 1.0)]
+    wrong = _off(year1, today, digits=2)
     assert not wrong, f"first-year capacity (today, plan) off by more than 1%: {wrong}"
 
     staff = solution.tables["workforce"]
     needed = staff[staff["year"] == first].set_index(["locality", "role"])["staff_needed"]
     staff0 = {(r.locality, r.role): r.staff0.value for r in instance.workforce}
-    wrong = [(key, round(staff0.get(key, 0.0), 1), round(float(value), 1))
-             for key, value in needed.items()
-             if abs(value - staff0.get(key, 0.0)) > TOLERANCE * max(staff0.get(key, 0.0), 1.0)]
+    wrong = _off(needed, staff0, digits=1)
     assert not wrong, f"first-year staff needed (today, plan) off by more than 1%: {wrong}"
+
+
+def _off(plan, today: dict, digits: int) -> list:
+    """(key, today, plan) wherever the plan's first year is more than 1% from today's figure
+    (or more than 0.01 where today has less than one)."""
+    return [(key, round(today.get(key, 0.0), digits), round(float(value), digits))
+            for key, value in plan.items()
+            if abs(value - today.get(key, 0.0)) > TOLERANCE * max(today.get(key, 0.0), 1.0)]
