@@ -61,7 +61,7 @@ GROWTH_CHANCE = ("assumption: the central path twice as likely as either other; 
                  "for the worked example, not a forecast")
 SUPPLY = [
     ("constrained", "care workers scarce (recruitment 20% lower)", 0.3, 0.8,
-     "assumption: recruitment falls 20% short of replacing leavers plus 15% growth, as "
+     "assumption: recruitment falls 20% short of replacing leavers plus 5% growth, as "
      "home-care recruitment and retention worsen (000_9e956c6a8d6c89c1.txt:577) and "
      "recruitment outside urban centres deteriorates (000_9e956c6a8d6c89c1.txt:643)"),
     ("central", "recruitment as today", 0.5, None, ""),
