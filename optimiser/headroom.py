@@ -86,6 +86,43 @@ def tangent(queue: Queue, load: Load) -> tuple[float, float]:
     return coefficient, queue.units_per_person * margin
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The headroom a standard's row keeps, read back from its tangent (for the diagnosis,
+    which sees the row's coefficient and margin but not the load they were taken at)."""
+
+    beta: float
+    """Headroom in standard deviations of the peak month's load (0: none)."""
+    spread: float
+    """The standard deviation of the peak month's load, sqrt(z f r0), in people."""
+
+    @property
+    def people(self) -> float:
+        """Places above the peak month's average load: ``beta spread + (beta^2 + 2) / 6``."""
+        return self.beta * self.spread + queueing.correction(self.beta) if self.beta else 0.0
+
+    def beta_without(self, places: float) -> float:
+        """The headroom ``beta`` left when ``places`` (people) fewer are kept free: the root
+        of ``b spread + (b^2 + 2) / 6 = people - places``; 0 when nothing is left."""
+        left = self.people - places
+        root = 9 * self.spread ** 2 - 2 + 6 * left
+        return max(0.0, -3 * self.spread + math.sqrt(root)) if root > 0 else 0.0
+
+
+def kept(queue: Queue, coefficient: float, margin: float) -> Kept:
+    r"""The inverse of :func:`tangent`: with :math:`a = coefficient / f - 1` and
+    :math:`M = margin / u`, :math:`a = \beta \sqrt{z} / (2 s)` and
+    :math:`M - (\beta^2 + 2)/6 = \beta \sqrt{z} s / 2` (:math:`s = \sqrt{f r_0}`), so
+    :math:`\beta^2 = a (M - 1/3) / (z/4 + a/6)` and the spread is :math:`\sqrt{z} s
+    = z \beta / (2 a)`. A row at its first-solve values (no margin) keeps none."""
+    a = coefficient / queue.peak - 1
+    excess = margin / queue.units_per_person - 1 / 3
+    if a <= 0 or excess <= 0:
+        return Kept(0.0, 0.0)
+    beta = math.sqrt(a * excess / (queue.z / 4 + a / 6))
+    return Kept(beta, queue.z * beta / (2 * a))
+
+
 def delay_scale(queue: Queue, load: Load, season: int) -> float:
     """sqrt(z f r0): the wait curve's scale in a season, at the reference load."""
     factor, _ = queue.seasons[season]

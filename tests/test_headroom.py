@@ -246,3 +246,66 @@ def test_the_re_solve_patches_the_same_highs_model_from_its_last_basis():
                for r in range(lp.rows.count)
                if lp.rows.upper[r] != before[0][r] or lp.rows.lower[r] != before[1][r]}
     assert changed <= {"short_term_headroom", "delay_wait_days"} and changed
+
+
+# --- the diagnosis: a waiting standard that cannot be met --------------------------------------
+
+def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_lever():
+    """2,600 people a year leave hospital for two weeks in a discharge-to-assess bed, a load
+    of r = 100 beds, all of it owed under the Care Act duty; today's 100 beds can grow by 5
+    at most (no growth rate, a start-up of 5). At most 20% may wait: beta = 1.0615
+    (Halfin–Whitt's share waiting 0.2), so the plan needs 100 + 10 beta + (beta^2 + 2)/6 =
+    111.14 beds, 6.14 more than the 105 the market allows: no plan.
+
+    Either lever alone makes one: the market growing by 6.14 more beds, or 6.14 fewer beds
+    kept free. The 5 beds left above the load keep beta' = 0.463 (the root of
+    10 b + (b^2 + 2)/6 = 5), at which 53.3% wait: the standard becomes 53.3% rather than
+    20%."""
+    instance = d2a_instance(2600, 2)
+    bed = instance.services[0]
+    instance = instance.updated(
+        services=[bed.model_copy(update={
+            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
+            "startup": bed.startup.model_copy(update={"value": 5.0})})],
+        capacity0=[{"locality": "Example", "service": "d2a_bed",
+                    "units": S(100.0)}],
+        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
+    solution = solve(instance)
+    assert solution.status == "infeasible" and solution.diagnosis is not None
+    alternatives = {a.group: a for a in solution.diagnosis.alternatives}
+    assert set(alternatives) == {"market", "waiting"}
+    (waiting,) = alternatives["waiting"].relaxations
+    (market,) = alternatives["market"].relaxations
+    beta = beta_for_wait_share(0.2)
+    needed = 100 + 10 * beta + correction(beta)
+    assert waiting.amount == pytest.approx(needed - 105, rel=1e-6)
+    assert market.amount == pytest.approx(needed - 105, rel=1e-6)
+    assert waiting.limit == pytest.approx(needed - 100, rel=1e-6)
+    assert waiting.words == ("6.2 fewer beds of d2a bed kept free in Example in 2026/27, "
+                             "allowing more people to wait for a place: 53.3% rather than 20%")
+    assert "Allow more people to wait for a short-term place" in solution.diagnosis.text()
+    assert "the waiting standards for short-term places" in solution.diagnosis.explanation[0]
+
+
+@pytest.mark.parametrize("standard", [{"standard": "wait_share", "level": 0.1},
+                                      {"standard": "mean_wait_days", "level": 0.5}])
+@pytest.mark.parametrize(("people", "arrivals", "dispersion", "months"), [
+    (100.0, 2600.0, 1.0, (1.0,) * 12), (7.5, 300.0, 2.0, (1.2,) + (1.0,) * 11)])
+def test_the_headroom_a_row_keeps_is_read_back_from_its_tangent(standard, people, arrivals,
+                                                                 dispersion, months):
+    """kept() inverts tangent(): the beta and the spread sqrt(z f r0) the row was made with,
+    and so the places it keeps above the peak load, beta spread + (beta^2 + 2)/6."""
+    from optimiser.headroom import Load, kept, tangent
+    from optimiser.variability import Queue
+
+    queue = Queue(dispersion=dispersion, stay_cv=0.8, units_per_person=2.0, months=months,
+                  **standard)
+    load = Load(people, arrivals)
+    found = kept(queue, *tangent(queue, load))
+    beta = queue.beta(people, load.stay_days)
+    spread = math.sqrt(queue.z * queue.peak * people)
+    assert found.beta == pytest.approx(beta, rel=1e-9)
+    assert found.spread == pytest.approx(spread, rel=1e-9)
+    assert found.people == pytest.approx(beta * spread + correction(beta), rel=1e-9)
+    assert found.beta_without(0.0) == pytest.approx(beta, rel=1e-9)
+    assert found.beta_without(found.people) == 0.0
