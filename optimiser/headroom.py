@@ -69,7 +69,7 @@ def estimated_loads(d: Prepared) -> dict[Key, Load]:
                 if s not in d.pathway_services[p]:
                     continue
                 routed = d.suitable[p] * d.demand.get((loc, d.pathway_cohort[p], t), 0.0)
-                people += d.usage.get((p, s), 0.0) * routed / u
+                people += d.usage_in(loc, p, s) * routed / u
                 arrivals += d.variability.entries.get((p, s), 0.0) * routed
             loads[loc, s, t] = Load(people, arrivals)
     return loads
@@ -240,6 +240,7 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
             "locality": loc, "service": s, "year": t,
             "standard": (_standard_words(queue) if d.variability.headroom
                          else "planned on the average"),
+            "mean_stay_days": load.stay_days,
             "average_load": load.people, "peak_load": queue.peak * load.people,
             "places": places, "headroom": places - load.people, "beta": beta,
             "square_root_rule": sqrt_rule(load.people, beta, queue) if kept else 0.0,
@@ -260,9 +261,9 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
 
 
 HEADROOM_COLUMNS = [
-    "locality", "service", "year", "standard", "average_load", "peak_load", "places",
-    "headroom", "beta", "square_root_rule", "estimated_share_waiting", "estimated_wait_days",
-    "estimated_mean_wait_days", "delay_price", "estimated_delay_cost",
+    "locality", "service", "year", "standard", "mean_stay_days", "average_load", "peak_load",
+    "places", "headroom", "beta", "square_root_rule", "estimated_share_waiting",
+    "estimated_wait_days", "estimated_mean_wait_days", "delay_price", "estimated_delay_cost",
 ]
 SHORT_TERM_COLUMNS = [
     "locality", "service", "year", "arrivals", "mean_stay_days", "places", "capacity",
