@@ -343,6 +343,7 @@ def _resources(alternative: Alternative, m) -> str:
         "budget": "the budget",
         "moves": "the moves that can be supported",
         "suitability": "the people for whom the pathways and moves are suitable",
+        "waiting": "the waiting standards for short-term places",
     }.get(alternative.group, "the other limits")
 
 
