@@ -277,13 +277,14 @@ class DirectHighs:
                 self._update()
         return self._solve_loaded(time.perf_counter() - start, alongside)
 
-    def solve_lp(self, lp: LinearProgram) -> SolveOutcome:
+    def solve_lp(self, lp: LinearProgram,
+                 alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
         """Solve arrays assembled without a Pyomo model of their own (the two-stage plan's
         deterministic equivalent, made from its futures' compiled arrays): the plan as
         arrays only. A later :meth:`solve` of a model loads that model afresh."""
         start = time.perf_counter()
         self._load(lp, None)
-        return self._solve_loaded(time.perf_counter() - start)
+        return self._solve_loaded(time.perf_counter() - start, alongside)
 
     def _solve_loaded(self, compile_seconds: float,
                       alongside: Callable[[LinearProgram], None] | None = None

@@ -115,6 +115,30 @@ def test_every_shipped_two_stage_plan(path: Path, tmp_path: Path):
     assert (out / "uncertainty.html").read_text().count("Plan for the average future") >= 1
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the timings (which say how long this run took)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "timings.json"}
+
+
+def test_same_input_same_files(tmp_path: Path):
+    """Two runs of the same two-stage plan, and of the same designs comparison, write the
+    same bytes (the charts' div ids are fixed; no file but timings.json records the time)."""
+    lancashire = ROOT / "instances" / "lancashire-reablement" / "uncertainty.yaml"
+    runs = []
+    for run in ("first", "second"):
+        out = tmp_path / run
+        for command in (["solve", str(NEWSVENDOR), "--out", str(out / "solve")],
+                        ["designs", str(lancashire), "--service", "reablement",
+                         "--out", str(out / "designs")]):
+            result = CliRunner().invoke(app, command)
+            assert result.exit_code == 0, result.output
+        runs.append(_files(out))
+    assert {"solve/uncertainty.html", "designs/designs.html"} <= set(runs[0])
+    different = [name for name in runs[0] if runs[0][name] != runs[1].get(name)]
+    assert runs[0].keys() == runs[1].keys() and not different, different
+
+
 def _bad(tmp_path: Path, change) -> tuple[int, str]:
     data = newsvendor_data()
     change(data)

@@ -40,6 +40,7 @@ from optimiser.lp import Block, LinearProgram, Rows, Values, compile_model, refr
 from optimiser.lp.reader import INF, Reader
 from optimiser.model import build_model
 from optimiser.prepare import Prepared
+from optimiser.results import prepare_tables
 from optimiser.stochastic.scenarios import Future, Risk, commit_years
 
 FIRST_STAGE = ("capacity", "hire")
@@ -116,9 +117,9 @@ class FutureBlock:
     def values(self, x: np.ndarray, row_dual: np.ndarray, row_value: np.ndarray) -> Values:
         """The future's part of a solution, in its own model's terms; its shadow prices are
         the whole plan's duals per unit of its probability. The held model is given the
-        future's figures first, so the result tables read them."""
+        future's figures first, so the result tables read them (their words, made once a
+        model, are the same for every future it holds)."""
         self.held.become(self.future.data)
-        self.held.lp.memo = {}  # the result tables' words are made afresh for each future
         return Values(self.held.lp, x[self.columns],
                       row_dual[self.rows] / self.future.probability, row_value[self.rows])
 
@@ -173,6 +174,12 @@ class Equivalent:
     commit_columns: slice
     build_seconds: float
     compile_seconds: float
+
+    def prepare_tables(self, _: LinearProgram) -> None:
+        """Make what the futures' result tables need before a solution exists (words, names,
+        index columns), once for each built model: work to do while HiGHS solves."""
+        for held in {id(b.held): b.held for b in self.blocks}.values():
+            prepare_tables(held.model, held.lp)
 
     def commitment(self, x: np.ndarray) -> dict[tuple[str, tuple], float]:
         return dict(zip(self.commit, x[self.commit_columns].tolist(), strict=True))

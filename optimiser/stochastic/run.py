@@ -124,7 +124,7 @@ def _by_deterministic_equivalent(solution: StochasticSolution, options: SolveOpt
     solution.timings["build"] = equivalent.build_seconds
     progress("solving with HiGHS")
     start = time.perf_counter()
-    outcome = DirectHighs(options).solve_lp(equivalent.lp)
+    outcome = DirectHighs(options).solve_lp(equivalent.lp, equivalent.prepare_tables)
     solution.timings.update(solve_wall=time.perf_counter() - start,
                             highs=outcome.highs_seconds,
                             compile=equivalent.compile_seconds + outcome.compile_seconds)
