@@ -308,8 +308,8 @@ _PRICE_COLUMNS = ["family", "locality", "item", "year", "constraint_label", "sha
 
 def _price_words(m, lp: LinearProgram) -> dict:
     """The columns of the shadow-price table that do not depend on the solution (family,
-    where, words, names), with each family's rows: the same for every re-solve of a model, so
-    made once."""
+    where, words, names) as a frame, with the families in its rows' order: the same for
+    every re-solve of a model, so made once (while HiGHS solves)."""
     words = lp.memo.get("shadow_prices")
     if words is not None:
         return words
@@ -337,7 +337,7 @@ def _price_words(m, lp: LinearProgram) -> dict:
         columns["constraint_label"] += [how.shadow_price(d, *index) for index in indices]
         columns["unit"] += [unit] * len(keys)
         columns["constraint"] += _names(constraint, keys)
-    words = lp.memo["shadow_prices"] = {"columns": columns, "families": families}
+    words = lp.memo["shadow_prices"] = {"frame": pd.DataFrame(columns), "families": families}
     return words
 
 
@@ -357,7 +357,7 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
         signed = FAMILIES[family].signed
         prices.append((dual if signed else np.abs(dual)) + 0.0)
         binding.append(np.ones(len(dual), dtype=bool) if signed else _binding(v, constraint))
-    frame = pd.DataFrame(words["columns"])
+    frame = words["frame"].copy()
     frame["shadow_price"] = np.concatenate(prices)
     frame["binding"] = np.concatenate(binding)
     return frame[_PRICE_COLUMNS]
