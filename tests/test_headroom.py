@@ -169,6 +169,26 @@ def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan
     assert checked > 0
 
 
+@pytest.mark.parametrize("path", VARIABLE, ids=lambda p: p.parent.name)
+def test_a_locality_s_own_length_of_stay_is_the_one_planned_and_simulated(path):
+    """Wherever a locality states its own mean stay on a short-term service, the plan's load
+    over its arrivals (Little's law, in headroom.csv and the simulation's short_term.csv) is
+    that stay, in every year; the IPACS case states one."""
+    instance = load_instance(path)
+    solution = solve(instance)
+    stated = {(loc, s): q.mean_stay_days
+              for (loc, s), q in prepare(instance).variability.queues.items()
+              if q.mean_stay_days is not None}
+    if path.parent.name == "ipacs-discharge":
+        assert stated
+    for name in ("headroom", "short_term"):
+        table = solution.tables[name]
+        for (loc, s), days in stated.items():
+            rows = table[(table["locality"] == loc) & (table["service"] == s)]
+            assert len(rows) == len(instance.years)
+            assert rows["mean_stay_days"].to_numpy() == pytest.approx(days, rel=1e-9)
+
+
 def test_a_winter_peak_commissions_more_than_the_same_case_with_a_flat_year():
     """The IPACS case with its winter peak against the same case with no seasonal profile:
     every short-term service is sized to its busiest month, so more places in all."""
