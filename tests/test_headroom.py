@@ -294,7 +294,7 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
     assert waiting.amount == pytest.approx(needed - 105, rel=1e-6)
     assert market.amount == pytest.approx(needed - 105, rel=1e-6)
     assert waiting.limit == pytest.approx(needed - 100, rel=1e-6)
-    assert waiting.words == ("6.2 fewer beds of d2a bed kept free in Example in 2026/27, "
+    assert waiting.words == ("6.2 fewer beds kept free for d2a bed in Example in 2026/27, "
                              "allowing more people to wait for a place: 53.3% rather than 20%")
     assert "Allow more people to wait for a short-term place" in solution.diagnosis.text()
     assert "the waiting standards for short-term places" in solution.diagnosis.explanation[0]
@@ -311,7 +311,7 @@ def test_a_mean_wait_the_market_cannot_staff_is_offered_as_a_longer_mean_wait():
     (waiting,) = next(a for a in solution.diagnosis.alternatives
                       if a.group == "waiting").relaxations
     assert waiting.amount == pytest.approx(1.4385, abs=1e-3)
-    assert waiting.words == ("1.5 fewer beds of d2a bed kept free in Example in 2026/27, "
+    assert waiting.words == ("1.5 fewer beds kept free for d2a bed in Example in 2026/27, "
                              "a longer mean wait for a place: 1.6 days rather than 1")
 
 
