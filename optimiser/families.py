@@ -290,8 +290,8 @@ def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: floa
     fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} kept free for "
              f"{label(d, service)} in {locality} in {year}")
     if beta <= 0:
-        return (f"{fewer}, no waiting standard there (places for the busiest month's "
-                "average only, so waits grow)")
+        return (f"{fewer}, no waiting standard there (places for at most the busiest "
+                "month's average load, so waits grow)")
     if queue.standard == "wait_share":
         share = queueing.wait_probability(beta)
         return (f"{fewer}, allowing more people to wait for a place: "

@@ -315,14 +315,29 @@ def test_a_mean_wait_the_market_cannot_staff_is_offered_as_a_longer_mean_wait():
                              "a longer mean wait for a place: 1.6 days rather than 1")
 
 
-def _short_of_beds(instance: Instance) -> Instance:
-    """Everyone's need owed under the Care Act duty, and today's 100 beds able to grow by 5
-    at most."""
+def test_a_market_that_cannot_grow_at_all_leaves_no_standard_to_offer():
+    """Today's 100 beds cannot grow: the standard's whole 11.14 beds of headroom must go, so
+    the lever offers no standard at all there, places for the average load, where waits
+    grow."""
+    solution = solve(_short_of_beds(d2a_instance(2600, 2), growth=0.0))
+    assert solution.diagnosis is not None
+    (waiting,) = next(a for a in solution.diagnosis.alternatives
+                      if a.group == "waiting").relaxations
+    beta = beta_for_wait_share(0.2)
+    assert waiting.amount == pytest.approx(10 * beta + correction(beta), rel=1e-6)
+    assert waiting.words == ("11.2 fewer beds kept free for d2a bed in Example in 2026/27, "
+                             "no waiting standard there (places for at most the busiest "
+                             "month's average load, so waits grow)")
+
+
+def _short_of_beds(instance: Instance, growth: float = 5.0) -> Instance:
+    """Everyone's need owed under the Care Act duty, and today's 100 beds able to grow by
+    ``growth`` at most."""
     bed = instance.services[0]
     return instance.updated(
         services=[bed.model_copy(update={
             "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
-            "startup": bed.startup.model_copy(update={"value": 5.0})})],
+            "startup": bed.startup.model_copy(update={"value": growth})})],
         capacity0=[{"locality": "Example", "service": "d2a_bed",
                     "units": S(100.0)}],
         settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
