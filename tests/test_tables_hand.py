@@ -207,3 +207,95 @@ def test_outcomes_table_cell_by_cell():
                       ].values.tolist():
         assert row == pytest.approx([27, 0.27, 0.25, 25])
     assert target["met"].tolist() == [True, True]
+
+
+def _spot_purchase_and_agency_staff() -> dict:
+    """100 people need 13 hours of home care in a locality whose prices are 25% above
+    average. 1,000 hours are commissioned today and the market cannot grow (no growth, no
+    start-up), so the other 300 hours are bought at short notice at the spot price, £1,500
+    an hour-week a year. An hour a week needs 0.1 FTE of care worker: nobody in post today,
+    at most 50 recruited (£2,000 each), the rest from an agency at £5,000 a year over an
+    employed worker."""
+    data = one_locality(["2026/27"], 100)
+    data["localities"][0]["cost_factor"] = S(1.25)
+    home_care = service("home_care", "long_term", "hour per week", HOUR_YEAR, grow_max=0,
+                        startup=0)
+    home_care["price_spot"] = S(1500)
+    data["services"] = [home_care]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000),
+                      "agency_premium": S(5000)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker",
+                         "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(50)}]
+    return data
+
+
+def test_spot_purchase_and_agency_staff_in_the_cost_table():
+    """An hour of block capacity costs £908.96 × 1.25 = £1,136.20, plus its 0.1 FTE: £200 if
+    recruited, £500 from an agency; either way below the £1,500 × 1.25 = £1,875 of a spot
+    hour, so all 1,000 hours are kept, staffed by 50 recruits and 50 agency workers, and the
+    300 hours left are bought at spot. Costs: block 1,000 × £1,136.20 = £1,136,200; spot
+    purchase 300 × £1,875 = £562,500; recruitment 50 × £2,000 = £100,000; agency staff
+    50 × £5,000 = £250,000: £2,048,700, nobody unmet."""
+    solution = solve(build(_spot_purchase_and_agency_staff()))
+    assert solution.objective == pytest.approx(2_048_700)
+    costs = solution.tables["costs"]
+    assert sorted(costs[["locality", "service", "payment", "year"]].itertuples(
+        index=False, name=None)) == [
+        ("Example", "care_worker", "agency staff", "2026/27"),
+        ("Example", "care_worker", "recruitment", "2026/27"),
+        ("Example", "home_care", "block", "2026/27"),
+        ("Example", "home_care", "spot purchase", "2026/27")]
+    assert costs.set_index("payment")["cost"].to_dict() == pytest.approx({
+        "agency staff": 250_000, "recruitment": 100_000, "block": 1_136_200,
+        "spot purchase": 562_500})
+    assert costs["discounted_cost"].tolist() == pytest.approx(costs["cost"].tolist())
+    capacity = solution.tables["capacity"].iloc[0]
+    assert (capacity.capacity, capacity.used) == pytest.approx((1000, 1300))
+    workforce = solution.tables["workforce"].iloc[0]
+    assert (workforce.staff_needed, workforce.staff_in_post, workforce.recruited) == \
+        pytest.approx((100, 50, 50))
+
+
+def test_outcome_payments_in_the_cost_table():
+    """100 people a year are reabled for 6 weeks (100 × 6/52 places at £26,000 a place-year)
+    and all leave independent; the provider is paid £1,000 for each person independent, in
+    a locality whose prices are 25% above average. Costs: block 100 × 6/52 × £26,000 × 1.25 =
+    £375,000; outcomes 100 × £1,000 × 1.25 = £125,000."""
+    data = one_locality(["2026/27"], 100)
+    data["localities"][0]["cost_factor"] = S(1.25)
+    data["services"] = [service("reablement", "short_term", "place", 26_000)]
+    data["pathways"] = [{"name": "reablement", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["stages"] = [{"pathway": "reablement", "service": "reablement", "share": S(1.0),
+                       "weeks": S(6), "intensity": S(1)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
+    data["outcome_prices"] = [{"service": "reablement", "indicator": "independent",
+                               "price": S(1000)}]
+    solution = solve(build(data))
+    assert solution.objective == pytest.approx(500_000)
+    costs = solution.tables["costs"].set_index("payment")
+    assert costs["cost"].to_dict() == pytest.approx({"block": 375_000, "outcomes": 125_000})
+    assert costs.loc["outcomes", "service"] == "reablement"
+
+
+def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
+    """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
+    the cost table has no rows but keeps its columns, and the unmet-need table shows a share
+    of 0 where the need is 0, not a division by zero."""
+    data = one_locality(["2026/27"], 0)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    tables = solve(build(data)).tables
+    costs = tables["costs"]
+    assert list(costs.columns) == ["locality", "service", "payment", "year", "cost",
+                                   "discounted_cost"]
+    assert costs.empty
+    unmet = tables["unmet"].iloc[0]
+    assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
