@@ -351,8 +351,10 @@ def test_unmet_need_names_every_limit_binding_where_it_is_left():
     0.1 FTE of care worker, nobody is in post today and at most 100 can be recruited. So
     1,000 hours serve 1,000 / 13 = 76.92 of 100 people, and three limits sit on their bounds
     in Example, 2026/27: the market's growth (1,000 hours), the staff in post (100 FTE for
-    1,000 hours) and recruitment (100). All three are the reason given for the 23.08 people
-    unmet, in alphabetical order, joined by semicolons."""
+    1,000 hours) and recruitment (100). One more FTE in post would save its £2,000
+    recruitment, but one more recruit allowed is worth nothing, since the market could not
+    grow to use them (a price of 0). So the two limits with a price are the reason given for
+    the 23.08 people unmet, in alphabetical order, joined by a semicolon."""
     data = one_locality(["2026/27"], 100)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 grow_max=0, startup=0)]
@@ -369,7 +371,6 @@ def test_unmet_need_names_every_limit_binding_where_it_is_left():
     assert unmet.unmet == pytest.approx(100 - 1000 / 13)
     assert unmet.why == (
         "saving from one more care worker in post in Example, 2026/27; "
-        "saving if one more care worker could be recruited in Example, 2026/27; "
         "saving if the market could grow home care by one more hour per week in Example, "
         "2026/27")
 
