@@ -179,6 +179,12 @@ CASES = [
          _corrupt(lambda d: d["stages"][0].update(service="home_care")),
          ("table stages, item 1", "field service", "found 'home_care'",
           "short-term services")),
+    Case("An outcome payment for a long-term service (it would be paid for nobody)",
+         _corrupt(lambda d: d.update(outcome_prices=[{
+             "service": "home_care", "indicator": "independent",
+             "price": {"value": 1000, "source": "assumption: a payment per person"}}])),
+         ("table outcome_prices, item 1", "field service", "found 'home_care'",
+          "short-term services")),
     Case("An unknown cohort",
          _corrupt(lambda d: d["pathways"][0].update(cohort="older_people")),
          ("table pathways, item 1", "field cohort", "found 'older_people'",
