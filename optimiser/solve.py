@@ -263,12 +263,15 @@ class DirectHighs:
         return _MODEL_STATUS.get(self.highs.getModelStatus().name, "error")
 
     def solve(self, model: pyo.ConcreteModel,
-              alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
+              alongside: Callable[[LinearProgram], None] | None = None,
+              load: bool = True) -> SolveOutcome:
         """Solve (or re-solve) the model; load the plan into it when it is optimal.
 
         ``alongside(lp)``, if given, runs in a second thread while HiGHS solves (HiGHS
         releases Python's lock, so on two cores it is free): work that needs the model's
-        arrays but not the solution, such as the result tables' words and index columns."""
+        arrays but not the solution, such as the result tables' words and index columns.
+        ``load=False`` leaves the plan and duals in the outcome's arrays alone (an
+        appraisal's comparison row reads only those)."""
         start = time.perf_counter()
         with PauseGC():
             if self._loaded is None or model is not self._loaded.model:
@@ -296,10 +299,11 @@ class DirectHighs:
             solution = highs.getSolution()
             x = np.asarray(solution.col_value)
             row_dual = np.asarray(solution.row_dual)
-            with PauseGC():
-                for var, value in zip(lp.columns, x.tolist(), strict=True):
-                    var.set_value(value, skip_validation=True)
-                outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
+            if load:
+                with PauseGC():
+                    for var, value in zip(lp.columns, x.tolist(), strict=True):
+                        var.set_value(value, skip_validation=True)
+                    outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
             outcome.objective = highs.getInfo().objective_function_value
             outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
             verdict = verify(lp, bounds, x, row_dual, outcome.objective)
