@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 from models import Instance
 from optimiser.appraisal.summary import TOLERANCE, TOP_LIMITS, staff_available
 from optimiser.lp import LinearProgram, Values, parameter_values
-from optimiser.results import outcome_report, price_arrays, spend_payments
+from optimiser.results import price_arrays, spend_payments
 
 PAYMENT_COLUMNS = ("block", "spot", "outcomes", "recruitment")
 """The payment types given a ``paid`` column of their own."""
@@ -49,6 +49,8 @@ class _Shape:
     spend: list[_Spend]
     staff_columns: dict[str, tuple[np.ndarray, np.ndarray]]
     """Role → (capacity columns of the final year, staff per unit of each)."""
+    achieving: dict[str, np.ndarray]
+    """Indicator → the share of each flow (``routed``, in column order) achieving it."""
 
 
 def _shape(m: pyo.ConcreteModel, lp: LinearProgram) -> _Shape:
@@ -77,9 +79,12 @@ def _shape(m: pyo.ConcreteModel, lp: LinearProgram) -> _Shape:
     staff_columns = {role: (np.asarray([c for c, _ in found], dtype=np.int64),
                             np.asarray([a for _, a in found], dtype=np.float64))
                      for role, found in pairs.items()}
+    pathways = [p for _, p, _ in lp.keys(m.routed)]
+    achieving = {k: np.asarray([d.outcome.get((p, k), 0.0) for p in pathways], dtype=float)
+                 for k in d.indicators}
     shape = lp.memo["comparison figures"] = _Shape(
         years, np.asarray([d.discount[t] for t in years], dtype=np.float64), items, spend,
-        staff_columns)
+        staff_columns, achieving)
     return shape
 
 
@@ -110,15 +115,14 @@ def plan_figures(m: pyo.ConcreteModel, v: Values, instance: Instance) -> dict:
     for payment, total in paid.items():
         row[f"paid {payment}"] = total
 
-    outcomes = outcome_report(m, v)
-    area = outcomes[outcomes["target"] == ""]
     demand_total = float(parameter_values(m.demand).sum())
+    flows = v.of(m.routed)
     for k in instance.indicators:
-        achieved = float(area.loc[area["indicator"] == k.name, "achieved_people"].sum())
+        share = shape.achieving.get(k.name)
+        achieved = float(share @ flows) if share is not None else 0.0
         row[f"outcome: {k.name}"] = achieved / demand_total if demand_total else 0.0
         row[f"people: {k.name}"] = achieved
-    targets = outcomes[outcomes["target"] != ""]
-    row["targets missed"] = ", ".join(sorted(set(targets.loc[~targets["met"], "target"])))
+    row["targets missed"] = ", ".join(_missed(m, v))
     row["unmet people"] = float(v.of(m.unmet).sum())
     row["unmet share"] = row["unmet people"] / demand_total if demand_total else 0.0
 
@@ -132,6 +136,22 @@ def plan_figures(m: pyo.ConcreteModel, v: Values, instance: Instance) -> dict:
     return row
 
 
+def _missed(m: pyo.ConcreteModel, v: Values) -> list[str]:
+    """The outcome targets the plan does not meet, by name (as the outcomes table judges
+    them: the people achieving the outcome against the level, within a millionth)."""
+    count = v.body(m.outcome_target)
+    lower, upper = v.bounds(m.outcome_target)
+    missed = set()
+    for i, key in enumerate(v.keys(m.outcome_target)):
+        if m.data.target_rows[key].sense == "at_least":
+            met = count[i] >= lower[i] - TOLERANCE
+        else:
+            met = count[i] <= upper[i] + TOLERANCE
+        if not met:
+            missed.add(key[0])
+    return sorted(missed)
+
+
 def _limits(m: pyo.ConcreteModel, v: Values) -> dict:
     """How many limits bind, and the ones worth most to relax, in words."""
     words, prices, binding = price_arrays(m, v)
@@ -141,9 +161,11 @@ def _limits(m: pyo.ConcreteModel, v: Values) -> dict:
         family = v.lp.memo["price families"] = np.asarray(columns["family"], dtype=object)
     limits = binding & (family != NOT_A_LIMIT)
     valued = np.flatnonzero(limits & (prices > TOLERANCE))
-    names = [columns["constraint"][i] for i in valued]
-    order = sorted(range(len(valued)), key=lambda i: (-prices[valued[i]], names[i]))
-    top = [int(valued[i]) for i in order[:TOP_LIMITS]]
+    if len(valued) > TOP_LIMITS:  # the largest few, with every tie at the last of them
+        least = np.partition(prices[valued], -TOP_LIMITS)[-TOP_LIMITS]
+        valued = valued[prices[valued] >= least]
+    top = sorted(valued.tolist(), key=lambda i: (-prices[i], columns["constraint"][i]))
+    top = top[:TOP_LIMITS]
     return {
         "binding limits": int(limits.sum()),
         "largest shadow price": float(prices[top[0]]) if top else 0.0,

@@ -54,17 +54,15 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
     changed. The model's data is replaced so the results read the new figures."""
     changed = 0
-
-    def put(param, key, value):
-        nonlocal changed
-        if pyo.value(param[key]) != value:
-            param[key] = value
-            changed += 1
-
     for parameter in PARAMETERS.values():
-        component = getattr(model, parameter.name)
+        members = dict(getattr(model, parameter.name).items())
         for key, value in parameter.values(data).items():
-            put(component, key, value)
+            member = members[key]
+            if member._value != value:
+                # Where ParamData keeps its value: the figures are validated already, so
+                # Pyomo's own checks on setting one (a tenth of a re-solve) are not needed.
+                member._value = value
+                changed += 1
     refresh_data(model, data)
     return changed
 
