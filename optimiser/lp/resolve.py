@@ -4,7 +4,7 @@ mutable parameter whose values changed are read again, and HiGHS is told just th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from pyomo.core.base.param import ParamData
@@ -266,7 +266,7 @@ def monomials(node) -> list[Monomial] | None:
     negations and divisions by a number of numbers and parameter members. Long sums (demand
     over an area is a chain of pairs) are walked without recursion."""
     found: list[Monomial] = []
-    stack: list[tuple[object, float]] = [(node, 1.0)]
+    stack: list[tuple[Any, float]] = [(node, 1.0)]
     while stack:
         item, scale = stack.pop()
         kind = type(item)
@@ -299,7 +299,7 @@ class PolynomialBounds:
         self.rows: set[int] = set()
         self.params: dict = {}
         """Parameter component → its offset in the joined values."""
-        self._entries: list[tuple[int, int, float, list[tuple[object, ParamData]]]] = []
+        self._entries: list[tuple[int, int, float, list[tuple[Any, ParamData]]]] = []
 
     def add(self, row: int, form: tuple) -> bool:
         """Keep the row if each bound is fixed or a sum of monomials; say whether kept."""
@@ -376,12 +376,12 @@ def refresh(lp: LinearProgram) -> Changes:
                 del lp.bound_forms[r]
         linear_bounds = lp.linear_bounds = linear.arrays()
         lp.linear_rows = linear.rows
-        polynomial = PolynomialBounds()
+        expanded = PolynomialBounds()
         for r, bound_form in list(lp.bound_forms.items()):
-            if polynomial.add(r, bound_form):
+            if expanded.add(r, bound_form):
                 del lp.bound_forms[r]
-        lp.polynomial_bounds = polynomial.arrays() if polynomial.rows else None
-        lp.linear_rows |= polynomial.rows
+        lp.polynomial_bounds = expanded.arrays() if expanded.rows else None
+        lp.linear_rows |= expanded.rows
     for param in changed:
         values = lp.snapshot[param]
         for side, (rows, coefficients, positions) in linear_bounds.get(param,
