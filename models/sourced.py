@@ -152,6 +152,12 @@ class Weeks(Sourced):
     value: Annotated[FiniteFloat, Field(ge=0, le=52)]
 
 
+class Days(Sourced):
+    """A number of days above 0, such as a mean length of stay."""
+
+    value: Annotated[FiniteFloat, Field(gt=0)]
+
+
 class Growth(Sourced):
     """A yearly rate of change; -0.05 is a 5% fall, 0.02 a 2% rise."""
 

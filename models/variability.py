@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import model_validator
 
 from models.row import Row
-from models.sourced import Amount, Factor, Share
+from models.sourced import Amount, Days, Factor, Share
 
 if TYPE_CHECKING:
     from models.instance import Instance
@@ -43,7 +43,11 @@ class ShortTermVariability(Row):
     arriving independently; above 1: they come in bunches, as after a weekend)."""
     stay_cv: Amount | None = None
     """Coefficient of variation of the length of stay (standard deviation over mean; empty:
-    1, as for an exponential stay). The mean is the pathways' weeks on the service."""
+    1, as for an exponential stay)."""
+    mean_stay_days: Days | None = None
+    """Mean length of stay on the service in days (empty: the pathways' weeks on it). Set on
+    a locality's row where people there stay longer or shorter than elsewhere: the same
+    arrivals then need more or fewer places."""
     stay_shape: Literal["gamma", "lognormal"] = "gamma"
     """The length-of-stay distribution with that mean and coefficient of variation."""
     wait_share: Share | None = None

@@ -25,7 +25,7 @@ import pandas as pd
 from models import Instance
 from models.appraisal import Option
 from models.overrides import Override, apply_overrides, maximising, parse_override
-from optimiser.appraisal.summary import comparison_row
+from optimiser.appraisal.summary import comparison_row, ranked
 from optimiser.io import atomic_path, load_with_notes
 from optimiser.io.outdir import check_output_file, staged_output
 from optimiser.pipeline import Solution
@@ -157,14 +157,15 @@ def solve(instance: Instance | str | Path, changes: Sequence[str] = (), *,
 
 def compare(plans: Mapping[str, Plan]) -> pd.DataFrame:
     """One row per plan, in the columns of an appraisal's comparison table: cost by year,
-    service and payment type, outcomes, targets missed, unmet need, staff and the limits
-    that bind most (the columns are described in docs/appraisal.md)."""
+    service and payment type, its rank by cost (saying where a plan leaves need unmet),
+    outcomes, targets missed, unmet need, staff and the limits that bind most (the columns
+    are described in docs/appraisal.md)."""
     rows = []
     for name, plan in plans.items():
         option = Option(name=name, changes=[o.change for o in plan.overrides])
         rows.append(comparison_row(option, [], plan.instance, plan.status, plan.message,
                                    plan.objective, plan.tables))
-    return pd.DataFrame(rows)
+    return ranked(pd.DataFrame(rows))
 
 
 @dataclass

@@ -42,7 +42,7 @@ from optimiser.families import (
 )
 from optimiser.lp import LinearProgram
 from optimiser.solve import DirectHighs, SolveOptions
-from optimiser.words import and_, label, level, or_, plural
+from optimiser.words import and_, label, level, number, or_, people, plural
 
 NEGLIGIBLE = 1e-6
 """A relaxation smaller than this share of its limit's size is solver noise, not a change a
@@ -105,6 +105,9 @@ class Diagnosis:
     """The limits HiGHS's IIS names as unable to hold together, in words."""
     conflict_constraints: list[str] = field(default_factory=list)
     """The same limits by constraint name."""
+    duty: tuple[Relaxation, ...] = ()
+    """Where the Care Act duty (``meet_eligible_need``) is what cannot be met: the fewest
+    people, by locality, cohort and year, who would go without care under the other limits."""
 
     def text(self) -> str:
         """The diagnosis as plain text for a terminal."""
@@ -149,6 +152,8 @@ class Diagnosis:
             "explanation": self.explanation,
             "alternatives": {a.group: relaxations(a) for a in self.alternatives},
             "smallest": relaxations(self.smallest) if self.smallest else [],
+            "duty_unmet": [{"constraint": r.constraint, "people": r.amount, "words": r.words}
+                           for r in self.duty],
             "conflict": self.conflict_constraints,
         }
 
@@ -223,20 +228,12 @@ class _CutShort(Exception):
     """HiGHS stopped a relaxation early (a time or iteration limit, or trouble)."""
 
 
-def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
-           groups: set[str]) -> Alternative | None:
-    """The smallest weighted relaxation of the limits in ``groups`` that allows a plan, every
-    other row holding: HiGHS's own feasibility relaxation of the loaded LP, with a penalty
-    per unit of each chosen row of its lever's weight over its size (so relaxing any limit by
-    5% costs about the same, whatever its unit) and -1 (may not move) for the rest. None if
-    relaxing those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
+def _elastic(solver: DirectHighs, penalty: np.ndarray) -> np.ndarray | None:
+    """HiGHS's feasibility relaxation of the loaded LP with ``penalty`` per unit a row moves
+    (-1: it may not move): how far each row is beyond its bounds in the cheapest relaxed
+    plan. None if the rows that may not move cannot all hold even so; :class:`_CutShort`
+    if HiGHS could not tell."""
     highs, lp = solver.highs, solver.lp
-    chosen = [limit for limit in limits if LEVERS[limit.family].group in groups]
-    if not chosen:
-        return None
-    penalty = np.full(lp.rows.count, -1.0)
-    for limit in chosen:
-        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
     try:
         status = highs.feasibilityRelaxation(-1.0, -1.0, -1.0, None, None, penalty)
     except RuntimeError as problem:
@@ -245,10 +242,10 @@ def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
         raise _CutShort(status.name)
     # HiGHS leaves the model's own status (infeasible) in place, and the plan it found for
     # the relaxed problem: a plan that breaks a row that must hold means no relaxation of
-    # the chosen limits is enough.
+    # the chosen rows is enough.
     solution = highs.getSolution()
     activity = np.asarray(solution.row_value)
-    lower, upper, constant = lp.rows.lower, lp.rows.upper, lp.row_constant
+    lower, upper = lp.rows.lower, lp.rows.upper
     beyond = np.maximum(np.maximum(lower - activity, activity - upper), 0.0)
     scale = np.maximum(1.0, np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0.0)),
                                        np.abs(np.where(np.isfinite(upper), upper, 0.0))))
@@ -256,6 +253,27 @@ def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
     if (beyond[penalty < 0] > HOLDS * scale[penalty < 0]).any() or \
             (x < lp.col_lower - HOLDS).any() or (x > lp.col_upper + HOLDS).any():
         return None
+    return beyond
+
+
+def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
+           groups: set[str]) -> Alternative | None:
+    """The smallest weighted relaxation of the limits in ``groups`` that allows a plan, every
+    other row holding: HiGHS's own feasibility relaxation of the loaded LP, with a penalty
+    per unit of each chosen row of its lever's weight over its size (so relaxing any limit by
+    5% costs about the same, whatever its unit) and -1 (may not move) for the rest. None if
+    relaxing those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
+    lp = solver.lp
+    chosen = [limit for limit in limits if LEVERS[limit.family].group in groups]
+    if not chosen:
+        return None
+    penalty = np.full(lp.rows.count, -1.0)
+    for limit in chosen:
+        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
+    beyond = _elastic(solver, penalty)
+    if beyond is None:
+        return None
+    upper, lower, constant = lp.rows.upper, lp.rows.lower, lp.row_constant
     relaxations = []
     for limit in chosen:
         r = limit.row
@@ -274,6 +292,37 @@ def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
     return Alternative(group, tuple(relaxations))
 
 
+DUTY = "eligible_need_met"
+"""The Care Act duty's family: never offered as a change, but relaxed on its own to tell
+whether it is the duty that cannot be met, for whom, and for how many people."""
+
+
+def _duty_unmet(model: pyo.ConcreteModel, solver: DirectHighs) -> tuple[Relaxation, ...]:
+    """The people whose eligible need could not be met under the other limits, fewest in
+    all, where the duty is what makes a plan impossible; () where it is not (the plan is
+    impossible even leaving need unmet) or there is no duty."""
+    lp = solver.lp
+    block = lp.row_blocks.get(getattr(model, DUTY).name) if hasattr(model, DUTY) else None
+    if block is None or block.start == block.stop:
+        return ()
+    penalty = np.full(lp.rows.count, -1.0)
+    penalty[block.start:block.stop] = 1.0
+    beyond = _elastic(solver, penalty)
+    if beyond is None:
+        return ()
+    d = model.data
+    unmet = []
+    for row, key in enumerate(block.keys, block.start):
+        amount = float(beyond[row])
+        if amount > NEGLIGIBLE * max(1.0, pyo.value(model.demand[key])):
+            locality, group, year = key
+            unmet.append(Relaxation(
+                family=DUTY, index=key, constraint=lp.constraints[row].name, amount=amount,
+                limit=0.0, words=f"{number(amount)} {people(amount)} in {locality}, {year} "
+                                 f"({label(d, group)})"))
+    return tuple(sorted(unmet, key=lambda r: (-r.amount, r.constraint)))
+
+
 def _resources(alternative: Alternative, m) -> str:
     """What an alternative's kind of limit is, as the end of 'cannot be met with ...'."""
     d = m.data
@@ -289,6 +338,7 @@ def _resources(alternative: Alternative, m) -> str:
         "budget": "the budget",
         "moves": "the moves that can be supported",
         "suitability": "the people for whom the pathways and moves are suitable",
+        "waiting": "the waiting standards for short-term places",
     }.get(alternative.group, "the other limits")
 
 
@@ -329,9 +379,42 @@ def _targets_in_words(m, relaxations: tuple[Relaxation, ...]) -> tuple[str, str,
         and_(levels), len(subjects)
 
 
-def _explain(m, alternatives: list[Alternative], smallest: Alternative | None) -> list[str]:
+def _duty_explained(m, duty: tuple[Relaxation, ...], targets: Alternative | None,
+                    others: list[Alternative], smallest: Alternative | None) -> list[str]:
+    """Where it is the Care Act duty that cannot be met: for whom, what it needs, and how
+    many people would otherwise go without care."""
+    d = m.data
+    cohorts = and_(sorted({label(d, r.index[1]) for r in duty}))
+    head = f"The Care Act duty to meet the eligible need of {cohorts} in full cannot be met"
+    within = [_resources(a, m) for a in others]
+    needs = [a.words() for a in others]
+    if targets is not None:
+        within.append("the outcome targets")
+        needs.append(_targets_in_words(m, targets.relaxations)[2])
+    if needs:
+        first = f"{head} with {and_(within)}: it needs {or_(needs)}."
+    elif smallest is not None:
+        first = (f"{head} with the limits as they stand, and no single kind of limit can be "
+                 "relaxed enough on its own. The smallest changes that together make a plan "
+                 f"possible: {smallest.words()}.")
+    else:
+        first = (f"{head}, and relaxing every target, market, workforce, budget, move and "
+                 "suitability limit does not make it possible: check the pathways open to "
+                 "these cohorts and today's caseloads and capacity.")
+    total = sum(r.amount for r in duty)
+    shown = [r.words for r in duty[:MAX_LISTED]]
+    if len(duty) > MAX_LISTED:
+        shown.append(f"{len(duty) - MAX_LISTED} more places and years")
+    return [first, f"As things stand, at least {number(total)} {people(total)} eligible for "
+                   f"care would go without it: {and_(shown)}."]
+
+
+def _explain(m, alternatives: list[Alternative], smallest: Alternative | None,
+             duty: tuple[Relaxation, ...] = ()) -> list[str]:
     targets = next((a for a in alternatives if a.group == "targets"), None)
     others = [a for a in alternatives if a.group != "targets"]
+    if duty:
+        return _duty_explained(m, duty, targets, others, smallest)
     if targets is not None:
         subject, scope, levels, count = _targets_in_words(m, targets.relaxations)
         several = count > 1
@@ -360,22 +443,25 @@ def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -
     infeasible = solver.solve(model).status == "infeasible"
     limits = _limits(model, solver.lp)
     present = {LEVERS[limit.family].group for limit in limits}
+    duty: tuple[Relaxation, ...] = ()
     try:
         smallest = _relax(model, solver, limits, set(GROUPS))
         alternatives = [alternative for group in GROUPS if group in present
                         for alternative in [_relax(model, solver, limits, {group})]
                         if alternative is not None and alternative.relaxations]
+        duty = _duty_unmet(model, solver)
     except _CutShort:
         explanation, alternatives, smallest = [CUT_SHORT], [], None
     else:
         if smallest is not None and not smallest.relaxations:
             smallest = None
-        explanation = _explain(model, alternatives, smallest)
+        explanation = _explain(model, alternatives, smallest, duty)
     conflict = _conflict(solver) if infeasible else []
     return Diagnosis(
         explanation=explanation,
         alternatives=alternatives,
         smallest=smallest,
+        duty=duty,
         conflict=[describe_limit(model, c) for c in conflict],
         conflict_constraints=[c.name for c in conflict],
     )

@@ -71,6 +71,7 @@ _UNITS: dict[tuple[str, str], str] = {
     ("contract_designs", "suitable_factor"): "multiplier on suitability",
     ("short_term_variability", "arrival_dispersion"): "variance of arrivals over their mean",
     ("short_term_variability", "stay_cv"): "coefficient of variation of the stay",
+    ("short_term_variability", "mean_stay_days"): "days, mean length of stay",
     ("short_term_variability", "wait_share"): "largest share of people who wait",
     ("short_term_variability", "mean_wait_days"): "days, mean wait",
     ("short_term_variability", "delay_price"): "£ a day waited",

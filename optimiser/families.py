@@ -39,7 +39,8 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from optimiser.headroom import initial_parameters
+from optimiser import queueing
+from optimiser.headroom import Kept, initial_parameters, kept
 from optimiser.prepare import Prepared, TargetRow
 from optimiser.words import and_, label, level, money, number, people, plural
 
@@ -53,7 +54,7 @@ class Lever:
 
     group: str
     """The kind of change, as the diagnosis offers it: 'targets', 'workforce', 'market',
-    'budget', 'moves' or 'suitability' (titles in :data:`GROUP_TITLES`)."""
+    'budget', 'moves', 'suitability' or 'waiting' (titles in :data:`GROUP_TITLES`)."""
     weight: float
     """The cost of relaxing it by its whole size, against the other levers: limits that
     are harder to defend changing weigh more."""
@@ -202,6 +203,19 @@ def _pathway_limit(m: pyo.ConcreteModel, locality: str, pathway: str, year: str)
     return m.data.suitable[pathway] * _pathway_need(m, locality, pathway, year)
 
 
+def _kept_free(m: pyo.ConcreteModel, locality: str, service: str, year: str) -> Kept:
+    queue = m.data.variability.queue(locality, service)
+    index = locality, service, year
+    return kept(queue, pyo.value(m.headroom_coefficient[index]),
+                pyo.value(m.headroom_margin[index]))
+
+
+def _headroom_size(m: pyo.ConcreteModel, locality: str, service: str, year: str) -> float:
+    """The capacity units a waiting standard keeps free above the busiest month's load."""
+    units = m.data.variability.queue(locality, service).units_per_person
+    return units * _kept_free(m, locality, service, year).people
+
+
 # --- relaxations in words -------------------------------------------------------------------
 
 def _hiring_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
@@ -248,6 +262,29 @@ def _pathway_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float,
     return (f"{label(m.data, pathway)} suitable for {number(amount)} more {people(amount)} "
             f"in {locality} in {year} ({level(min(share, 1.0), 'demand')} of the cohort "
             f"rather than {level(suitable, 'demand')})")
+
+
+def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
+    """Fewer places kept free, and the waiting standard they would meet instead: the share
+    who wait or the mean wait at the headroom left (Halfin–Whitt, at the load the row's
+    tangent was taken at)."""
+    locality, service, year = index
+    d = m.data
+    queue = d.variability.queue(locality, service)
+    now = _kept_free(m, *index)
+    beta = now.beta_without(amount / queue.units_per_person)
+    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} of "
+             f"{label(d, service)} kept free in {locality} in {year}")
+    if beta <= 0:
+        return (f"{fewer}, no waiting standard there (places for the busiest month's "
+                "average only, so waits grow)")
+    if queue.standard == "wait_share":
+        share = queueing.wait_probability(beta)
+        return (f"{fewer}, allowing more people to wait for a place: "
+                f"{level(share, 'demand')} rather than {level(queue.level, 'demand')}")
+    longer = queue.level * queueing.queue_factor(beta) / queueing.queue_factor(now.beta)
+    return (f"{fewer}, a longer mean wait for a place: {longer:.1f} days rather than "
+            f"{queue.level:g}")
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (
@@ -431,6 +468,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         shadow_price=lambda d, loc, s, t:
             f"cost of the waiting standard per {d.units[s]} of {d.labels[s]} it needs in "
             f"{d.labels[loc]}, {t}",
+        # A standard the council sets, like a target: relaxed by letting people wait more.
+        lever=Lever("waiting", 1.0, _headroom_size, _waits_longer, set_by=_headroom_size),
     ),
     Family(
         "delay_wait_days", "13",
@@ -465,6 +504,7 @@ GROUP_TITLES: dict[str, str] = {
     "budget": "Raise the budget",
     "moves": "Support more moves",
     "suitability": "Widen who a pathway or move suits",
+    "waiting": "Allow more people to wait for a short-term place",
     "combined": "Change several limits together",
 }
 """Each kind of change the diagnosis offers, as a heading; the order it tries them in."""

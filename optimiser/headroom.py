@@ -69,7 +69,7 @@ def estimated_loads(d: Prepared) -> dict[Key, Load]:
                 if s not in d.pathway_services[p]:
                     continue
                 routed = d.suitable[p] * d.demand.get((loc, d.pathway_cohort[p], t), 0.0)
-                people += d.usage.get((p, s), 0.0) * routed / u
+                people += d.usage_in(loc, p, s) * routed / u
                 arrivals += d.variability.entries.get((p, s), 0.0) * routed
             loads[loc, s, t] = Load(people, arrivals)
     return loads
@@ -84,6 +84,43 @@ def tangent(queue: Queue, load: Load) -> tuple[float, float]:
     coefficient = f * (1 + beta * math.sqrt(z) / (2 * math.sqrt(f * r0)))
     margin = beta * math.sqrt(z * f * r0) / 2 + queueing.correction(beta)
     return coefficient, queue.units_per_person * margin
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The headroom a standard's row keeps, read back from its tangent (for the diagnosis,
+    which sees the row's coefficient and margin but not the load they were taken at)."""
+
+    beta: float
+    """Headroom in standard deviations of the peak month's load (0: none)."""
+    spread: float
+    """The standard deviation of the peak month's load, sqrt(z f r0), in people."""
+
+    @property
+    def people(self) -> float:
+        """Places above the peak month's average load: ``beta spread + (beta^2 + 2) / 6``."""
+        return self.beta * self.spread + queueing.correction(self.beta) if self.beta else 0.0
+
+    def beta_without(self, places: float) -> float:
+        """The headroom ``beta`` left when ``places`` (people) fewer are kept free: the root
+        of ``b spread + (b^2 + 2) / 6 = people - places``; 0 when nothing is left."""
+        left = self.people - places
+        root = 9 * self.spread ** 2 - 2 + 6 * left
+        return max(0.0, -3 * self.spread + math.sqrt(root)) if root > 0 else 0.0
+
+
+def kept(queue: Queue, coefficient: float, margin: float) -> Kept:
+    r"""The inverse of :func:`tangent`: with :math:`a = coefficient / f - 1` and
+    :math:`M = margin / u`, :math:`a = \beta \sqrt{z} / (2 s)` and
+    :math:`M - (\beta^2 + 2)/6 = \beta \sqrt{z} s / 2` (:math:`s = \sqrt{f r_0}`), so
+    :math:`\beta^2 = a (M - 1/3) / (z/4 + a/6)` and the spread is :math:`\sqrt{z} s
+    = z \beta / (2 a)`. A row at its first-solve values (no margin) keeps none."""
+    a = coefficient / queue.peak - 1
+    excess = margin / queue.units_per_person - 1 / 3
+    if a <= 0 or excess <= 0:
+        return Kept(0.0, 0.0)
+    beta = math.sqrt(a * excess / (queue.z / 4 + a / 6))
+    return Kept(beta, queue.z * beta / (2 * a))
 
 
 def delay_scale(queue: Queue, load: Load, season: int) -> float:
@@ -203,6 +240,7 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
             "locality": loc, "service": s, "year": t,
             "standard": (_standard_words(queue) if d.variability.headroom
                          else "planned on the average"),
+            "mean_stay_days": load.stay_days,
             "average_load": load.people, "peak_load": queue.peak * load.people,
             "places": places, "headroom": places - load.people, "beta": beta,
             "square_root_rule": sqrt_rule(load.people, beta, queue) if kept else 0.0,
@@ -223,9 +261,9 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
 
 
 HEADROOM_COLUMNS = [
-    "locality", "service", "year", "standard", "average_load", "peak_load", "places",
-    "headroom", "beta", "square_root_rule", "estimated_share_waiting", "estimated_wait_days",
-    "estimated_mean_wait_days", "delay_price", "estimated_delay_cost",
+    "locality", "service", "year", "standard", "mean_stay_days", "average_load", "peak_load",
+    "places", "headroom", "beta", "square_root_rule", "estimated_share_waiting",
+    "estimated_wait_days", "estimated_mean_wait_days", "delay_price", "estimated_delay_cost",
 ]
 SHORT_TERM_COLUMNS = [
     "locality", "service", "year", "arrivals", "mean_stay_days", "places", "capacity",

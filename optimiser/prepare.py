@@ -25,7 +25,7 @@ from optimiser.bands import (
     need_groups,
 )
 from optimiser.horizon import Worsening, tail_weights
-from optimiser.variability import Variability, prepare_variability
+from optimiser.variability import DAYS_PER_YEAR, Variability, prepare_variability
 
 WEEKS_PER_YEAR = 52.0
 
@@ -120,6 +120,10 @@ class Prepared:
     objective_indicator: str | None
     designs: list[str] = field(default_factory=list)
     variability: Variability = field(default_factory=Variability)
+    local_usage: dict[Key, float] = field(default_factory=dict)
+    """(locality, pathway, service) → capacity units a year per person routed, where the
+    locality states its own mean length of stay on a short-term service (``usage``
+    elsewhere)."""
     price_spot: dict[str, float] = field(default_factory=dict)
     """£ per unit bought at short notice beyond block capacity, for services that allow it."""
     agency_premium: dict[str, float] = field(default_factory=dict)
@@ -150,6 +154,11 @@ class Prepared:
     """Multiplier taking the instance's prices from ``price_year`` to the first planning
     year's prices."""
 
+    def usage_in(self, locality: str, pathway: str, service: str) -> float:
+        """Capacity units of a short-term service used a year per person routed along the
+        pathway in the locality: for the locality's own mean stay where it states one."""
+        return self.local_usage.get((locality, pathway, service), self.usage[pathway, service])
+
 
 def prepare(instance: Instance) -> Prepared:
     """Turn a validated instance into the sets and coefficients of the linear programme."""
@@ -164,11 +173,13 @@ def prepare(instance: Instance) -> Prepared:
 
     stage_services: dict[str, list[str]] = defaultdict(list)
     stage_usage: dict[Key, float] = defaultdict(float)
+    stage_units: dict[Key, float] = defaultdict(float)
     for stage in instance.stages:
         weeks = stage.weeks.value * _factor(designs, stage.service, "weeks_factor")
         stage_usage[stage.pathway, stage.service] += (
             stage.share.value * weeks * stage.intensity.value / WEEKS_PER_YEAR
         )
+        stage_units[stage.pathway, stage.service] += stage.share.value * stage.intensity.value
         if stage.service not in stage_services[stage.pathway]:
             stage_services[stage.pathway].append(stage.service)
     pathway_services = {r.name: stage_services[r.pathway] for r in routes
@@ -176,6 +187,8 @@ def prepare(instance: Instance) -> Prepared:
     usage: dict[Key, float] = {(r.name, s): stage_usage[r.pathway, s] for r in routes
              for s in stage_services.get(r.pathway, [])}
 
+    variability = prepare_variability(instance)
+    local_usage = _local_usage(variability, designs, routes, stage_units)
     enters, package = _destinations(instance, designs, routes, stage_services)
     by_band: dict[tuple[str, str | None], float] = {
         (row.pathway, row.band): row.suitable.value for row in instance.band_suitability}
@@ -274,7 +287,8 @@ def prepare(instance: Instance) -> Prepared:
         objective=instance.settings.objective,
         objective_indicator=instance.settings.objective_indicator,
         designs=list(instance.settings.designs),
-        variability=prepare_variability(instance),
+        variability=variability,
+        local_usage=local_usage,
         price_spot={s: row.price_spot.value for s, row in services.items()
                     if row.price_spot is not None},
         agency_premium={w.name: w.agency_premium.value for w in instance.roles
@@ -291,6 +305,25 @@ def prepare(instance: Instance) -> Prepared:
         discount_rate=discount_rate,
         price_index=index,
     )
+
+
+def _local_usage(variability: Variability, designs: dict[str, ContractDesign],
+                 routes: list[BandedPathway], stage_units: dict[Key, float]
+                 ) -> dict[Key, float]:
+    """A short-term service's use per person routed in a locality that states its own mean
+    stay: the units a pathway's people take on it (share × intensity) for that stay, in
+    years (times any contract design's weeks factor), whichever weeks the pathway states.
+    Load = arrivals × the locality's length of stay."""
+    usage: dict[Key, float] = {}
+    for (locality, service), queue in variability.queues.items():
+        if queue.mean_stay_days is None:
+            continue
+        years = (queue.mean_stay_days * _factor(designs, service, "weeks_factor")
+                 / DAYS_PER_YEAR)
+        for r in routes:
+            if (r.pathway, service) in stage_units:
+                usage[locality, r.name, service] = stage_units[r.pathway, service] * years
+    return usage
 
 
 def price_index(instance: Instance) -> float:

@@ -15,6 +15,11 @@ binding row's dual keeps its sign; the range is where the first one would change
 Where a price multiplies one coefficient (the worked example's reablement place), this is
 HiGHS's own cost range for that coefficient, converted back through it.
 
+A range is in the instance's own prices (the figure a user writes and moves with ``--set``).
+With a price base, the model's price is that figure times the price index, so ``a`` is taken
+per £1 of the instance's price (times the index); with the end-of-horizon tail on, the
+price also sits in the tail's coefficients, and ``a`` follows them as it follows the rest.
+
 A price may also sit in a constraint's coefficients (a budget counts the money spent). A
 budget with room to spare limits the range too: the plan is kept only while it still fits the
 budget. Where the budget binds, a price change also changes what the budget buys, so the plan
@@ -44,7 +49,8 @@ COLUMNS = ["kind", "item", "locality", "year", "parameter", "value", "lower", "u
            "marginal", "exact", "meaning"]
 """The columns of ``ranging.csv``: one row per price, then one per binding limit. ``marginal``
 is what one more unit of the figure adds to the total (discounted) cost: for a limit its
-shadow price, for a price the units the plan buys at it (discounted)."""
+shadow price, for a price the units the plan buys at it (discounted, times the price index,
+tail included)."""
 
 _TOLERANCE = 1e-9
 RANGING_ROWS = 100_000
@@ -173,6 +179,8 @@ def price_ranges(highs: highspy.Highs, lp: LinearProgram,
     """For every price in the objective, the range over which today's plan stays optimal."""
     basis = _Basis.read(highs, lp)
     d = model.data
+    index = d.price_index
+    prices = f" at {d.price_year} prices" if d.price_year is not None and index != 1.0 else ""
     activity = _times(lp.rows, basis.x)
     records = []
     for param in sorted(lp.objective_reads, key=lambda p: p.name):
@@ -183,9 +191,11 @@ def price_ranges(highs: highspy.Highs, lp: LinearProgram,
             per_unit, per_unit_rows = _per_unit_of(model, lp, member, basis.x)
             if not np.any(per_unit):
                 continue  # a price nothing in the plan can pay (no capacity, no use)
+            # The instance's price p moves the model's p × index: £1 on p is £index on it.
+            per_unit, per_unit_rows = per_unit * index, per_unit_rows * index
             low, high = basis.step_range(per_unit)
             low, high, exact = _within_rows(basis, activity, per_unit_rows, low, high)
-            value = float(member.value)
+            value = float(member.value) / index
             unit = described.per(d.units[service])
             lower, upper = max(0.0, value + low), value + high
             records.append({
@@ -193,7 +203,7 @@ def price_ranges(highs: highspy.Highs, lp: LinearProgram,
                 "parameter": f"{param.name}[{service}]", "value": value, "lower": lower,
                 "upper": upper, "unit": unit, "marginal": float(per_unit @ basis.x), "exact": exact,
                 "meaning": _price_words(d.labels[service], described.what, value, lower, upper,
-                                        d.units[service], exact),
+                                        d.units[service], exact, prices),
             })
     return pd.DataFrame(records, columns=COLUMNS)
 
@@ -220,11 +230,12 @@ def _money(value: float) -> str:
 
 
 def _price_words(label: str, what: str, value: float, lower: float, upper: float, unit: str,
-                 exact: bool) -> str:
-    """A price's range in a sentence."""
-    a_unit = _a_year(unit)
+                 exact: bool, prices: str = "") -> str:
+    """A price's range in a sentence; ``prices`` names the price base where the instance's
+    prices are indexed (" at 2019/20 prices")."""
+    a_unit = _a_year(unit) + prices
     if not np.isfinite(upper):
-        span = f"at any {what} of {_money(lower)} or more" if lower > 0 else \
+        span = f"at any {what} of {_money(lower)} or more{prices}" if lower > 0 else \
             f"at any {what}"
     elif lower <= 0:
         span = f"while its {what} stays below {_money(upper)} {a_unit}"

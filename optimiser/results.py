@@ -104,9 +104,13 @@ def moves(m, v: Values) -> pd.DataFrame:
 
 def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
     """New need not met, where, and the binding limits in that locality and year that explain
-    it."""
+    it: those with a shadow price (a limit that sits on its bound but is worth nothing to
+    relax, such as a pathway suitable for no one that the plan would not use anyway, does not
+    explain anything). A shadow price below a millionth of the largest is solver noise."""
     explaining = [name for name, family in FAMILIES.items() if family.explains_unmet]
-    limits = binding[binding["binding"] & binding["family"].isin(explaining)]
+    prices = binding["shadow_price"].abs()
+    valued = prices > _TOLERANCE * max(1.0, float(np.max(prices.to_numpy(), initial=0.0)))
+    limits = binding[binding["binding"] & binding["family"].isin(explaining) & valued]
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
     labels: dict[tuple[str, str], set[str]] = defaultdict(set)

@@ -25,6 +25,8 @@ class Queue:
     """Variance of arrivals over their mean (1: Poisson)."""
     stay_cv: float = 1.0
     stay_shape: str = "gamma"
+    mean_stay_days: float | None = None
+    """The locality's own mean length of stay, in days; None: the pathways' weeks."""
     standard: str = "none"
     """'wait_share', 'mean_wait_days' or 'none' (no standard)."""
     level: float = 0.0
@@ -99,6 +101,7 @@ def _queue(row: ShortTermVariability, months: tuple[float, ...]) -> Queue:
     return Queue(
         dispersion=_figure(row.arrival_dispersion, 1.0),
         stay_cv=_figure(row.stay_cv, 1.0), stay_shape=row.stay_shape,
+        mean_stay_days=None if row.mean_stay_days is None else row.mean_stay_days.value,
         standard=standard, level=_figure(getattr(row, standard, None), 0.0),
         delay_price=None if row.delay_price is None else row.delay_price.value,
         units_per_person=_figure(row.units_per_person, 1.0), months=months,

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from models import Amount, Budget, ContractDesign, Factor, Instance, OutcomePrice, Share, Target
+from models.sourced import Days
 from models.variability import MONTHS, ArrivalMonth, ShortTermVariability
 from optimiser.io import InputError, InputProblem, load_instance
 
@@ -51,6 +52,7 @@ def rich_instance() -> Instance:
                                  arrival_dispersion=Factor(value=1.5, source=ASSUMED),
                                  stay_cv=Amount(value=0.7, source=ASSUMED),
                                  stay_shape="lognormal",
+                                 mean_stay_days=Days(value=38.5, source=ASSUMED),
                                  delay_price=Amount(value=2000 / 7, source=ASSUMED)),
         ],
         arrival_profile=[ArrivalMonth(service="reablement", month=month,

@@ -4,13 +4,19 @@ saying so, and its money axes read in the unit they are drawn in."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+import optimiser
+from optimiser.api import compare
 from optimiser.appraisal.outputs import (
     _cheapest_note,
     _cost_and_unmet_figure,
     _html_table,
     money_scale,
 )
+from optimiser.appraisal.summary import cheapest_summary, ranked
+from tests.builders import S, build
+from tests.builders import worked_example as worked_example_data
 
 TABLE = pd.DataFrame({
     "option": ["short-staffed", "full", "no-plan"],
@@ -31,8 +37,53 @@ def test_the_cheapest_option_that_leaves_need_unmet_is_named_as_such():
 
 def test_the_cheapest_option_meeting_all_need_is_simply_named():
     table = TABLE.assign(**{"unmet people": [0.0, 0.0, float("nan")]})
-    assert "<b>short-staffed</b> (£80,000,000), meets every person's need" in \
-        _cheapest_note(table)
+    assert _cheapest_note(table) == ("<p>The cheapest option, short-staffed (£80,000,000), "
+                                     "meets every person's need.</p>")
+    assert ranked(table)["ranking"].tolist() == ["cheapest", "2nd cheapest", ""]
+
+
+def test_the_ranking_says_beside_the_cheapest_that_it_leaves_need_unmet():
+    """Ranked by cost, short-staffed is cheapest but leaves 6,521 people without care; full
+    is 2nd and the cheapest meeting everyone's need; the option without a plan is unranked.
+    The terminal's summary says the same as the report."""
+    table = ranked(TABLE)
+    assert list(table.columns) == ["option", "status", "total_cost", "cost rank", "ranking",
+                                   "unmet people"]
+    assert table["cost rank"].tolist() == [1, 2, pd.NA]
+    assert table["ranking"].tolist() == [
+        "cheapest, but leaves 6,521 people's need unmet",
+        "2nd cheapest; the cheapest that meets everyone's need", ""]
+    summary = cheapest_summary(TABLE)
+    assert summary == (
+        "The cheapest option, short-staffed (£80,000,000), leaves 6,521 people's need unmet: "
+        "it is cheaper only because it does not pay for their care. The cheapest option that "
+        "meets every person's need is full (£95,000,000).")
+    assert _cheapest_note(TABLE) == f"<p class='warning'>{summary}</p>"
+    every = TABLE.assign(**{"unmet people": [6521.0, 12.0, float("nan")]})
+    assert ranked(every)["ranking"].tolist()[:2] == [
+        "cheapest, but leaves 6,521 people's need unmet",
+        "2nd cheapest, but leaves 12 people's need unmet"]
+    assert cheapest_summary(every).endswith("Every option leaves some need unmet.")
+
+
+def test_compared_plans_are_ranked_with_unmet_need_beside_the_rank():
+    """MODEL.md's worked example with staff for only 500 of the 850 home-care hours it needs
+    (a care worker per 10 hours, 50 in post, none to recruit): 60 reabled (330 hours) and 13
+    straight to home care (170 hours), 27 people's need unmet, at less than the full worked
+    example's £952,616: the cheaper plan, ranked cheapest only with its unmet need beside it."""
+    data = worked_example_data()
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.0), "hire_cost": S(0)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker", "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(50),
+                          "hire_max": S(0)}]
+    plans = {"full": optimiser.solve(build(worked_example_data())),
+             "short-staffed": optimiser.solve(build(data))}
+    rows = compare(plans).set_index("option")
+    assert rows.loc["full", "total_cost"] == pytest.approx(952_616)
+    assert rows.loc["short-staffed", "unmet people"] == pytest.approx(40 - 170 / 13)
+    assert rows.loc["short-staffed", "total_cost"] < 952_616
+    assert rows.loc["short-staffed", "ranking"] == "cheapest, but leaves 27 people's need unmet"
+    assert rows.loc["full", "ranking"] == "2nd cheapest; the cheapest that meets everyone's need"
 
 
 def test_the_chart_gives_cost_and_unmet_need_side_by_side_unmet_in_red():

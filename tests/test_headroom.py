@@ -246,3 +246,142 @@ def test_the_re_solve_patches_the_same_highs_model_from_its_last_basis():
                for r in range(lp.rows.count)
                if lp.rows.upper[r] != before[0][r] or lp.rows.lower[r] != before[1][r]}
     assert changed <= {"short_term_headroom", "delay_wait_days"} and changed
+
+
+# --- the diagnosis: a waiting standard that cannot be met --------------------------------------
+
+def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_lever():
+    """2,600 people a year leave hospital for two weeks in a discharge-to-assess bed, a load
+    of r = 100 beds, all of it owed under the Care Act duty; today's 100 beds can grow by 5
+    at most (no growth rate, a start-up of 5). At most 20% may wait: beta = 1.0615
+    (Halfin–Whitt's share waiting 0.2), so the plan needs 100 + 10 beta + (beta^2 + 2)/6 =
+    111.14 beds, 6.14 more than the 105 the market allows: no plan.
+
+    Either lever alone makes one: the market growing by 6.14 more beds, or 6.14 fewer beds
+    kept free. The 5 beds left above the load keep beta' = 0.463 (the root of
+    10 b + (b^2 + 2)/6 = 5), at which 53.3% wait: the standard becomes 53.3% rather than
+    20%."""
+    instance = d2a_instance(2600, 2)
+    bed = instance.services[0]
+    instance = instance.updated(
+        services=[bed.model_copy(update={
+            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
+            "startup": bed.startup.model_copy(update={"value": 5.0})})],
+        capacity0=[{"locality": "Example", "service": "d2a_bed",
+                    "units": S(100.0)}],
+        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
+    solution = solve(instance)
+    assert solution.status == "infeasible" and solution.diagnosis is not None
+    alternatives = {a.group: a for a in solution.diagnosis.alternatives}
+    assert set(alternatives) == {"market", "waiting"}
+    (waiting,) = alternatives["waiting"].relaxations
+    (market,) = alternatives["market"].relaxations
+    beta = beta_for_wait_share(0.2)
+    needed = 100 + 10 * beta + correction(beta)
+    assert waiting.amount == pytest.approx(needed - 105, rel=1e-6)
+    assert market.amount == pytest.approx(needed - 105, rel=1e-6)
+    assert waiting.limit == pytest.approx(needed - 100, rel=1e-6)
+    assert waiting.words == ("6.2 fewer beds of d2a bed kept free in Example in 2026/27, "
+                             "allowing more people to wait for a place: 53.3% rather than 20%")
+    assert "Allow more people to wait for a short-term place" in solution.diagnosis.text()
+    assert "the waiting standards for short-term places" in solution.diagnosis.explanation[0]
+
+
+@pytest.mark.parametrize("standard", [{"standard": "wait_share", "level": 0.1},
+                                      {"standard": "mean_wait_days", "level": 0.5}])
+@pytest.mark.parametrize(("people", "arrivals", "dispersion", "months"), [
+    (100.0, 2600.0, 1.0, (1.0,) * 12), (7.5, 300.0, 2.0, (1.2,) + (1.0,) * 11)])
+def test_the_headroom_a_row_keeps_is_read_back_from_its_tangent(standard, people, arrivals,
+                                                                 dispersion, months):
+    """kept() inverts tangent(): the beta and the spread sqrt(z f r0) the row was made with,
+    and so the places it keeps above the peak load, beta spread + (beta^2 + 2)/6."""
+    from optimiser.headroom import Load, kept, tangent
+    from optimiser.variability import Queue
+
+    queue = Queue(dispersion=dispersion, stay_cv=0.8, units_per_person=2.0, months=months,
+                  **standard)
+    load = Load(people, arrivals)
+    found = kept(queue, *tangent(queue, load))
+    beta = queue.beta(people, load.stay_days)
+    spread = math.sqrt(queue.z * queue.peak * people)
+    assert found.beta == pytest.approx(beta, rel=1e-9)
+    assert found.spread == pytest.approx(spread, rel=1e-9)
+    assert found.people == pytest.approx(beta * spread + correction(beta), rel=1e-9)
+    assert found.beta_without(0.0) == pytest.approx(beta, rel=1e-9)
+    assert found.beta_without(found.people) == 0.0
+
+
+# --- length of stay by locality -----------------------------------------------------------------
+
+def two_localities(stays: dict[str, float | None]) -> Instance:
+    """3,650 people a year (ten a day) leave hospital in each of two localities for a
+    discharge-to-assess bed; the pathway states two weeks, and a locality's variability row
+    may state its own mean stay. At most 20% may wait."""
+    data = one_locality([YEAR], 3650)
+    data["localities"].append({"name": "Other", "cost_factor": S(1.0)})
+    data["demand"].append({"locality": "Other", "cohort": "older_hospital", "people": S(3650)})
+    data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR)]
+    data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
+    data["stages"] = [{"pathway": "d2a", "service": "d2a_bed", "share": S(1.0),
+                       "weeks": S(2.0), "intensity": S(1.0)}]
+    data["short_term_variability"] = [
+        {"service": "d2a_bed", "locality": loc, "wait_share": S(0.2)}
+        | ({"mean_stay_days": S(days)} if days is not None else {})
+        for loc, days in stays.items()]
+    return build(data)
+
+
+def test_a_longer_stay_in_one_locality_needs_more_places_and_more_headroom():
+    """Ten people a day in each locality; Example's people stay 7 days, Other's 14. By
+    Little's law the loads are 10 × 7 = 70 and 10 × 14 = 140 beds (the pathway's two weeks
+    are replaced by each locality's own stay). At most 20% waiting, beta = 1.0615, so the
+    square-root rule gives
+    Example: 70 + 1.0615 √70 + (1.0615² + 2)/6 = 70 + 8.881 + 0.521 = 79.40 beds, and
+    Other: 140 + 1.0615 √140 + 0.521 = 140 + 12.560 + 0.521 = 153.08 beds:
+    headroom of 9.40 and 13.08 beds. The re-solve takes the tangent at these very loads, so
+    the plan commissions the rule's places. The reports carry each locality's stay: the
+    headroom table and the simulation's input both read 7 and 14 days."""
+    solution = solve(two_localities({"Example": 7.0, "Other": 14.0}))
+    assert solution.optimal
+    beta = beta_for_wait_share(0.2)
+    headroom = solution.tables["headroom"].set_index("locality")
+    capacity = solution.tables["capacity"].set_index("locality")
+    for loc, days in (("Example", 7.0), ("Other", 14.0)):
+        load = 10 * days
+        rule = load + beta * math.sqrt(load) + correction(beta)
+        assert headroom.loc[loc, "average_load"] == pytest.approx(load, rel=1e-9)
+        assert headroom.loc[loc, "mean_stay_days"] == pytest.approx(days, rel=1e-9)
+        assert capacity.loc[loc, "capacity"] == pytest.approx(rule, rel=1e-6)
+        assert headroom.loc[loc, "headroom"] == pytest.approx(rule - load, rel=1e-6)
+    assert headroom.loc["Other", "headroom"] - headroom.loc["Example", "headroom"] == \
+        pytest.approx(beta * (math.sqrt(140) - math.sqrt(70)), rel=1e-6)
+    short_term = solution.tables["short_term"].set_index("locality")
+    assert short_term.loc["Example", "mean_stay_days"] == pytest.approx(7.0, rel=1e-9)
+    assert short_term.loc["Other", "mean_stay_days"] == pytest.approx(14.0, rel=1e-9)
+
+
+def test_a_locality_without_its_own_stay_keeps_the_pathways_weeks():
+    """Other states no stay: its people stay the pathway's two weeks, a load of
+    3,650 × 2 / 52 = 140.38 beds (the model's weeks are 52 to the year), as before; Example's
+    7 days change nothing there."""
+    solution = solve(two_localities({"Example": 7.0, "Other": None}))
+    headroom = solution.tables["headroom"].set_index("locality")
+    assert headroom.loc["Other", "average_load"] == pytest.approx(3650 * 2 / 52, rel=1e-9)
+    assert headroom.loc["Example", "average_load"] == pytest.approx(70.0, rel=1e-9)
+
+
+def test_a_stay_of_no_days_is_refused_naming_the_file_row_and_field(tmp_path):
+    from tests.io_helpers import only_problem, write_data
+
+    data = two_localities({"Example": 7.0, "Other": 14.0}).model_dump(
+        mode="json", exclude_defaults=True)
+    data["short_term_variability"][1]["mean_stay_days"]["value"] = 0
+    path = write_data(tmp_path, data)
+    problem = only_problem(path)
+    assert problem.file == str(path)
+    assert problem.location.startswith("table short_term_variability, item 2, line ")
+    assert "locality=Other" in problem.location
+    assert (problem.field, problem.found, problem.expected) == (
+        "mean_stay_days.value", "0",
+        "a number > 0 – a number of days above 0, such as a mean length of stay")

@@ -18,11 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from models import Amount
 from models.overrides import overridden
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
 from optimiser.ranging import RANGING_ROWS
-from tests.builders import ROOT
+from tests.builders import ROOT, S, build
+from tests.builders import worked_example as worked_example_data
 from tests.io_helpers import worked_example
 
 SOURCE = "assumption: a figure changed to test the price ranges"
@@ -84,12 +86,25 @@ def _cost_at(instance, parameter: str, price: float) -> float:
     return solve(changed, ranging=False).objective
 
 
-def test_inside_every_price_range_the_plan_stays_optimal():
+def _priced_and_tailed(instance):
+    """The instance with its prices at 2019/20 levels raised 3% a year, and the
+    end-of-horizon tail on (whatever the shipped settings say)."""
+    settings = instance.settings.model_copy(update={
+        "price_year": "2019/20", "price_inflation": Amount(value=0.03, source=SOURCE),
+        "end_of_horizon": True})
+    return instance.updated(settings=settings)
+
+
+@pytest.mark.parametrize("settings", ["as shipped", "price base and tail on"])
+def test_inside_every_price_range_the_plan_stays_optimal(settings):
     """Today's plan stays optimal inside each price's range: re-solved at prices near both
     ends, the cost is today's plan priced at the new price, a straight line in the price
     whose slope is the units the plan buys at it (``marginal``); had another plan become
-    cheaper, the cost would fall below that line."""
+    cheaper, the cost would fall below that line. With a price base and the tail on, the
+    price moves every cost it feeds: each year's payments times the index, and the tail."""
     instance = load_instance(SHIPPED["default"])
+    if settings != "as shipped":
+        instance = _priced_and_tailed(instance)
     solution = solve(instance)
     prices = solution.tables["ranging"].query("kind == 'price'")
     assert len(prices) >= 10
@@ -141,3 +156,84 @@ def test_ranging_is_written_for_small_models_and_can_be_left_out():
     assert "ranging" in solve(worked_example()).tables
     assert "ranging" not in solve(worked_example(), ranging=False).tables
     assert RANGING_ROWS >= 50_000
+
+
+INDEX = 1.04 ** 2
+"""2024/25 prices raised 4% a year to 2026/27."""
+HOUR_YEAR = 908.96
+
+
+def _indexed_with_tail():
+    """MODEL.md's worked example with its prices at 2024/25 levels (4% a year: × 1.0816)
+    and the end-of-horizon tail on, half of home care's caseload leaving each year."""
+    data = worked_example_data()
+    data["settings"].update(price_year="2024/25", price_inflation=S(0.04),
+                            end_of_horizon=True)
+    data["leave"] = [{"cohort": "older_hospital", "service": "home_care", "share": S(0.5)}]
+    return build(data)
+
+
+def test_a_price_range_moves_the_price_index_and_the_tail_with_the_price():
+    """Prices p (a reablement place-year) and h (a year of an hour a week of home care) are
+    at 2024/25 levels; every payment is p or h × 1.0816. Half of home care's caseload leaves
+    each year, so an hour a week still bought at the end costs (1 − 0.5) / 0.5 = 1 more year:
+    the tail doubles every home-care hour. A person reabled costs 1.0816 (p × 6/52 + 5.5h)
+    + 1.0816 × 5.5h = 1.0816 (p × 6/52 + 11h); straight to home care, 1.0816 × 26h.
+
+    - Reablement pays while p × 6/52 + 11h < 26h: p < 130h = £118,164.80 (without the tail
+      it would be 65h; the index cancels, as the range is in the instance's own prices).
+      £1 more on p costs 60 × 6/52 × 1.0816 = 7.488 more.
+    - At p = £26,000: reablement pays while 3,000 + 11h < 26h, h > £200; and meeting need
+      straight in home care is worth it while 1.0816 × 26h < £100,000 (the penalty is not
+      indexed), h < £3,556.06. £1 more on h costs 850 hours × 2 × 1.0816 = 1,838.72 more.
+    - Total: 1.0816 (60 × (3,000 + 11h) + 40 × 26h) = 1.0816 × £1,725,232 = £1,866,010.93.
+
+    Re-solved just inside each end, the cost is today's plan at the new price; just
+    outside, another plan is cheaper."""
+    instance = _indexed_with_tail()
+    solution = solve(instance)
+    assert solution.objective == pytest.approx(INDEX * 1_725_232, rel=1e-9)
+    table = solution.tables["ranging"]
+    reablement = _row(table, "price_capacity[reablement]")
+    home_care = _row(table, "price_capacity[home_care]")
+    assert (reablement.value, reablement.lower) == (26_000, 0)
+    assert reablement.upper == pytest.approx(130 * HOUR_YEAR, abs=0.005)
+    assert reablement.marginal == pytest.approx(REABLED * INDEX)
+    assert (home_care.lower, home_care.upper) == pytest.approx(
+        (200, 100_000 / (26 * INDEX)), abs=0.005)
+    assert home_care.marginal == pytest.approx(850 * 2 * INDEX)
+    assert reablement.meaning == (
+        "The plan holds for Home reablement while its block price stays below £118,165 a "
+        "place-year at 2024/25 prices (now £26,000).")
+
+    def plan_at(p: float, h: float) -> float:
+        return INDEX * (60 * (p * 6 / 52 + 11 * h) + 40 * 26 * h)
+
+    for row, at in ((reablement, lambda p: (p, HOUR_YEAR)), (home_care, lambda h: (26_000, h))):
+        for end in (row.lower, row.upper):
+            if end <= 0:
+                continue
+            for price, inside in ((end * (1 - 1e-4), end > row.value),
+                                  (end * (1 + 1e-4), end < row.value)):
+                cost = _cost_at(instance, row.parameter, price)
+                if inside:
+                    assert cost == pytest.approx(plan_at(*at(price)), rel=1e-9), (row, price)
+                else:
+                    assert cost < plan_at(*at(price)) - 1.0, (row, price)
+
+
+def test_shadow_prices_with_a_price_base_and_tail_are_in_first_year_pounds():
+    """One more person able to take reablement saves 1.0816 × (26h − 3,000 − 11h)
+    = 1.0816 × £10,634.40 = £11,502.17 (tail included, first-year prices), over 0 to 100
+    people; one more person to care for costs 1.0816 × 26h = £25,561.41. Re-solved with 61
+    people able to take reablement, the cost falls by exactly that."""
+    instance = _indexed_with_tail()
+    table = _ranging(instance)
+    limit = _row(table, "pathway_suitable[Example,reablement_first,2026/27]")
+    assert limit.marginal == pytest.approx(INDEX * (15 * HOUR_YEAR - 3_000))
+    assert (limit.lower, limit.upper) == pytest.approx((0, 100))
+    need = _row(table, "demand_met[Example,older_hospital,2026/27]")
+    assert need.marginal == pytest.approx(INDEX * 26 * HOUR_YEAR)
+    moved = overridden(instance, "pathways[reablement_first].suitable=0.61", source=SOURCE)
+    assert solve(moved, ranging=False).objective == pytest.approx(
+        solve(instance, ranging=False).objective - limit.marginal, rel=1e-12)

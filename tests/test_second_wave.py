@@ -298,21 +298,55 @@ def test_the_penalty_is_per_cohort_so_the_duty_falls_where_it_is_set():
 
 def test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce(tmp_path: Path):
     """The Care Act duty for the cohort, and staff for only 50 of its 100 people (65
-    recruits, 10 hours a week each): no plan. `optimiser solve` exits 1 and says that the
-    care workers that can be recruited are what to relax: 65 more (130 in all)."""
+    recruits, 10 hours a week each): no plan. `optimiser solve` exits 1, says first that it
+    is the duty to meet this cohort's eligible need that cannot be met, with the care
+    workers that can be recruited, and what to relax: 65 more (130 in all). As things
+    stand, 50 people would go without care."""
     data = _home_care_with_recruits(65)
+    data["cohorts"][0]["label"] = "Older adults discharged from hospital"
     data["settings"]["meet_eligible_need"] = ["older_hospital"]
     path = tmp_path / "instance.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "plan")])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert "care workers that can be recruited" in result.stderr
-    assert "65 more care workers recruited in Example in 2026/27" in result.stderr
+    headline = ("The Care Act duty to meet the eligible need of older adults discharged from "
+                "hospital in full cannot be met with the care workers that can be recruited: "
+                "it needs 65 more care workers recruited in Example in 2026/27 (the limit is 65 "
+                "a year).")
+    assert headline in " ".join(result.stderr.split())
+    assert "older_hospital" not in result.stderr.split("Limits that cannot")[0]
 
     solution = solve(build(data))
-    assert solution.diagnosis is not None
-    assert {a.group for a in solution.diagnosis.alternatives} == {"workforce"}
+    diagnosis = solution.diagnosis
+    assert diagnosis is not None
+    assert diagnosis.explanation == [headline, (
+        "As things stand, at least 50 people eligible for care would go without it: 50 people "
+        "in Example, 2026/27 (older adults discharged from hospital).")]
+    assert {a.group for a in diagnosis.alternatives} == {"workforce"}
+    assert [(r.index, r.amount) for r in diagnosis.duty] == [
+        (("Example", "older_hospital", "2026/27"), pytest.approx(50))]
+    assert solution.summary()["diagnosis"]["duty_unmet"][0]["people"] == pytest.approx(50)
+
+
+def test_without_the_duty_too_few_staff_leave_need_unmet_and_no_duty_is_named():
+    """The same staff shortage without the duty: a plan, 50 people's need unmet; and with
+    the duty on a second cohort the staff can serve, only the first is named."""
+    data = _home_care_with_recruits(65)
+    solution = solve(build(data))
+    assert solution.optimal and solution.diagnosis is None
+    assert solution.tables["unmet"]["unmet"].sum() == pytest.approx(50)
+
+    data["cohorts"].append({"name": "older_community", "label": "Older adults at home",
+                            "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "older_community",
+                           "people": S(0)})
+    data["settings"]["meet_eligible_need"] = True
+    diagnosis = solve(build(data)).diagnosis
+    assert diagnosis is not None
+    assert diagnosis.explanation[0].startswith(
+        "The Care Act duty to meet the eligible need of older hospital in full cannot be met")
+    assert {r.index[1] for r in diagnosis.duty} == {"older_hospital"}
 
 
 def test_meet_eligible_need_true_names_every_cohort():

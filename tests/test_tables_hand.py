@@ -148,6 +148,32 @@ def test_workforce_unmet_and_cost_tables_cell_by_cell():
         ("Example", "penalty"): 5_000_000, ("Roomy", "penalty"): 1_000_000})
 
 
+def test_a_limit_at_its_bound_with_no_shadow_price_is_not_given_as_a_reason():
+    """As above, with a second pathway, a larger 20-hour package, suitable for no one: its
+    suitability row sits at its bound (0 people routed, 0 allowed) but is worth nothing, as a
+    larger package would need more of the scarce staff (shadow price £0). The reasons given
+    for the 50 and 10 people unmet are the care workers alone: in post, at £67,833.48 (an
+    hour a week staffed saves the £100,000 penalty on 1/13 of a person, less the hour's
+    price: (£7,692.31 − £908.96) / 0.1 FTE), and recruitable, £2,000 less."""
+    data = _home_care_with_staff()
+    data["pathways"].append({"name": "larger_package", "cohort": "older_hospital",
+                             "label": "a larger home-care package", "suitable": S(0.0)})
+    data["destinations"].append({"pathway": "larger_package", "service": "home_care",
+                                 "share": S(1.0), "package": S(20)})
+    tables = solve(build(data)).tables
+    prices = tables["shadow_prices"].set_index("constraint")
+    trivial = prices.loc["pathway_suitable[Example,larger_package,2026/27]"]
+    assert trivial.binding and trivial.shadow_price == pytest.approx(0, abs=1e-9)
+    assert prices.loc["staff_cover_capacity[Example,care_worker,2026/27]",
+                      "shadow_price"] == pytest.approx((100_000 / 13 - HOUR_YEAR) / 0.1)
+    unmet = tables["unmet"].set_index("locality")
+    assert unmet["unmet"].tolist() == pytest.approx([50, 10])
+    for locality in ("Example", "Roomy"):
+        assert unmet.loc[locality, "why"] == (
+            f"saving from one more care worker in post in {locality}, 2026/27; saving if one "
+            f"more care worker could be recruited in {locality}, 2026/27")
+
+
 def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
     """An unmet-need penalty of £10,000 is below the £11,816.48 home care costs a person
     (13 hours at £908.96), so all 100 are left unmet, and no limit binds: the reason given is

@@ -81,6 +81,7 @@ def appraise(
     from optimiser.appraisal.probe import SchedulerError, check_scheduler
     from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.runner import appraise as run
+    from optimiser.appraisal.summary import cheapest_summary
     from optimiser.io import InputError
 
     cli.check_limits(time_limit)
@@ -116,6 +117,9 @@ def appraise(
         f"{len(summary.solved)} options solved in {summary.seconds:.1f} s "
         f"({summary.resolved} by re-solving a kept model), {summary.skipped} already done. "
         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ".")
+    cheapest = cheapest_summary(table)
+    if cheapest:
+        cli.out.print(escape(cheapest))
     cli.out.print(f"Wrote {out_dir / 'comparison.csv'}, comparison.xlsx and report.html.")
     if summary.lost:
         raise cli.fail(f"{len(summary.lost)} options were not run because a worker process "

@@ -15,7 +15,7 @@ import pandas as pd
 from models import ContractDesign, Instance, Service
 from optimiser.appraisal.load import LoadedAppraisal
 from optimiser.appraisal.store import OPTIONS, Store
-from optimiser.appraisal.summary import base_columns
+from optimiser.appraisal.summary import base_columns, cheapest_summary, leaves_need_unmet, ranked
 from optimiser.io.atomic import atomic_path
 from optimiser.report.html import write_plotlyjs
 
@@ -30,6 +30,10 @@ COLUMN_NOTES = {
                  "the optimiser minimised).",
     "total_cost": "£, discounted over the planning years: block, spot, outcome and "
                   "recruitment payments (no penalty).",
+    "cost rank": "The option's place by total cost among the options with a plan (1: the "
+                 "cheapest).",
+    "ranking": "The rank in words, saying beside it where the option leaves need unmet: "
+               "'cheapest, but leaves 6,521 people's need unmet'.",
     "cost YEAR": "£ spent in the year, undiscounted.",
     "cost: ITEM": "£, discounted over the planning years, on the service (or recruitment of "
                   "the role).",
@@ -63,7 +67,7 @@ def comparison_table(loaded: LoadedAppraisal, results: dict[str, dict]) -> pd.Da
                              reason="not solved yet: run the appraisal again to finish it"))
         else:
             rows.append(result["row"])
-    return pd.DataFrame(rows)
+    return ranked(pd.DataFrame(rows))
 
 
 def write_comparison(table: pd.DataFrame, loaded: LoadedAppraisal, out_dir: Path) -> list[Path]:
@@ -158,11 +162,6 @@ def _indicator(loaded: LoadedAppraisal) -> str | None:
     return chosen if chosen in names else (names[0] if names else None)
 
 
-def _leaves_need_unmet(table: pd.DataFrame) -> pd.Series:
-    """Whether each option leaves some new need without care."""
-    return table.get("unmet people", pd.Series(0.0, index=table.index)).fillna(0.0) > 0.5
-
-
 def _chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
     """The option whose plan the report draws: the one the appraisal file names, else the
     cheapest that meets every person's need (else the cheapest, which the report marks)."""
@@ -171,7 +170,7 @@ def _chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
     optimal = table[table["status"] == "optimal"]
     if optimal.empty:
         return None
-    meets = optimal[~_leaves_need_unmet(optimal)]
+    meets = optimal[~leaves_need_unmet(optimal)]
     return str((meets if not meets.empty else optimal).sort_values("total_cost")
                .iloc[0]["option"])
 
@@ -201,7 +200,7 @@ def _cost_outcome_figure(loaded: LoadedAppraisal, table: pd.DataFrame, indicator
     cost = f"total cost ({unit}, discounted)"
     optimal[cost] = optimal["total_cost"] / scale
     optimal["need"] = ["leaves need unmet" if unmet else "meets all need"
-                       for unmet in _leaves_need_unmet(optimal)]
+                       for unmet in leaves_need_unmet(optimal)]
     if len(dims) > 2:
         optimal["other levels"] = optimal[dims[2:]].astype(str).agg(", ".join, axis=1)
     x = f"outcome: {indicator}" if indicator else None
@@ -361,24 +360,15 @@ def _designs_table(loaded: LoadedAppraisal) -> str:
 
 
 def _cheapest_note(table: pd.DataFrame) -> str:
-    """Which option is cheapest, never an option that leaves need unmet without saying so."""
-    optimal = table[table["status"] == "optimal"]
-    if optimal.empty:
+    """Which option is cheapest, never an option that leaves need unmet without saying so
+    (:func:`~optimiser.appraisal.summary.cheapest_summary`), as a paragraph of the page."""
+    text = cheapest_summary(table)
+    if not text:
         return ""
-    cheapest = optimal.sort_values("total_cost").iloc[0]
-    meets = optimal[~_leaves_need_unmet(optimal)].sort_values("total_cost")
-    if not _leaves_need_unmet(optimal.loc[[cheapest.name]]).iloc[0]:
-        return (f"<p>The cheapest option, <b>{html.escape(str(cheapest['option']))}</b> "
-                f"({_money(cheapest['total_cost'])}), meets every person's need.</p>")
-    text = (f"<p class='warning'>The cheapest option, {html.escape(str(cheapest['option']))} "
-            f"({_money(cheapest['total_cost'])}), leaves "
-            f"{cheapest['unmet people']:,.0f} people's need unmet: it is cheaper only because "
-            "it does not pay for their care. ")
-    if meets.empty:
-        return text + "Every option leaves some need unmet.</p>"
-    best = meets.iloc[0]
-    return text + (f"The cheapest option that meets every person's need is "
-                   f"{html.escape(str(best['option']))} ({_money(best['total_cost'])}).</p>")
+    optimal = table[table["status"] == "optimal"]
+    warn = leaves_need_unmet(optimal.sort_values("total_cost").iloc[:1]).any()
+    opening = "<p class='warning'>" if warn else "<p>"
+    return f"{opening}{html.escape(text, quote=False)}</p>"
 
 
 def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) -> Path:
@@ -417,15 +407,16 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
     counts = table["status"].value_counts().to_dict()
     status_line = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     shown = [c for c in table.columns if c in (
-        "option", "status", "reason", "total_cost", "unmet people", "targets missed",
+        "option", "status", "reason", "total_cost", "ranking", "unmet people",
+        "targets missed",
         "binding limits", "largest shadow price") or c.startswith("outcome:")]
-    text_columns = {"option", "status", "reason", "targets missed"}
+    text_columns = {"option", "status", "reason", "ranking", "targets missed"}
     without = table[table["status"] != "optimal"]
     links = {str(o.name): f"{OPTIONS}/{o.folder}/report.html" for o in loaded.options
              if (out_dir / OPTIONS / o.folder / "report.html").exists()}
     shown = ["option", "need", *[c for c in shown if c != "option"]]
     marked = table.assign(need=["leaves need unmet" if u else "meets all need"
-                                for u in _leaves_need_unmet(table)])
+                                for u in leaves_need_unmet(table)])
     marked.loc[marked["status"] != "optimal", "need"] = ""
     doc = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",

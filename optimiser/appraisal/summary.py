@@ -100,3 +100,78 @@ def comparison_row(option: Option, dimensions: list[str], instance: Instance, st
     row["largest shadow prices"] = "; ".join(
         f"{r.constraint_label}: {r.shadow_price:,.2f} {r.unit}" for r in top.itertuples())
     return row
+
+
+# --- the options ranked by cost, never a cheap plan that leaves need unmet unmarked ---------
+
+UNMET = 0.5
+"""An option leaving more than this many people's new need unmet leaves need unmet (less is
+rounding in the solver's figures)."""
+
+
+def leaves_need_unmet(table: pd.DataFrame) -> pd.Series:
+    """Whether each option leaves some new need without care."""
+    return table.get("unmet people", pd.Series(0.0, index=table.index)).fillna(0.0) > UNMET
+
+
+def _nth(rank: int) -> str:
+    """1 → 'cheapest', 2 → '2nd cheapest', 11 → '11th cheapest'."""
+    if rank == 1:
+        return "cheapest"
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix} cheapest"
+
+
+def ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table with each option with a plan ranked by total cost (``cost rank``,
+    1 the cheapest) and the rank in words (``ranking``), which says beside it where the
+    option leaves need unmet ('cheapest, but leaves 6,521 people's need unmet') and which
+    option is the cheapest that meets everyone's need when a cheaper one does not."""
+    optimal = table["status"] == "optimal" if "status" in table else \
+        pd.Series(False, index=table.index)
+    if "total_cost" in table:
+        optimal &= table["total_cost"].notna()
+    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    words = pd.Series("", index=table.index, dtype=object)
+    if optimal.any():
+        costs = table.loc[optimal, "total_cost"]
+        rank[optimal] = costs.rank(method="min").astype(int)
+        unmet = leaves_need_unmet(table)
+        people = table.get("unmet people", pd.Series(0.0, index=table.index)).fillna(0.0)
+        meeting = costs[~unmet[optimal]]
+        first_meeting = meeting.idxmin() if not meeting.empty else None
+        for i in costs.index:
+            text = _nth(int(rank[i]))
+            if unmet[i]:
+                text += f", but leaves {people[i]:,.0f} people's need unmet"
+            elif i == first_meeting and rank[i] > 1:
+                text += "; the cheapest that meets everyone's need"
+            words[i] = text
+    columns = list(table.columns)
+    at = columns.index("total_cost") + 1 if "total_cost" in columns else len(columns)
+    out = table.drop(columns=["cost rank", "ranking"], errors="ignore").copy()
+    at = min(at, len(out.columns))
+    out.insert(at, "cost rank", rank)
+    out.insert(at + 1, "ranking", words)
+    return out
+
+
+def cheapest_summary(table: pd.DataFrame) -> str:
+    """Which option is cheapest, in sentences, never an option that leaves need unmet
+    without saying so; '' when no option has a plan."""
+    optimal = table[table["status"] == "optimal"]
+    if optimal.empty or "total_cost" not in optimal:
+        return ""
+    cheapest = optimal.sort_values("total_cost").iloc[0]
+    if not leaves_need_unmet(optimal.loc[[cheapest.name]]).iloc[0]:
+        return (f"The cheapest option, {cheapest['option']} (£{cheapest['total_cost']:,.0f}), "
+                "meets every person's need.")
+    text = (f"The cheapest option, {cheapest['option']} (£{cheapest['total_cost']:,.0f}), "
+            f"leaves {cheapest['unmet people']:,.0f} people's need unmet: it is cheaper only "
+            "because it does not pay for their care.")
+    meets = optimal[~leaves_need_unmet(optimal)].sort_values("total_cost")
+    if meets.empty:
+        return text + " Every option leaves some need unmet."
+    best = meets.iloc[0]
+    return text + (f" The cheapest option that meets every person's need is {best['option']} "
+                   f"(£{best['total_cost']:,.0f}).")

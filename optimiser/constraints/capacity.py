@@ -11,14 +11,14 @@ def use(m: Model, locality: str, service: str, year: str) -> Expr:
     """Capacity units used: short-term episodes plus the long-term caseload's packages."""
     d = m.data
     if service in d.short_term_set:
-        return linear((d.usage[p, service], m.routed[locality, p, year])
+        return linear((d.usage_in(locality, p, service), m.routed[locality, p, year])
                       for p in d.pathways_using[service])
     return linear((1, m.care_units[locality, g, service, year])
                   for g in d.cohorts_in.get(service, ()))
 
 
 def capacity_covers_use(m: Model, locality: str, service: str, year: str) -> Expr:
-    r"""\sum_p usage_{p,s} routed_p + caseload\_units_{l,s,t}
+    r"""\sum_p usage_{l,p,s} routed_p + caseload\_units_{l,s,t}
     \le occupancy_s \cdot capacity_{l,s,t}.
 
     Every reablement place, home-care hour and bed a person uses has been commissioned,
