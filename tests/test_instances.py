@@ -21,6 +21,7 @@ from models import Instance, Sourced, cited_lines
 from models.sourced import DEFAULT_SOURCES, SOURCES_SETTING, documents_folder
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from optimiser.prepare import price_index
 
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
@@ -417,26 +418,32 @@ def test_default_solves_in_seconds(solved):
     assert sum(solution.timings.values()) < 10
 
 
-def test_one_more_person_reabled_saves_what_the_documents_say(solved):
+def test_one_more_person_reabled_saves_what_the_documents_say(loaded, solved):
     """The marginal value of reablement in the plan starts from the documents' figure: one
     more person with moderate needs (the documents' 13-hour package) reabled instead of
     going straight to home care saves the £8,700 of home care (001:862; hours bought at 95%
     use, so £8,700 ÷ 0.95) less the £1,243 episode, in the first year, in a locality at
-    average prices; deterioration adds the care-home places those left independent will
-    not need (at most a quarter more). Reablement is worth more the higher the need: the
-    same share of a larger package."""
-    prices = solved[INSTANCES / "default" / "instance.yaml"].tables["shadow_prices"]
-    value = {}
-    for band in ("low", "moderate", "high"):
+    average prices, here brought to 2026/27 prices by the instance's price index;
+    deterioration adds the care-home places those left independent will not need (less
+    than a third more). With the cost of care after the last year counted, the value holds
+    up to the last year instead of collapsing. Reablement is worth more the higher the
+    need: the same share of a larger package."""
+    path = INSTANCES / "default" / "instance.yaml"
+    prices = solved[path].tables["shadow_prices"]
+    index = price_index(loaded[path])
+
+    def value(band: str, year: str) -> float:
         row = prices[(prices["family"] == "pathway_suitable")
                      & (prices["locality"] == "leicester_north_east")
-                     & (prices["item"] == f"comm_reablement/{band}")
-                     & (prices["year"] == "2026/27")]
-        assert len(row) == 1, band
-        value[band] = float(row["shadow_price"].iloc[0])
+                     & (prices["item"] == f"comm_reablement/{band}") & (prices["year"] == year)]
+        assert len(row) == 1, (band, year)
+        return float(row["shadow_price"].iloc[0])
+
     documents = 8700 / 0.95 - 8700 / 7
-    assert documents <= value["moderate"] <= 1.25 * documents
-    assert value["low"] < value["moderate"] < value["high"]
+    first, last = "2026/27", "2030/31"
+    assert documents <= value("moderate", first) / index <= 1.3 * documents
+    assert value("moderate", last) >= 0.85 * value("moderate", first)
+    assert value("low", first) < value("moderate", first) < value("high", first)
 
 
 def test_england_volumes_sit_within_the_documents_national_totals(loaded, solved):

@@ -68,6 +68,11 @@ SETTINGS = {
                        "disabilities, about £40,000 a year, for five years) so need is always "
                        "met when capacity and staff allow; unmet need is reported, never "
                        "hidden", 0),
+    "end_of_horizon": True,
+    "price_year": "2019/20",
+    "price_inflation": Dv(0.025, "the midpoint of the 2%-3% a year rise in adult social care "
+                          "unit costs (000_9e956c6a8d6c89c1.txt:270), bringing the documents' "
+                          "2019/20 prices (001_4550ef852cabf2d2.txt:149) to 2026/27"),
 }
 
 
