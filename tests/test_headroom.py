@@ -12,8 +12,8 @@ import pytest
 from models import Instance
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from optimiser.prepare import prepare
 from optimiser.queueing import beta_for_wait_share, correction, wait_probability
-from optimiser.variability import prepare_variability
 from tests.builders import S, build, one_locality, service
 
 YEAR = "2026/27"
@@ -147,7 +147,7 @@ def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan
     instance = load_instance(path)
     solution = solve(instance)
     assert solution.optimal
-    queues = prepare_variability(instance)
+    queues = prepare(instance).variability
     occupancy = {s.name: s.occupancy.value for s in instance.services}
     capacity = solution.tables["capacity"].set_index(["locality", "service", "year"])
     beta = solution.tables["headroom"].set_index(["locality", "service", "year"])["beta"]
@@ -385,3 +385,18 @@ def test_a_stay_of_no_days_is_refused_naming_the_file_row_and_field(tmp_path):
     assert (problem.field, problem.found, problem.expected) == (
         "mean_stay_days.value", "0",
         "a number > 0 – a number of days above 0, such as a mean length of stay")
+
+
+def test_people_of_every_need_band_arrive_at_a_short_term_service():
+    """The cohort split into two need bands, 60% and 40%: the pathway is routed once per band
+    ('d2a/low', 'd2a/high'), and the people of both bands start an episode on the service,
+    so the 2,600 arrivals a year and the two-week stay reach the headroom estimates and the
+    simulation."""
+    data = d2a_instance(2600, 2).model_dump(mode="json", exclude_defaults=True)
+    data["bands"] = [{"cohort": "older_hospital", "name": name, "share": S(share)}
+                     for name, share in (("low", 0.6), ("high", 0.4))]
+    solution = solve(build(data))
+    assert solution.optimal
+    short_term = solution.tables["short_term"].iloc[0]
+    assert short_term["arrivals"] == pytest.approx(2600, rel=1e-9)
+    assert short_term["mean_stay_days"] == pytest.approx(2 * 365 / 52, rel=1e-9)

@@ -3,6 +3,7 @@ with the way back from each row and column to the model's components."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -71,7 +72,7 @@ class ExpressionRows(NamedTuple):
 class LinearProgram:
     """The model as HiGHS reads it, with the way back from rows and columns to the model."""
 
-    columns: list
+    columns: Sequence
     """The model's variables (VarData), in column order."""
     column_blocks: dict[str, Block]
     col_lower: np.ndarray
@@ -80,7 +81,7 @@ class LinearProgram:
     offset: float
     maximise: bool
     rows: Rows
-    constraints: list
+    constraints: Sequence
     """The model's constraints (ConstraintData), in row order."""
     row_blocks: dict[str, Block]
     objective: object
