@@ -287,11 +287,11 @@ def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: floa
     queue = d.variability.queue(locality, service)
     now = _kept_free(m, *index)
     beta = now.beta_without(amount / queue.units_per_person)
-    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} of "
-             f"{label(d, service)} kept free in {locality} in {year}")
+    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} kept free for "
+             f"{label(d, service)} in {locality} in {year}")
     if beta <= 0:
-        return (f"{fewer}, no waiting standard there (places for the busiest month's "
-                "average only, so waits grow)")
+        return (f"{fewer}, no waiting standard there (places for at most the busiest "
+                "month's average load, so waits grow)")
     if queue.standard == "wait_share":
         share = queueing.wait_probability(beta)
         return (f"{fewer}, allowing more people to wait for a place: "
