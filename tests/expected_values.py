@@ -78,7 +78,7 @@ EXPECTED: dict[str, Expected] = {
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/leicestershire/instance.yaml': Expected(
         'optimal', 3167504568.1878715, 3970, 3570, 12915,
-        "2026-12-01: issue 9: Leicestershire's 150 fewer admissions of its new need for a care home"),
+        "2026-12-01: issue 9: Leicestershire's 150 fewer admissions, of new need only"),
     'instances/nottinghamshire/instance.yaml': Expected(
         'optimal', 3901975893.204982, 3795, 3500, 12719,
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
