@@ -41,8 +41,8 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 687350512.1925324, 1630, 1500, 5301,
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/england/best-practice.yaml': Expected(
-        'optimal', 258163159667.44717, 2110, 2000, 7008,
-        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
+        'optimal', 258661717376.77463, 2110, 2000, 7008,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/england/instance.yaml': Expected(
         'optimal', 268610057620.73715, 2170, 2000, 7068,
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
@@ -77,8 +77,8 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 769682621.9945399, 80, 55, 172,
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/leicestershire/instance.yaml': Expected(
-        'optimal', 3167504568.1878715, 3970, 3570, 12915,
-        "2026-12-01: issue 9: Leicestershire's 150 fewer admissions, of new need only"),
+        'optimal', 3175196969.775222, 3970, 3570, 12915,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/nottinghamshire/instance.yaml': Expected(
         'optimal', 3901975893.204982, 3795, 3500, 12719,
         '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),

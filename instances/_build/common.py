@@ -14,6 +14,7 @@ from figures import (
     CARE_HOME_ADMISSIONS,
     CARE_HOME_WEEK,
     DISABILITY_GROWTH,
+    DIVERSION_OFFSET,
     DIVERTIBLE,
     FROM_HOSPITAL,
     HOME_CARE_HOURS,
@@ -478,10 +479,29 @@ def straight_home_care_destinations(pathway: str) -> list[dict]:
              "package": b.hours} for b in BANDS]
 
 
-def straight_home_care_destination(pathway: str) -> dict:
+DIVERTED_SAVING_WEEK = (DIVERSION_OFFSET.value
+                        / (CARE_HOME_ADMISSIONS.value * DIVERTIBLE.value) / WEEKS)
+DIVERTED_HOURS = (CARE_HOME_WEEK.value - DIVERTED_SAVING_WEEK) / HOME_CARE_RATE.value
+
+
+def diverted_home_care_destination(pathway: str) -> dict:
+    """People assessed for a care home but supported at home: the documents value this as
+    the care-home cost less an upper-quartile home-care package (001:634), which gives the
+    package's size."""
     return {"pathway": pathway, "service": "home_care",
             "share": A(1, "everyone on this pathway goes home with a package of care"),
-            "package": F(HOME_CARE_HOURS)}
+            "package": Dv(DIVERTED_HOURS, (
+                f"an upper-quartile package: the documents value each person supported at "
+                f"home instead of a care home at the care-home cost less an upper-quartile "
+                f"home-care package (001_4550ef852cabf2d2.txt:634), "
+                f"£{fmt(DIVERSION_OFFSET.value)} a year ÷ ({fmt(CARE_HOME_ADMISSIONS.value)} × "
+                f"{fmt(DIVERTIBLE.value)}) people ({DIVERSION_OFFSET.cite}) ÷ 52 = "
+                f"£{fmt(round(DIVERTED_SAVING_WEEK, 2))} a week; (£{fmt(CARE_HOME_WEEK.value)} "
+                f"a care-home week, {CARE_HOME_WEEK.cite}, - £"
+                f"{fmt(round(DIVERTED_SAVING_WEEK, 2))}) ÷ £{fmt(HOME_CARE_RATE.value)} an hour "
+                f"({HOME_CARE_RATE.cite}) = {fmt(round(DIVERTED_HOURS, 2))} hours a week"))}
+
+
 
 
 def care_home_destinations(pathway: str) -> list[dict]:
@@ -639,12 +659,12 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                     "(001_4550ef852cabf2d2.txt:2107)")},
         {"pathway": "hosp_d2a_bed", "service": "nursing",
          "share": A(0.10, "see the residential share of this pathway")},
-        straight_home_care_destination("hosp_diverted_home"),
+        diverted_home_care_destination("hosp_diverted_home"),
         *care_home_destinations("hosp_care_home"),
         *reablement_destinations("comm_reablement"),
         *wider_reablement_destinations("comm_reablement_wider"),
         *straight_home_care_destinations("comm_home_care"),
-        straight_home_care_destination("comm_diverted_home"),
+        diverted_home_care_destination("comm_diverted_home"),
         *care_home_destinations("comm_care_home"),
         {"pathway": "ld_supported_living", "service": "supported_living",
          "share": A(1, "everyone on the pathway moves into supported living or Shared Lives")},
