@@ -273,6 +273,35 @@ def test_reablement_avoids_8700_at_seven_times_its_cost(name, loaded):
         assert avoided / episode == pytest.approx(7, rel=0.05), (reab, avoided / episode)
 
 
+@pytest.mark.parametrize("name", ["default/instance.yaml", "england/instance.yaml",
+                                  "england/best-practice.yaml"])
+def test_document_instances_split_need_into_bands_and_let_it_grow(name, loaded):
+    """Issue 9: the older cohorts able to go home are split into low, moderate and high need
+    with packages averaging the documents' 13 hours (000:280), reablement's effect differs by
+    band, and people in home care move on to care homes (and residents to nursing beds),
+    faster the higher their need."""
+    inst = loaded[INSTANCES / name]
+    for cohort in ("older_hospital", "older_community"):
+        shares = _band_shares(inst, cohort)
+        assert set(shares) == {"low", "moderate", "high"}
+        assert sum(shares.values()) == pytest.approx(1.0)
+        straight = next(p.name for p in inst.pathways
+                        if p.cohort == cohort and p.name.endswith("_home_care"))
+        hours = {b: _ongoing_hours(inst, straight, b) for b in shares}
+        assert sum(shares[b] * hours[b] for b in shares) == pytest.approx(13.0)
+        reab = next(p.name for p in inst.pathways
+                    if p.cohort == cohort and p.name.endswith("reablement"))
+        avoided = {b: hours[b] - _ongoing_hours(inst, reab, b) for b in shares}
+        assert avoided["low"] < avoided["moderate"] < avoided["high"]
+        onward = {b: sum(r.rate.value for r in inst.deterioration
+                         if r.cohort == cohort and r.band == b and r.from_service == "home_care")
+                  for b in shares}
+        assert 0 < onward["low"] < onward["moderate"] < onward["high"]
+    settings = {(r.from_service, r.to_service) for r in inst.deterioration}
+    assert {("home_care", "residential"), ("home_care", "nursing"),
+            ("residential", "nursing")} <= settings
+
+
 def test_rate_is_the_documents_all_up_home_care_cost(loaded):
     for path in SHIPPED:
         home = next((s for s in loaded[path].services if s.name == "home_care"), None)
