@@ -174,6 +174,20 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
     return abs(pyo.value(bound))
 
 
+# --- the Care Act duty, which is never relaxed as a choice ------------------------------------
+
+def duty_subject(d: Any, groups: list[str]) -> str:
+    """'the Care Act duty to meet the eligible need of older adults in full'."""
+    cohorts = and_(sorted({label(d, g) for g in groups}))
+    return f"the Care Act duty to meet the eligible need of {cohorts} in full"
+
+
+def duty_shortfall(d: Any, amount: float, locality: str, group: str, year: str) -> str:
+    """People the duty cannot reach under the other limits: '50 people in Melton, 2026/27
+    (older adults)'."""
+    return f"{number(amount)} {people(amount)} in {locality}, {year} ({label(d, group)})"
+
+
 # --- the size of each limit a council can change --------------------------------------------
 
 def _hiring_size(m: pyo.ConcreteModel, locality: str, role: str, year: str) -> float:
@@ -273,11 +287,11 @@ def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: floa
     queue = d.variability.queue(locality, service)
     now = _kept_free(m, *index)
     beta = now.beta_without(amount / queue.units_per_person)
-    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} of "
-             f"{label(d, service)} kept free in {locality} in {year}")
+    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} kept free for "
+             f"{label(d, service)} in {locality} in {year}")
     if beta <= 0:
-        return (f"{fewer}, no waiting standard there (places for the busiest month's "
-                "average only, so waits grow)")
+        return (f"{fewer}, no waiting standard there (places for at most the busiest "
+                "month's average load, so waits grow)")
     if queue.standard == "wait_share":
         share = queueing.wait_probability(beta)
         return (f"{fewer}, allowing more people to wait for a place: "

@@ -110,9 +110,9 @@ def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.Concrete
 
 def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
            timings: dict[str, float], progress: Progress = _quiet,
-           options: SolveOptions = SolveOptions()) -> Solution:
-    """Turn a solve's outcome into a solution: the tables when it is optimal, a diagnosis
-    when it is infeasible."""
+           options: SolveOptions = SolveOptions(), tables: bool = True) -> Solution:
+    """Turn a solve's outcome into a solution: the tables when it is optimal (unless
+    ``tables`` is False), a diagnosis when it is infeasible."""
     solution = Solution(
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
@@ -120,6 +120,8 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
         notes=outcome.notes,
     )
     if outcome.status == "optimal":
+        if not tables:
+            return solution
         progress("extracting results")
         start = time.perf_counter()
         assert outcome.values is not None  # an optimal solve always gives its arrays

@@ -187,7 +187,7 @@ def prepare(instance: Instance) -> Prepared:
     usage: dict[Key, float] = {(r.name, s): stage_usage[r.pathway, s] for r in routes
              for s in stage_services.get(r.pathway, [])}
 
-    variability = prepare_variability(instance)
+    variability = prepare_variability(instance, {r.name: r.pathway for r in routes})
     local_usage = _local_usage(variability, designs, routes, stage_units)
     enters, package = _destinations(instance, designs, routes, stage_services)
     by_band: dict[tuple[str, str | None], float] = {

@@ -265,19 +265,22 @@ class DirectHighs:
         return _MODEL_STATUS.get(self.highs.getModelStatus().name, "error")
 
     def solve(self, model: pyo.ConcreteModel,
-              alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
+              alongside: Callable[[LinearProgram], None] | None = None,
+              load: bool = True) -> SolveOutcome:
         """Solve (or re-solve) the model; load the plan into it when it is optimal.
 
         ``alongside(lp)``, if given, runs in a second thread while HiGHS solves (HiGHS
         releases Python's lock, so on two cores it is free): work that needs the model's
-        arrays but not the solution, such as the result tables' words and index columns."""
+        arrays but not the solution, such as the result tables' words and index columns.
+        ``load=False`` leaves the plan and duals in the outcome's arrays alone (an
+        appraisal's comparison row reads only those)."""
         start = time.perf_counter()
         with PauseGC():
             if self._loaded is None or model is not self._loaded.model:
                 self._load(compile_model(model), model)
             else:
                 self._update()
-        return self._solve_loaded(time.perf_counter() - start, alongside)
+        return self._solve_loaded(time.perf_counter() - start, alongside, load)
 
     def solve_lp(self, lp: LinearProgram,
                  alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
@@ -289,8 +292,8 @@ class DirectHighs:
         return self._solve_loaded(time.perf_counter() - start, alongside)
 
     def _solve_loaded(self, compile_seconds: float,
-                      alongside: Callable[[LinearProgram], None] | None = None
-                      ) -> SolveOutcome:
+                      alongside: Callable[[LinearProgram], None] | None = None,
+                      load: bool = True) -> SolveOutcome:
         highs, lp = self.highs, self.lp
         bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
@@ -311,7 +314,7 @@ class DirectHighs:
             solution = highs.getSolution()
             x = np.asarray(solution.col_value)
             row_dual = np.asarray(solution.row_dual)
-            if self._held().model is not None:
+            if load and self._held().model is not None:
                 with PauseGC():
                     for var, value in zip(lp.columns, x.tolist(), strict=True):
                         var.set_value(value, skip_validation=True)

@@ -113,7 +113,7 @@ def test_appraise_returns_the_comparison_table(tmp_path):
     assert result.table["total_cost"].tolist() == pytest.approx([952_616, DEARER], rel=1e-9)
     assert result.summary().splitlines() == [
         "Appraisal prices: 2 options, 2 optimal.",
-        "Cheapest meeting all need: today at £952,616 (discounted)."]
+        "The cheapest option, today (£952,616), meets every person's need."]
     assert result.report_file.is_file()
     copied = pd.read_excel(result.to_excel(tmp_path / "copy.xlsx"), sheet_name="comparison")
     assert list(copied["option"]) == ["today", "dearer"]

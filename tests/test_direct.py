@@ -163,3 +163,28 @@ def test_a_re_solve_after_parameter_changes_matches_a_fresh_solve(method):
         columns = ["required_people"] if name == "outcomes" else ["demand"]
         pd.testing.assert_frame_equal(kept_tables[name][columns], fresh_tables[name][columns],
                                       rtol=REL)
+
+
+def test_a_re_solve_makes_payments_and_target_bounds_by_arrays_as_a_fresh_read_does():
+    """After a parameter change, the payments' rows (price × quantity, split once) and the
+    target rows' bounds (level × the demand covered, expanded once into monomials) are made
+    again by array operations: they equal what reading the changed model afresh gives."""
+    data = prepare(_with_a_tight_budget(synthetic_instance(8, 3, seed=5)))
+    model = build_model(data)
+    solver = DirectHighs(SolveOptions(method="simplex"))
+    first = solver.solve(model)
+    extract(model, first.values)  # the tables keep every payment's rows
+    _change_everything_mutable(model)
+    again = solver.solve(model)
+    assert again.status == "optimal"
+    lp = solver.lp
+    assert lp.expression_splits["capacity_payment"] is not None
+    assert lp.polynomial_bounds is not None and lp.polynomial_bounds.rows
+    fresh = compile_model(model)
+    np.testing.assert_allclose(lp.rows.lower, fresh.rows.lower, rtol=1e-12)
+    np.testing.assert_allclose(lp.rows.upper, fresh.rows.upper, rtol=1e-12)
+    for name in ("capacity_payment", "use_payment", "outcome_payment", "unmet_penalty"):
+        component = getattr(model, name)
+        np.testing.assert_allclose(lp.expression_values(component, again.values.x),
+                                   fresh.expression_values(component, again.values.x),
+                                   rtol=1e-12, err_msg=name)

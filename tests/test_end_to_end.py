@@ -4,6 +4,8 @@ invariants on every shipped instance."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -41,6 +43,23 @@ def test_solve_writes_the_plan_tables_workbook_and_summary(tmp_path):
     assert summary["size"]["rows"] > 0 and summary["size"]["columns"] > 0
     report = (out / "summary.md").read_text()
     assert "Capacity to commission" in report and "What limits the plan most" in report
+
+
+def test_the_command_as_a_process_leaves_with_its_code_and_all_it_printed(tmp_path):
+    """``python -m optimiser.cli`` (as the console script) leaves without freeing the model
+    object by object: the exit code, every printed line and every file are still there."""
+    out = tmp_path / "plan"
+    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "solve", str(DEFAULT),
+                           "--out", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Optimal plan for default")
+    assert done.stdout.endswith(f" files to {out}/ (start with summary.md).\n")
+    assert json.loads((out / "summary.json").read_text())["status"] == "optimal"
+    refused = subprocess.run([sys.executable, "-m", "optimiser.cli", "validate",
+                              str(tmp_path / "nowhere.yaml")], capture_output=True, text=True,
+                             check=False)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("The instance cannot be used.")
 
 
 def test_validate_reports_the_size_of_a_valid_instance():

@@ -21,9 +21,11 @@ from common import (
     F,
     Options,
     Place,
+    band_rows,
     best_practice,
     cohorts,
     demand_rows,
+    deterioration_rows,
     indicators,
     ld_moves,
     leave_rows,
@@ -105,14 +107,17 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
     demand = demand_rows(places, opt)
     pw = pathways_block(opt)
     leave = leave_rows()
+    bands = band_rows()
+    worsening = deterioration_rows()
     moves = ld_moves(opt) + opt.older_moves
     today_moves = [{**mv, "suitable": mv["today_share"]} for mv in moves]
     cohort_rows = cohorts(opt)
-    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave)
+    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave,
+                     bands, worsening)
     growth = {c["name"]: c["growth"]["value"] for c in cohort_rows}
     caseload, cap0 = today_rows(places, demand, pw["pathways"], pw["stages"],
                                 pw["destinations"], leave, today_moves,
-                                svcs, growth)
+                                svcs, growth, bands, worsening)
     inst = {
         "name": name,
         "description": description,
@@ -136,6 +141,8 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
         "moves": moves,
         "targets": targets or [],
         "budget": budget or [],
+        "bands": bands,
+        "deterioration": worsening,
     }
     if extra:
         inst.update(extra)

@@ -24,10 +24,22 @@ def _years_in(leave: float) -> float:
 
 def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dict],
                      destinations: list[dict], services: list[dict],
-                     leave: list[dict]) -> None:
-    """Set ``unmet_penalty`` on each cohort row."""
+                     leave: list[dict], bands: list[dict] | None = None,
+                     deterioration: list[dict] | None = None) -> None:
+    """Set ``unmet_penalty`` on each cohort row: from its dearest pathway in its dearest need
+    band. A home-care package lasts until it ends, whether the person leaves care or moves
+    on to a care home (the leave and deterioration rows together: 72 weeks)."""
     svc = {s["name"]: s for s in services}
-    leaves = {(r["cohort"], r["service"]): r["share"]["value"] for r in leave}
+    band_of = {b["cohort"]: [] for b in bands or []}
+    for b in bands or []:
+        band_of[b["cohort"]].append(b["name"])
+    leaves: dict[tuple, float] = {}
+    for r in leave:
+        leaves[r["cohort"], r.get("band"), r["service"]] = r["share"]["value"]
+    for r in deterioration or []:
+        key = (r["cohort"], r.get("band"), r["from_service"])
+        leaves[key] = leaves.get(key, leaves.get((key[0], None, key[2]), 0.0)) + \
+            r["rate"]["value"]
 
     def unit_year(name: str) -> float:
         s = svc[name]
@@ -41,14 +53,18 @@ def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dic
             if st["pathway"] == p["name"]:
                 total += (unit_year(st["service"]) * st["share"]["value"]
                           * st["weeks"]["value"] / 52 * st["intensity"]["value"])
-        for d in destinations:
-            if d["pathway"] != p["name"]:
-                continue
-            package = (d.get("package") or svc[d["service"]].get("package"))["value"]
-            total += (d["share"]["value"] * package * unit_year(d["service"])
-                      * _years_in(leaves.get((p["cohort"], d["service"]), 0.0)))
-        if total > cost.get(p["cohort"], (0.0, ""))[0]:
-            cost[p["cohort"]] = (total, p["name"])
+        rows = [d for d in destinations if d["pathway"] == p["name"]]
+        for band in band_of.get(p["cohort"], [None]):
+            own = [d for d in rows if band is not None and d.get("band") == band]
+            in_band = total
+            for d in own or [d for d in rows if d.get("band") is None]:
+                package = (d.get("package") or svc[d["service"]].get("package"))["value"]
+                left = leaves.get((p["cohort"], band, d["service"]),
+                                  leaves.get((p["cohort"], None, d["service"]), 0.0))
+                in_band += (d["share"]["value"] * package * unit_year(d["service"])
+                            * _years_in(left))
+            if in_band > cost.get(p["cohort"], (0.0, ""))[0]:
+                cost[p["cohort"]] = (in_band, p["name"])
     for row in cohorts:
         total, pathway = cost[row["name"]]
         penalty = round(MULTIPLE * total, -3)

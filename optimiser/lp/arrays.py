@@ -21,7 +21,7 @@ from optimiser.lp.reader import (
 )
 
 if TYPE_CHECKING:
-    from optimiser.lp.resolve import SplitObjective
+    from optimiser.lp.resolve import PolynomialBounds, SplitExpression, SplitObjective
 
 
 @dataclass
@@ -100,9 +100,17 @@ class LinearProgram:
     bounds that are a coefficient times one member of the parameter: re-set by arrays. Made
     at the first re-solve (a single solve never needs it)."""
     linear_rows: set = field(default_factory=set, repr=False)
+    polynomial_bounds: PolynomialBounds | None = field(default=None, repr=False)
+    """The other rows whose bounds are sums of products of parameter members (a target's
+    level times the demand it covers), kept as arrays; made with ``linear_bounds``."""
     expression_cache: dict = field(default_factory=dict, repr=False)
     """Named-expression components as sparse rows, kept between re-solves."""
     objective_split: SplitObjective | None = field(default=None, repr=False)
+    expression_splits: dict[str, SplitExpression | None] = field(default_factory=dict,
+                                                                 repr=False)
+    """Named-expression components split into fixed terms and terms that are a number times
+    one parameter member (:class:`~optimiser.lp.resolve.SplitExpression`), made at the first
+    re-solve that changes a parameter they read (None: one that cannot be split)."""
     memo: dict = field(default_factory=dict, repr=False)
     """What result tables keep between re-solves of the same model (names, words)."""
     objective_reads: frozenset = frozenset()
