@@ -318,8 +318,8 @@ class OutcomePrice(Row):
     service: Name
     indicator: Name
     price: Amount
-    """Outcomes-based payment: £ per person on a pathway using the service who achieves the
-    indicator."""
+    """Outcomes-based payment: £ per person on a pathway using the service (a short-term
+    one: reablement, intermediate care) who achieves the indicator."""
     design: Name | None = None
     """Empty for the base contract; otherwise the contract design this price belongs to."""
 

@@ -141,8 +141,11 @@ def check_references(instance: Instance) -> None:
     for table in ("demand", "caseload0", "leave", "pathways", "moves", "bands",
                   "deterioration"):
         c.refers(table, "cohort", "cohorts")
-    for table in ("capacity0", "staffing", "outcome_prices", "contract_designs"):
+    for table in ("capacity0", "staffing", "contract_designs"):
         c.refers(table, "service", "services")
+    # An outcome payment is made for the people on the pathways using a short-term service
+    # (objective.outcome_payment); on a long-term one it would silently cost nothing.
+    c.refers("outcome_prices", "service", "short-term services", short)
     c.refers("caseload0", "service", "long-term services", long)
     c.refers("leave", "service", "long-term services", long)
     c.refers("stages", "service", "short-term services", short)

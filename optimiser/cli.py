@@ -6,11 +6,13 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 from __future__ import annotations
 
 import atexit
+import gc
 import itertools
 import math
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -162,6 +164,23 @@ def validate(instance: InstancePath, allow_outside: AllowOutside = False) -> Non
               f"{len(data.years)} years.")
 
 
+@contextmanager
+def kept_as_is() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the plan is made, then what exists (the
+    model, the instance, the tables: kept to the end of the command) frozen, left out of
+    the collector's walks while the files are written. Walking the model's million objects
+    took three passes and about 2 s at 300 localities × 10 years. ``gc.unfreeze()`` hands
+    them back to the collector."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if was_on:
+            gc.enable()
+
+
 @app.command()
 def solve(
     instance: InstancePath,
@@ -232,12 +251,16 @@ def solve(
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
-        solution = run(data, options, progress, ranging)
+        with kept_as_is():
+            solution = run(data, options, progress, ranging)
         solution.overrides = [o.record() for o in overrides]
-        with written_folder(out_dir, force, [instance]) as staged:
-            written = write_outputs(solution, staged.path)
-            if not solution.optimal and staged.holds_outputs:
-                staged.keep_old()  # no plan: an earlier plan is worth more than a diagnosis
+        try:
+            with written_folder(out_dir, force, [instance]) as staged:
+                written = write_outputs(solution, staged.path)
+                if not solution.optimal and staged.holds_outputs:
+                    staged.keep_old()  # no plan: an earlier plan is worth more than a diagnosis
+        finally:
+            gc.unfreeze()
     if not solution.optimal:
         diagnosis = f"\n\n{escape(solution.diagnosis.text())}\n" if solution.diagnosis else "\n"
         details = (f"The earlier outputs in {out_dir} are unchanged." if staged.holds_outputs

@@ -96,3 +96,19 @@ def test_build_linearity_check_tells_linear_from_quadratic():
     quadratic = scale_checks([_row(n, 3.5e-6 * n * n / 200_000) for n in sizes])
     assert dict((name, met) for name, met, _ in linear)["build time linear in model size"]
     assert not dict((name, met) for name, met, _ in quadratic)["build time linear in model size"]
+
+
+def test_bench_headroom_mode_runs_end_to_end(tmp_path, capsys):
+    """Mode headroom (``make bench`` runs it at 300 localities): the re-solve against the
+    first solve, and ``optimiser simulate`` on worker processes, written and printed."""
+    assert main(["--mode", "headroom", "--headroom-scale", "3x2", "--simulate-scale", "2x1",
+                 "--runs", "2", "--out", str(tmp_path)]) == 0
+    with (tmp_path / "headroom.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["localities"], row["years"], row["runs"]) == ("3", "2", "2")
+    assert float(row["highs_first"]) > 0 and float(row["highs_resolve"]) > 0
+    assert float(row["resolve_ratio"]) == pytest.approx(
+        float(row["highs_resolve"]) / float(row["highs_first"]), abs=1e-3)
+    assert int(row["people"]) > 0 and float(row["seconds_per_run"]) > 0
+    printed = capsys.readouterr().out
+    assert "optimiser simulate:" in printed and "headroom re-solve <= 1.2x" in printed

@@ -40,9 +40,9 @@ def erlang_servers(load: float, share: float) -> int:
 
 
 def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
-                 delay_price: float | None = None, years: tuple[str, ...] = (YEAR,),
-                 profile: dict[str, float] | None = None, occupancy: float = 1.0,
-                 variability: bool = True) -> Instance:
+                 mean_wait: float | None = None, delay_price: float | None = None,
+                 years: tuple[str, ...] = (YEAR,), profile: dict[str, float] | None = None,
+                 occupancy: float = 1.0, variability: bool = True) -> Instance:
     """One locality whose older adults leaving hospital all go through a discharge-to-assess
     bed for ``weeks``: a load of ``people × weeks / 52`` beds."""
     data = one_locality(list(years), people)
@@ -54,6 +54,8 @@ def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
     row: dict = {"service": "d2a_bed"}
     if wait_share is not None:
         row["wait_share"] = S(wait_share)
+    if mean_wait is not None:
+        row["mean_wait_days"] = S(mean_wait)
     if delay_price is not None:
         row["delay_price"] = S(delay_price)
     if variability:
@@ -167,6 +169,26 @@ def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan
     assert checked > 0
 
 
+@pytest.mark.parametrize("path", VARIABLE, ids=lambda p: p.parent.name)
+def test_a_locality_s_own_length_of_stay_is_the_one_planned_and_simulated(path):
+    """Wherever a locality states its own mean stay on a short-term service, the plan's load
+    over its arrivals (Little's law, in headroom.csv and the simulation's short_term.csv) is
+    that stay, in every year; the IPACS case states one."""
+    instance = load_instance(path)
+    solution = solve(instance)
+    stated = {(loc, s): q.mean_stay_days
+              for (loc, s), q in prepare(instance).variability.queues.items()
+              if q.mean_stay_days is not None}
+    if path.parent.name == "ipacs-discharge":
+        assert stated
+    for name in ("headroom", "short_term"):
+        table = solution.tables[name]
+        for (loc, s), days in stated.items():
+            rows = table[(table["locality"] == loc) & (table["service"] == s)]
+            assert len(rows) == len(instance.years)
+            assert rows["mean_stay_days"].to_numpy() == pytest.approx(days, rel=1e-9)
+
+
 def test_a_winter_peak_commissions_more_than_the_same_case_with_a_flat_year():
     """The IPACS case with its winter peak against the same case with no seasonal profile:
     every short-term service is sized to its busiest month, so more places in all."""
@@ -261,16 +283,7 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
     kept free. The 5 beds left above the load keep beta' = 0.463 (the root of
     10 b + (b^2 + 2)/6 = 5), at which 53.3% wait: the standard becomes 53.3% rather than
     20%."""
-    instance = d2a_instance(2600, 2)
-    bed = instance.services[0]
-    instance = instance.updated(
-        services=[bed.model_copy(update={
-            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
-            "startup": bed.startup.model_copy(update={"value": 5.0})})],
-        capacity0=[{"locality": "Example", "service": "d2a_bed",
-                    "units": S(100.0)}],
-        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
-    solution = solve(instance)
+    solution = solve(_short_of_beds(d2a_instance(2600, 2)))
     assert solution.status == "infeasible" and solution.diagnosis is not None
     alternatives = {a.group: a for a in solution.diagnosis.alternatives}
     assert set(alternatives) == {"market", "waiting"}
@@ -281,10 +294,53 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
     assert waiting.amount == pytest.approx(needed - 105, rel=1e-6)
     assert market.amount == pytest.approx(needed - 105, rel=1e-6)
     assert waiting.limit == pytest.approx(needed - 100, rel=1e-6)
-    assert waiting.words == ("6.2 fewer beds of d2a bed kept free in Example in 2026/27, "
+    assert waiting.words == ("6.2 fewer beds kept free for d2a bed in Example in 2026/27, "
                              "allowing more people to wait for a place: 53.3% rather than 20%")
     assert "Allow more people to wait for a short-term place" in solution.diagnosis.text()
     assert "the waiting standards for short-term places" in solution.diagnosis.explanation[0]
+
+
+def test_a_mean_wait_the_market_cannot_staff_is_offered_as_a_longer_mean_wait():
+    """The same beds held to a mean wait of at most a day. A stay of 2 weeks is
+    365 × 2 / 52 = 14.04 days, so g(beta) = 1 × √100 / 14.04 = 0.7123 and beta = 0.6044: the
+    plan needs 100 + 6.044 + (0.6044² + 2)/6 = 106.44 beds, 1.44 more than the market allows.
+    With the 5 beds it can have, beta' = 0.4631 (as above) and g(beta') = 1.1507, so the mean
+    wait is 1 × 1.1507 / 0.7123 = 1.6 days rather than 1."""
+    solution = solve(_short_of_beds(d2a_instance(2600, 2, wait_share=None, mean_wait=1.0)))
+    assert solution.diagnosis is not None
+    (waiting,) = next(a for a in solution.diagnosis.alternatives
+                      if a.group == "waiting").relaxations
+    assert waiting.amount == pytest.approx(1.4385, abs=1e-3)
+    assert waiting.words == ("1.5 fewer beds kept free for d2a bed in Example in 2026/27, "
+                             "a longer mean wait for a place: 1.6 days rather than 1")
+
+
+def test_a_market_that_cannot_grow_at_all_leaves_no_standard_to_offer():
+    """Today's 100 beds cannot grow: the standard's whole 11.14 beds of headroom must go, so
+    the lever offers no standard at all there, places for the average load, where waits
+    grow."""
+    solution = solve(_short_of_beds(d2a_instance(2600, 2), growth=0.0))
+    assert solution.diagnosis is not None
+    (waiting,) = next(a for a in solution.diagnosis.alternatives
+                      if a.group == "waiting").relaxations
+    beta = beta_for_wait_share(0.2)
+    assert waiting.amount == pytest.approx(10 * beta + correction(beta), rel=1e-6)
+    assert waiting.words == ("11.2 fewer beds kept free for d2a bed in Example in 2026/27, "
+                             "no waiting standard there (places for at most the busiest "
+                             "month's average load, so waits grow)")
+
+
+def _short_of_beds(instance: Instance, growth: float = 5.0) -> Instance:
+    """Everyone's need owed under the Care Act duty, and today's 100 beds able to grow by
+    ``growth`` at most."""
+    bed = instance.services[0]
+    return instance.updated(
+        services=[bed.model_copy(update={
+            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
+            "startup": bed.startup.model_copy(update={"value": growth})})],
+        capacity0=[{"locality": "Example", "service": "d2a_bed",
+                    "units": S(100.0)}],
+        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
 
 
 @pytest.mark.parametrize("standard", [{"standard": "wait_share", "level": 0.1},

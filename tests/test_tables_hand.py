@@ -5,18 +5,37 @@ from __future__ import annotations
 
 import pytest
 
+from optimiser.model import build_model
 from optimiser.pipeline import solve
+from optimiser.prepare import prepare
+from optimiser.results import extract, price_base
+from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
 
 HOUR_YEAR = 908.96
 
 
-def test_worked_example_tables_cell_by_cell():
+def _tables_made_after_the_solve(instance) -> dict:
+    """The tables as the two-stage plan makes them for each future: from a model whose
+    words and index columns were not made while HiGHS solved (the pipeline makes them
+    then), so every part of them is made here."""
+    model = build_model(prepare(instance))
+    outcome = solve_direct(model)
+    assert outcome.values is not None and not outcome.values.lp.memo
+    return extract(model, outcome.values)
+
+
+MADE = {"while solving": lambda instance: solve(instance).tables,
+        "after solving": _tables_made_after_the_solve}
+
+
+@pytest.mark.parametrize("made", MADE)
+def test_worked_example_tables_cell_by_cell(made):
     """MODEL.md's worked example: 60 people reabled (6 weeks each: 60 × 6/52 = 6.923 places,
     all used), 40 straight to home care. Home care: 40 × 13 hours + 60 × 0.55 × 10 hours =
-    850 hours a week, all used, for a caseload of 40 + 33 = 73 people."""
-    solution = solve(build(worked_example()))
-    tables = solution.tables
+    850 hours a week, all used, for a caseload of 40 + 33 = 73 people. The same whether the
+    tables' words were made while HiGHS solved or afterwards."""
+    tables = MADE[made](build(worked_example()))
     capacity = tables["capacity"].set_index("service")
     assert list(tables["capacity"].columns) == ["locality", "service", "year", "unit",
                                                 "capacity", "used", "utilisation",
@@ -203,7 +222,8 @@ def test_an_area_wide_budget_is_named_as_the_reason_wherever_need_is_unmet():
         assert "value of one more £ of budget in 2026/27" in row.why
 
 
-def test_outcomes_table_cell_by_cell():
+@pytest.mark.parametrize("made", MADE)
+def test_outcomes_table_cell_by_cell(made):
     """MODEL.md's worked example over two years (100 people a year) with a target of at
     least 25% independent. Reablement is cheaper anyway, so 60 a year are reabled and 45% of
     them, 27 people, end independent: 27% of the need. The area row of each year counts 27
@@ -212,8 +232,7 @@ def test_outcomes_table_cell_by_cell():
     data["years"] = ["2026/27", "2027/28"]
     data["targets"] = [{"name": "independence", "indicator": "independent",
                         "sense": "at_least", "level": S(0.25)}]
-    solution = solve(build(data))
-    report = solution.tables["outcomes"]
+    report = MADE[made](build(data))["outcomes"]
     assert list(report.columns) == ["target", "indicator", "group", "year", "achieved_people",
                                     "achieved_share", "sense", "level", "basis",
                                     "required_people", "met"]
@@ -233,3 +252,200 @@ def test_outcomes_table_cell_by_cell():
                       ].values.tolist():
         assert row == pytest.approx([27, 0.27, 0.25, 25])
     assert target["met"].tolist() == [True, True]
+
+
+def _spot_purchase_and_agency_staff() -> dict:
+    """100 people need 13 hours of home care in a locality whose prices are 25% above
+    average. 1,000 hours are commissioned today and the market cannot grow (no growth, no
+    start-up), so the other 300 hours are bought at short notice at the spot price, £1,500
+    an hour-week a year. An hour a week needs 0.1 FTE of care worker: nobody in post today,
+    at most 50 recruited (£2,000 each), the rest from an agency at £5,000 a year over an
+    employed worker."""
+    data = one_locality(["2026/27"], 100)
+    data["localities"][0]["cost_factor"] = S(1.25)
+    home_care = service("home_care", "long_term", "hour per week", HOUR_YEAR, grow_max=0,
+                        startup=0)
+    home_care["price_spot"] = S(1500)
+    data["services"] = [home_care]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000),
+                      "agency_premium": S(5000)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker",
+                         "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(50)}]
+    return data
+
+
+def test_spot_purchase_and_agency_staff_in_the_cost_table():
+    """An hour of block capacity costs £908.96 × 1.25 = £1,136.20, plus its 0.1 FTE: £200 if
+    recruited, £500 from an agency; either way below the £1,500 × 1.25 = £1,875 of a spot
+    hour, so all 1,000 hours are kept, staffed by 50 recruits and 50 agency workers, and the
+    300 hours left are bought at spot. Costs: block 1,000 × £1,136.20 = £1,136,200; spot
+    purchase 300 × £1,875 = £562,500; recruitment 50 × £2,000 = £100,000; agency staff
+    50 × £5,000 = £250,000: £2,048,700, nobody unmet."""
+    solution = solve(build(_spot_purchase_and_agency_staff()))
+    assert solution.objective == pytest.approx(2_048_700)
+    costs = solution.tables["costs"]
+    assert sorted(costs[["locality", "service", "payment", "year"]].itertuples(
+        index=False, name=None)) == [
+        ("Example", "care_worker", "agency staff", "2026/27"),
+        ("Example", "care_worker", "recruitment", "2026/27"),
+        ("Example", "home_care", "block", "2026/27"),
+        ("Example", "home_care", "spot purchase", "2026/27")]
+    assert costs.set_index("payment")["cost"].to_dict() == pytest.approx({
+        "agency staff": 250_000, "recruitment": 100_000, "block": 1_136_200,
+        "spot purchase": 562_500})
+    assert costs["discounted_cost"].tolist() == pytest.approx(costs["cost"].tolist())
+    capacity = solution.tables["capacity"].iloc[0]
+    assert (capacity.capacity, capacity.used) == pytest.approx((1000, 1300))
+    workforce = solution.tables["workforce"].iloc[0]
+    assert (workforce.staff_needed, workforce.staff_in_post, workforce.recruited) == \
+        pytest.approx((100, 50, 50))
+
+
+def test_outcome_payments_in_the_cost_table():
+    """100 people a year are reabled for 6 weeks (100 × 6/52 places at £26,000 a place-year)
+    and all leave independent; the provider is paid £1,000 for each person independent, in
+    a locality whose prices are 25% above average. Costs: block 100 × 6/52 × £26,000 × 1.25 =
+    £375,000; outcomes 100 × £1,000 × 1.25 = £125,000."""
+    data = one_locality(["2026/27"], 100)
+    data["localities"][0]["cost_factor"] = S(1.25)
+    data["services"] = [service("reablement", "short_term", "place", 26_000)]
+    data["pathways"] = [{"name": "reablement", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["stages"] = [{"pathway": "reablement", "service": "reablement", "share": S(1.0),
+                       "weeks": S(6), "intensity": S(1)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
+    data["outcome_prices"] = [{"service": "reablement", "indicator": "independent",
+                               "price": S(1000)}]
+    solution = solve(build(data))
+    assert solution.objective == pytest.approx(500_000)
+    costs = solution.tables["costs"].set_index("payment")
+    assert costs["cost"].to_dict() == pytest.approx({"block": 375_000, "outcomes": 125_000})
+    assert costs.loc["outcomes", "service"] == "reablement"
+
+
+def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
+    """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
+    the cost table has no rows but keeps its columns, and the unmet-need table shows a share
+    of 0 where the need is 0, not a division by zero."""
+    data = one_locality(["2026/27"], 0)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    tables = solve(build(data)).tables
+    costs = tables["costs"]
+    assert list(costs.columns) == ["locality", "service", "payment", "year", "cost",
+                                   "discounted_cost"]
+    assert costs.empty
+    unmet = tables["unmet"].iloc[0]
+    assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
+
+
+def test_unmet_need_names_every_limit_binding_where_it_is_left():
+    """1,000 home-care hours today and a market that cannot grow; an hour a week needs
+    0.1 FTE of care worker, nobody is in post today and at most 100 can be recruited. So
+    1,000 hours serve 1,000 / 13 = 76.92 of 100 people, and three limits sit on their bounds
+    in Example, 2026/27: the market's growth (1,000 hours), the staff in post (100 FTE for
+    1,000 hours) and recruitment (100). One more FTE in post would save its £2,000
+    recruitment, but one more recruit allowed is worth nothing, since the market could not
+    grow to use them (a price of 0). So the two limits with a price are the reason given for
+    the 23.08 people unmet, in alphabetical order, joined by a semicolon."""
+    data = one_locality(["2026/27"], 100)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                grow_max=0, startup=0)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
+    data["staffing"] = [{"service": "home_care", "role": "care_worker",
+                         "fte_per_unit": S(0.1)}]
+    data["workforce"] = [{"locality": "Example", "role": "care_worker", "staff0": S(0),
+                          "hire_max": S(100)}]
+    unmet = solve(build(data)).tables["unmet"].iloc[0]
+    assert unmet.unmet == pytest.approx(100 - 1000 / 13)
+    assert unmet.why == (
+        "saving from one more care worker in post in Example, 2026/27; "
+        "saving if the market could grow home care by one more hour per week in Example, "
+        "2026/27")
+
+
+def _price_base(**settings) -> str:
+    data = one_locality(["2026/27", "2027/28"], 100)
+    data["settings"].update(settings)
+    data["services"] = [service("reablement", "short_term", "place", 26_000)]
+    data["pathways"] = [{"name": "reablement", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["stages"] = [{"pathway": "reablement", "service": "reablement", "share": S(1.0),
+                       "weeks": S(6), "intensity": S(1)}]
+    return price_base(prepare(build(data)))
+
+
+def test_the_price_base_is_stated_in_words():
+    """Prices of 2025/26 raised by 4% for the one year to 2026/27 (× 1.040), discounted at
+    3.5% a year; prices of 2023/24 raised by 3% a year for three years: × 1.03³ = 1.093, and
+    (1.093)^(1/3) − 1 = 3.0% a year; and prices as given, undiscounted."""
+    tail = ("Costs are in constant 2026/27 prices, not cash; totals are {}, and yearly "
+            "spending tables are undiscounted.")
+    assert _price_base(price_year="2025/26", price_inflation=S(0.04),
+                       discount_rate=S(0.035)) == (
+        "Prices are at 2026/27 levels: the instance's 2025/26 prices raised by 4.0% a year "
+        "(× 1.040). " + tail.format("discounted at 3.5% a year to 2026/27"))
+    assert _price_base(price_year="2023/24", price_inflation=S(0.03)) == (
+        "Prices are at 2026/27 levels: the instance's 2023/24 prices raised by 3.0% a year "
+        "(× 1.093). " + tail.format("not discounted"))
+    given = ("Prices are as the instance gives them, taken to be at 2026/27 levels. "
+             + tail.format("not discounted"))
+    assert _price_base() == given
+    assert _price_base(price_year="2026/27", price_inflation=S(0.03)) == given
+
+
+def test_labels_read_naturally_inside_the_shadow_price_sentences():
+    """MODEL.md's worked example with its locality labelled 'Melton' and an NHS-funded
+    service added (never used): the cohort and services start in lower case inside the
+    sentences, while the place name (never the locality's id) and the acronym keep their
+    capitals. Meeting one more
+    person's need costs what the 100th person costs, £7,999.28 by reablement (the
+    suitability limit keeps them there; MODEL.md)."""
+    data = worked_example()
+    data["localities"][0]["label"] = "Melton"
+    nhs = service("nhs_beds", "long_term", "bed", 60_000)
+    data["services"].append({**nhs, "label": "NHS continuing healthcare beds"})
+    prices = solve(build(data)).tables["shadow_prices"].set_index("family")
+    assert prices.loc["demand_met", "constraint_label"] == (
+        "cost of meeting one more older adults discharged from hospital need in Melton, "
+        "2026/27")
+    capacity = prices.loc["capacity_covers_use"].set_index("item")["constraint_label"]
+    assert capacity["home_care"] == \
+        "cost of one more hour per week of home care used in Melton, 2026/27"
+    assert capacity["nhs_beds"] == \
+        "cost of one more bed of NHS continuing healthcare beds used in Melton, 2026/27"
+    from optimiser.families import FAMILIES
+
+    limit = FAMILIES["market_growth_limit"].limit(prepare(build(data)), "Example",
+                                                  "home_care", "2026/27")
+    assert limit == "how fast the market for home care can grow in Melton, 2026/27"
+
+
+@pytest.mark.parametrize(("name", "text", "reads"), [
+    ("older", "Older adults discharged from hospital", "older adults discharged from hospital"),
+    ("nhs", "NHS continuing healthcare", "NHS continuing healthcare"),
+    ("funded", "NHS-funded nursing", "NHS-funded nursing"),
+    ("d2a", "D2A pathway 1", "D2A pathway 1"),
+    ("melton", "Melton", "Melton"),
+    ("kesteven", "North Kesteven", "North Kesteven"),
+    ("residents", "Melton residents", "Melton residents"),
+    ("meltonian", "Meltonian style care", "meltonian style care"),
+    ("home", "home care", "home care"),
+])
+def test_a_label_inside_a_sentence(name, text, reads):
+    """Lower case first, except localities (place names), labels starting with one, and a
+    first word that is or holds an acronym."""
+    from optimiser.words import in_sentence
+
+    labels = {"melton": "Melton", "kesteven": "North Kesteven", name: text}
+    assert in_sentence(labels, ["melton", "kesteven"])[name] == reads
