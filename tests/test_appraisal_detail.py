@@ -12,6 +12,7 @@ import pytest
 from optimiser.appraisal import load_appraisal, run_appraisal, write_outputs
 from optimiser.appraisal.runner import WORKER_OPTIONS
 from optimiser.appraisal.store import Store
+from optimiser.io import load_instance
 from optimiser.pipeline import solve
 from tests.builders import ROOT
 
@@ -101,3 +102,12 @@ def test_with_no_detail_the_report_says_why_it_draws_no_plan(prices, tmp_path):
     later = _run(prices, tmp_path, "best")  # asked for later, the detail is added
     assert later.solved == [] and later.detailed == [CHEAP]
     assert Store(tmp_path).table(CHEAP, "capacity") is not None
+
+
+def test_stored_tables_read_back_as_written(tmp_path):
+    alone = solve(load_instance(DEFAULT), WORKER_OPTIONS, ranging=False)
+    store = Store(tmp_path)
+    store.write("alone", {"status": alone.status}, alone.tables)
+    for name, frame in alone.tables.items():
+        pd.testing.assert_frame_equal(store.table("alone", name), frame, check_dtype=False,
+                                      obj=name)
