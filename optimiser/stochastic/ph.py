@@ -30,7 +30,11 @@ from optimiser.stochastic.measures import Commitment, carried_out
 from optimiser.stochastic.scenarios import Future, commit_years
 
 SOLVER = "highs"
-"""Pyomo's HiGHS interface, which mpi-sppy drives for each future's LP."""
+"""Pyomo's HiGHS interface, which mpi-sppy drives for each future's LP. Not the project's
+direct route (:class:`optimiser.solve.DirectHighs`): mpi-sppy adds rows and variables to each
+future's model between solves (the linearised proximal term's cuts) and fixes and frees the
+commitments, which the direct route does not follow; docs/uncertainty.md says what an
+adapter would need."""
 
 
 @dataclass(frozen=True)
