@@ -187,7 +187,9 @@ class DirectHighs:
     model re-read only the rows and costs that read a mutable parameter that changed
     (demand, prices, recruitment limits, target levels, budgets), change them in place, and
     re-run HiGHS from its last basis with the dual simplex method, whatever method solved it
-    first. A model whose rows or variables change needs a new solver."""
+    first. A model whose rows or variables change needs a new solver. Arrays assembled from
+    several compiled models (the two-stage plan's deterministic equivalent) are passed the
+    same way by :meth:`solve_lp`."""
 
     def __init__(self, options: SolveOptions = SolveOptions()):
         self.options = options
