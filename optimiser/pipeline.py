@@ -83,7 +83,7 @@ class Solution:
         if costs is None:
             return {}
         parts = costs[costs["payment"].isin(NOT_SPEND)].groupby("payment")["discounted_cost"]
-        return {payment: float(total) for payment, total in parts.sum().items() if total > 0}
+        return {str(payment): float(total) for payment, total in parts.sum().items() if total > 0}
 
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
