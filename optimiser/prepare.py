@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models import ContractDesign, Instance
 from models.second_wave import ALL_COHORTS, start_of
@@ -26,6 +27,7 @@ from optimiser.bands import (
 )
 from optimiser.horizon import Worsening, tail_weights
 from optimiser.variability import DAYS_PER_YEAR, Variability, prepare_variability
+from optimiser.words import in_sentence
 
 WEEKS_PER_YEAR = 52.0
 
@@ -158,6 +160,12 @@ class Prepared:
         """Capacity units of a short-term service used a year per person routed along the
         pathway in the locality: for the locality's own mean stay where it states one."""
         return self.local_usage.get((locality, pathway, service), self.usage[pathway, service])
+
+    @cached_property
+    def sentence_labels(self) -> dict[str, str]:
+        """Every label as it reads inside a sentence (:func:`optimiser.words.in_sentence`),
+        worked out once: the shadow-price table words every row of a national model."""
+        return in_sentence(self.labels, self.localities)
 
 
 def prepare(instance: Instance) -> Prepared:

@@ -331,8 +331,8 @@ _PRICE_COLUMNS = ["family", "locality", "item", "year", "constraint_label", "sha
 
 def _price_words(m, lp: LinearProgram) -> dict:
     """The columns of the shadow-price table that do not depend on the solution (family,
-    where, words, names), with each family's rows: the same for every re-solve of a model, so
-    made once."""
+    where, words, names), as lists and as a frame, with the families in its rows' order: the
+    same for every re-solve of a model, so made once (while HiGHS solves)."""
     words = lp.memo.get("shadow_prices")
     if words is not None:
         return words
@@ -360,7 +360,8 @@ def _price_words(m, lp: LinearProgram) -> dict:
         columns["constraint_label"] += [how.shadow_price(d, *index) for index in indices]
         columns["unit"] += [unit] * len(keys)
         columns["constraint"] += _names(constraint, keys)
-    words = lp.memo["shadow_prices"] = {"columns": columns, "families": families}
+    words = lp.memo["shadow_prices"] = {"columns": columns, "frame": pd.DataFrame(columns),
+                                        "families": families}
     return words
 
 
@@ -373,7 +374,7 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
     words, prices, binding = price_arrays(m, v)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)
-    frame = pd.DataFrame(words["columns"])
+    frame = words["frame"].copy()
     frame["shadow_price"] = prices
     frame["binding"] = binding
     return frame[_PRICE_COLUMNS]

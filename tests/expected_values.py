@@ -38,17 +38,17 @@ class Expected(NamedTuple):
 # --- the table (written by --update) ---
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
-        'optimal', 239098596.39577612, 1630, 1500, 5301,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 687350512.1925324, 1630, 1500, 5301,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/england/best-practice.yaml': Expected(
-        'optimal', 86251333253.39969, 2110, 2000, 7008,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 258661717376.77463, 2110, 2000, 7008,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/england/instance.yaml': Expected(
-        'optimal', 92678824954.85863, 2170, 2000, 7068,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 268610057620.73715, 2170, 2000, 7068,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/england/uncertainty.yaml': Expected(
-        'optimal', 92678824954.85863, 2170, 2200, 7268,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 268423320619.18024, 2170, 2200, 7268,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -68,20 +68,20 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 16461553.399122896, 1179, 162, 3375,
         "2026-12-01: IPACS: South Gloucestershire's rehab beds stay 14% shorter (issue 11)"),
     'instances/lancashire-reablement/instance.yaml': Expected(
-        'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 769682621.9945399, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
-        'optimal', 544466035.1766852, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 690082773.4860827, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/lancashire-reablement/uncertainty.yaml': Expected(
-        'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire ones'),
+        'optimal', 769682621.9945399, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/leicestershire/instance.yaml': Expected(
-        'optimal', 1074344523.2988958, 3970, 3570, 12915,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 3175196969.775222, 3970, 3570, 12915,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/nottinghamshire/instance.yaml': Expected(
-        'optimal', 1325662817.7669318, 3795, 3500, 12719,
-        '2026-12-01: issue 9: need bands and deterioration in the document instances'),
+        'optimal', 3901975893.204982, 3795, 3500, 12719,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
 }
 # --- end of the table ---
 

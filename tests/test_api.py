@@ -126,7 +126,7 @@ def test_the_example_answers_its_question(tmp_path):
                              "--out", str(tmp_path)], capture_output=True, text=True,
                             cwd=tmp_path, check=True)
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("The plan holds for Home care (domiciliary care) while its "
+    assert lines[0].startswith("The plan holds for home care (domiciliary care) while its "
                                "block price stays between")
     table = pd.read_csv(tmp_path / "comparison.csv")
     extra = table["total_cost"].iloc[1] - table["total_cost"].iloc[0]

@@ -21,6 +21,7 @@ from models import Instance, Sourced, cited_lines
 from models.sourced import DEFAULT_SOURCES, SOURCES_SETTING, documents_folder
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from optimiser.prepare import price_index
 
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
@@ -272,6 +273,35 @@ def test_reablement_avoids_8700_at_seven_times_its_cost(name, loaded):
         assert avoided / episode == pytest.approx(7, rel=0.05), (reab, avoided / episode)
 
 
+@pytest.mark.parametrize("name", ["default/instance.yaml", "england/instance.yaml",
+                                  "england/best-practice.yaml"])
+def test_document_instances_split_need_into_bands_and_let_it_grow(name, loaded):
+    """Issue 9: the older cohorts able to go home are split into low, moderate and high need
+    with packages averaging the documents' 13 hours (000:280), reablement's effect differs by
+    band, and people in home care move on to care homes (and residents to nursing beds),
+    faster the higher their need."""
+    inst = loaded[INSTANCES / name]
+    for cohort in ("older_hospital", "older_community"):
+        shares = _band_shares(inst, cohort)
+        assert set(shares) == {"low", "moderate", "high"}
+        assert sum(shares.values()) == pytest.approx(1.0)
+        straight = next(p.name for p in inst.pathways
+                        if p.cohort == cohort and p.name.endswith("_home_care"))
+        hours = {b: _ongoing_hours(inst, straight, b) for b in shares}
+        assert sum(shares[b] * hours[b] for b in shares) == pytest.approx(13.0)
+        reab = next(p.name for p in inst.pathways
+                    if p.cohort == cohort and p.name.endswith("reablement"))
+        avoided = {b: hours[b] - _ongoing_hours(inst, reab, b) for b in shares}
+        assert avoided["low"] < avoided["moderate"] < avoided["high"]
+        onward = {b: sum(r.rate.value for r in inst.deterioration
+                         if r.cohort == cohort and r.band == b and r.from_service == "home_care")
+                  for b in shares}
+        assert 0 < onward["low"] < onward["moderate"] < onward["high"]
+    settings = {(r.from_service, r.to_service) for r in inst.deterioration}
+    assert {("home_care", "residential"), ("home_care", "nursing"),
+            ("residential", "nursing")} <= settings
+
+
 def test_rate_is_the_documents_all_up_home_care_cost(loaded):
     for path in SHIPPED:
         home = next((s for s in loaded[path].services if s.name == "home_care"), None)
@@ -417,26 +447,32 @@ def test_default_solves_in_seconds(solved):
     assert sum(solution.timings.values()) < 10
 
 
-def test_one_more_person_reabled_saves_what_the_documents_say(solved):
+def test_one_more_person_reabled_saves_what_the_documents_say(loaded, solved):
     """The marginal value of reablement in the plan starts from the documents' figure: one
     more person with moderate needs (the documents' 13-hour package) reabled instead of
     going straight to home care saves the £8,700 of home care (001:862; hours bought at 95%
     use, so £8,700 ÷ 0.95) less the £1,243 episode, in the first year, in a locality at
-    average prices; deterioration adds the care-home places those left independent will
-    not need (at most a quarter more). Reablement is worth more the higher the need: the
-    same share of a larger package."""
-    prices = solved[INSTANCES / "default" / "instance.yaml"].tables["shadow_prices"]
-    value = {}
-    for band in ("low", "moderate", "high"):
+    average prices, here brought to 2026/27 prices by the instance's price index;
+    deterioration adds the care-home places those left independent will not need (less
+    than a third more). With the cost of care after the last year counted, the value holds
+    up to the last year instead of collapsing. Reablement is worth more the higher the
+    need: the same share of a larger package."""
+    path = INSTANCES / "default" / "instance.yaml"
+    prices = solved[path].tables["shadow_prices"]
+    index = price_index(loaded[path])
+
+    def value(band: str, year: str) -> float:
         row = prices[(prices["family"] == "pathway_suitable")
                      & (prices["locality"] == "leicester_north_east")
-                     & (prices["item"] == f"comm_reablement/{band}")
-                     & (prices["year"] == "2026/27")]
-        assert len(row) == 1, band
-        value[band] = float(row["shadow_price"].iloc[0])
+                     & (prices["item"] == f"comm_reablement/{band}") & (prices["year"] == year)]
+        assert len(row) == 1, (band, year)
+        return float(row["shadow_price"].iloc[0])
+
     documents = 8700 / 0.95 - 8700 / 7
-    assert documents <= value["moderate"] <= 1.25 * documents
-    assert value["low"] < value["moderate"] < value["high"]
+    first, last = "2026/27", "2030/31"
+    assert documents <= value("moderate", first) / index <= 1.3 * documents
+    assert value("moderate", last) >= 0.85 * value("moderate", first)
+    assert value("low", first) < value("moderate", first) < value("high", first)
 
 
 def test_england_volumes_sit_within_the_documents_national_totals(loaded, solved):

@@ -14,6 +14,7 @@ from figures import (
     CARE_HOME_ADMISSIONS,
     CARE_HOME_WEEK,
     DISABILITY_GROWTH,
+    DIVERSION_OFFSET,
     DIVERTIBLE,
     FROM_HOSPITAL,
     HOME_CARE_HOURS,
@@ -27,6 +28,7 @@ from figures import (
     LD_MOVE_OFFSET,
     LD_RESIDENTIAL,
     LEICS_LD_MOVED_SHARE,
+    OLDER_GROWTH_ENGLAND,
     PACKAGE_WEEKS,
     REABLEMENT_AVOIDS,
     REABLEMENT_ROI,
@@ -182,6 +184,8 @@ HOSP_CH = HOSP_CARE_HOME / HOSP_NEED  # 0.1524 of hospital need enters a care ho
 COMM_CH = COMM_CARE_HOME / COMM_NEED  # 0.1641 of community need
 HOSP_D2A = SHORT_TERM_SHARE * (1 - HOME_SHARE_OF_SHORT_TERM)  # 0.15 to short-term beds
 HOSP_BED = HOSP_CH + HOSP_D2A  # hospital need leaving to a bed today
+D2A_HOME_SHARE = 0.45
+"""Share going home with care after a short-term bed with reabling (an assumption)."""
 ST_TEXT = (f"{fmt(NOW_SHORT_TERM)} of {fmt(OLDER_NEED)} older adults with a new need get a "
            f"short-term service now = {fmt(SHORT_TERM_SHARE)} ({SHORT_TERM_MORE.cite})")
 HOSP_CH_TEXT = (f"{fmt(HOSP_CARE_HOME)} care-home admissions from hospital (60,000 × 1/3, "
@@ -226,11 +230,18 @@ def demand_rows(places: list[Place], opt: Options) -> list[dict]:
                 base, route_text, w, w_text = COMM_NEED, (
                     f"× (1 - {fmt(HOSPITAL_SHARE.value)}) from the community "
                     f"({HOSPITAL_SHARE.cite}) = {fmt(COMM_NEED)}"), ow * cw, ow_text + cw_text
+            onward_text = ""
+            if cohort == "older_community_care_home":
+                onward, why = from_home_care()
+                share *= 1 - onward / COMM_CARE_HOME
+                onward_text = (f" × (1 - {fmt(round(onward))} ÷ {fmt(COMM_CARE_HOME)}: of the "
+                               f"community's care-home admissions, those who come from home "
+                               f"care as their needs grow are not new need ({why}))")
             n = base * share * p.share() * og * w
             rows.append({"locality": p.name, "cohort": cohort, "people": Dv(
-                n, f"{OLDER_NEED_TEXT}, {route_text}; × {fmt(round(share, 4))} ({share_text}) "
-                f"{p.share_text()}{growth_text(opt.older_growth, BASE_YEARS)}{w_text} = "
-                f"{fmt(round(n, 1))}", 1)})
+                n, f"{OLDER_NEED_TEXT}, {route_text}; × {fmt(round(share, 4))} ({share_text}"
+                f"{onward_text}) {p.share_text()}{growth_text(opt.older_growth, BASE_YEARS)}"
+                f"{w_text} = {fmt(round(n, 1))}", 1)})
         ld = LD_NEED * p.share() * lg * lw
         rows.append({"locality": p.name, "cohort": "ld", "people": Dv(
             ld, f"working-age adults with learning disabilities with a new need in England a "
@@ -468,10 +479,29 @@ def straight_home_care_destinations(pathway: str) -> list[dict]:
              "package": b.hours} for b in BANDS]
 
 
-def straight_home_care_destination(pathway: str) -> dict:
+DIVERTED_SAVING_WEEK = (DIVERSION_OFFSET.value
+                        / (CARE_HOME_ADMISSIONS.value * DIVERTIBLE.value) / WEEKS)
+DIVERTED_HOURS = (CARE_HOME_WEEK.value - DIVERTED_SAVING_WEEK) / HOME_CARE_RATE.value
+
+
+def diverted_home_care_destination(pathway: str) -> dict:
+    """People assessed for a care home but supported at home: the documents value this as
+    the care-home cost less an upper-quartile home-care package (001:634), which gives the
+    package's size."""
     return {"pathway": pathway, "service": "home_care",
             "share": A(1, "everyone on this pathway goes home with a package of care"),
-            "package": F(HOME_CARE_HOURS)}
+            "package": Dv(DIVERTED_HOURS, (
+                f"an upper-quartile package: the documents value each person supported at "
+                f"home instead of a care home at the care-home cost less an upper-quartile "
+                f"home-care package (001_4550ef852cabf2d2.txt:634), "
+                f"£{fmt(DIVERSION_OFFSET.value)} a year ÷ ({fmt(CARE_HOME_ADMISSIONS.value)} × "
+                f"{fmt(DIVERTIBLE.value)}) people ({DIVERSION_OFFSET.cite}) ÷ 52 = "
+                f"£{fmt(round(DIVERTED_SAVING_WEEK, 2))} a week; (£{fmt(CARE_HOME_WEEK.value)} "
+                f"a care-home week, {CARE_HOME_WEEK.cite}, - £"
+                f"{fmt(round(DIVERTED_SAVING_WEEK, 2))}) ÷ £{fmt(HOME_CARE_RATE.value)} an hour "
+                f"({HOME_CARE_RATE.cite}) = {fmt(round(DIVERTED_HOURS, 2))} hours a week"))}
+
+
 
 
 def care_home_destinations(pathway: str) -> list[dict]:
@@ -620,8 +650,8 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
         *wider_reablement_destinations("hosp_reablement_wider"),
         *straight_home_care_destinations("hosp_home_care"),
         {"pathway": "hosp_d2a_bed", "service": "home_care",
-         "share": A(0.45, "after a short-term bed with reabling, 45% go home with care; the "
-                    "documents give no split"),
+         "share": A(D2A_HOME_SHARE, "after a short-term bed with reabling, 45% go home with "
+                    "care; the documents give no split"),
          "package": F(HOME_CARE_HOURS)},
         {"pathway": "hosp_d2a_bed", "service": "residential",
          "share": A(0.15, "a quarter need a permanent care home (15% residential, 10% nursing): "
@@ -629,12 +659,12 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                     "(001_4550ef852cabf2d2.txt:2107)")},
         {"pathway": "hosp_d2a_bed", "service": "nursing",
          "share": A(0.10, "see the residential share of this pathway")},
-        straight_home_care_destination("hosp_diverted_home"),
+        diverted_home_care_destination("hosp_diverted_home"),
         *care_home_destinations("hosp_care_home"),
         *reablement_destinations("comm_reablement"),
         *wider_reablement_destinations("comm_reablement_wider"),
         *straight_home_care_destinations("comm_home_care"),
-        straight_home_care_destination("comm_diverted_home"),
+        diverted_home_care_destination("comm_diverted_home"),
         *care_home_destinations("comm_care_home"),
         {"pathway": "ld_supported_living", "service": "supported_living",
          "share": A(1, "everyone on the pathway moves into supported living or Shared Lives")},
@@ -678,6 +708,30 @@ def _to_care_home(cohort: str) -> list[tuple[str | None, float]]:
     if cohort in BANDED_COHORTS:
         return [(b.name, TO_CARE_HOME[b.name]) for b in BANDS]
     return [(None, TO_CARE_HOME[BED_COHORT_BAND])]
+
+
+def from_home_care() -> tuple[float, str]:
+    """Care-home admissions a year in England (2019/20) of people already in home care, at
+    today's practice and the deterioration rates, with the arithmetic. They are among the
+    documents' 60,000 admissions (001:627), so the community's new need for a care home is
+    that much smaller: deterioration adds no admissions the documents do not count."""
+    hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
+    comm_reab = SHORT_TERM_SHARE / (1 - COMM_CH)
+    stay = HOME_CARE_LEAVE + OLDER_GROWTH_ENGLAND.value
+    total = 0.0
+    for need, reab in ((HOSP_NEED * (1 - HOSP_BED), hosp_reab),
+                       (COMM_NEED * (1 - COMM_CH), comm_reab)):
+        entering = need * (reab * (1 - INDEPENDENT_AFTER) + 1 - reab)
+        total += sum(entering * b.share * TO_CARE_HOME[b.name] for b in BANDS) / stay
+    after_beds = HOSP_NEED * HOSP_D2A * D2A_HOME_SHARE
+    total += after_beds * TO_CARE_HOME[BED_COHORT_BAND] / stay
+    return total, (
+        f"today's home-care caseload, people entering a year at today's shares ÷ "
+        f"({fmt(round(HOME_CARE_LEAVE, 4))} ending + {fmt(OLDER_GROWTH_ENGLAND.value)} growth, "
+        f"{PACKAGE_WEEKS.cite}, {OLDER_GROWTH_ENGLAND.cite}), × the deterioration rates to a "
+        f"care home ({', '.join(f'{fmt(r)} {n}' for n, r in TO_CARE_HOME.items())} need; "
+        f"{fmt(TO_CARE_HOME[BED_COHORT_BAND])} after a short-term bed) = "
+        f"{fmt(round(total))} a year")
 
 
 def deterioration_rows() -> list[dict]:

@@ -85,8 +85,18 @@ def solve_ph(futures: list[Future], years: int, options: SolveOptions,
     """The commitments progressive hedging agrees on, with how it got there."""
     with contextlib.redirect_stdout(io.StringIO()):  # mpi-sppy's timing lines
         import mpisppy.utils.sputils as sputils
-        from mpisppy.opt.ph import PH
-    sputils.disable_tictoc_output()
+    sputils.disable_tictoc_output()  # into a /dev/null it opens: closed again when done
+    try:
+        return _hedge(futures, years, options, settings)
+    finally:
+        sputils.reenable_tictoc_output()
+
+
+def _hedge(futures: list[Future], years: int, options: SolveOptions,
+           settings: HedgingSettings) -> HedgingResult:
+    """Progressive hedging itself, mpi-sppy's timing lines discarded by :func:`solve_ph`."""
+    import mpisppy.utils.sputils as sputils
+    from mpisppy.opt.ph import PH
 
     by_name = {f.name: f for f in futures}
     committed = commit_years(futures[0].data, years)
