@@ -27,6 +27,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from models.units import WEEKS_PER_YEAR
+
 DOCUMENT = r"\d{3}_[0-9a-f]{16}\.txt"
 DOCUMENT_REF = re.compile(rf"({DOCUMENT}):(\d+)(?:-(\d+))?")
 _CITATION = re.compile(rf"^{DOCUMENT}:\d+(?:-\d+)?$")
@@ -152,7 +154,7 @@ class Share(Sourced):
 class Weeks(Sourced):
     """A number of weeks within one planning year (0 to 52)."""
 
-    value: Annotated[FiniteFloat, Field(ge=0, le=52)]
+    value: Annotated[FiniteFloat, Field(ge=0, le=WEEKS_PER_YEAR)]
 
 
 class Days(Sourced):

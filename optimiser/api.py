@@ -25,6 +25,7 @@ import pandas as pd
 from models import Instance
 from models.appraisal import Option
 from models.overrides import Override, apply_overrides, maximising, parse_override
+from optimiser.appraisal.store import Detail
 from optimiser.appraisal.summary import cheapest_summary, comparison_row, ranked
 from optimiser.io import atomic_path, load_with_notes
 from optimiser.io.outdir import check_output_file, staged_output
@@ -204,10 +205,13 @@ class Appraised:
 
 
 def appraise(appraisal: str | Path, out: str | Path, *, workers: int | None = None,
-             time_limit: float | None = None, retry_failed: bool = False) -> Appraised:
+             time_limit: float | None = None, retry_failed: bool = False,
+             detail: Detail = "best") -> Appraised:
     """Run an appraisal file as ``optimiser appraise APPRAISAL --out OUT`` does: every option
     solved in parallel (``workers`` processes), results and report written to ``out`` (a
-    run into the same folder solves only the options not yet finished)."""
+    run into the same folder solves only the options not yet finished). ``detail`` says
+    whose full results tables are written: the option the report draws ("best"), "all" or
+    "none" (docs/appraisal.md)."""
     from optimiser.appraisal import load_appraisal, write_outputs
     from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.runner import appraise as run_appraisal
@@ -216,6 +220,7 @@ def appraise(appraisal: str | Path, out: str | Path, *, workers: int | None = No
     folder = Path(out)
     options = SolveOptions(threads=WORKER_OPTIONS.threads, method=WORKER_OPTIONS.method,
                            time_limit=time_limit)
-    run_appraisal(loaded, folder, workers=workers, options=options, retry_failed=retry_failed)
+    run_appraisal(loaded, folder, workers=workers, options=options, retry_failed=retry_failed,
+                  detail=detail)
     table, written = write_outputs(loaded, folder)
     return Appraised(loaded.appraisal.name, table, folder, written)

@@ -144,6 +144,14 @@ class AppraiseRow:
     seconds: float
     peak_mb: float
     optimal: int
+    highs_s: float = 0.0
+    """HiGHS's own solve time summed over the options (each option's ``timings.highs``)."""
+
+    @property
+    def highs_ratio(self) -> float:
+        """The command's wall time against HiGHS's own time shared among two workers (the
+        two cores): what the rest of the appraisal costs, as a multiple of the solves."""
+        return self.seconds / (self.highs_s / 2) if self.highs_s else float("inf")
 
 
 def appraisal_file(base_file: Path, count: int, seed: int) -> dict:
@@ -183,7 +191,16 @@ def measure_appraise(localities: int, years: int, count: int, folder: Path,
         shutil.rmtree(out)  # a fresh run: an earlier one's finished options are not re-used
     done = run([*_cli(), "appraise", str(appraisal), "--out", str(out)])
     optimal = _count_optimal(out)
-    return AppraiseRow(localities, years, count, done.seconds, done.peak_mb, optimal)
+    return AppraiseRow(localities, years, count, done.seconds, done.peak_mb, optimal,
+                       _highs_seconds(out))
+
+
+def _highs_seconds(out: Path) -> float:
+    """HiGHS's own time over every option the run recorded."""
+    total = 0.0
+    for result in (out / "options").glob("*/result.json"):
+        total += json.loads(result.read_text()).get("timings", {}).get("highs", 0.0)
+    return total
 
 
 def _count_optimal(out: Path) -> int:

@@ -21,7 +21,7 @@ from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.ranging import RANGING_ROWS, ranging_table
-from optimiser.results import extract, prepare_tables
+from optimiser.results import NOT_SPEND, extract, prepare_tables
 from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
@@ -68,11 +68,12 @@ class Solution:
     @property
     def spend(self) -> float | None:
         """The plan's discounted spending over the planning years (£, without the charge
-        for unmet need); None without a plan."""
+        for unmet need, the estimated cost of delays or the care after the last year); None
+        without a plan."""
         costs = self.tables.get("costs")
         if costs is None:
             return None
-        return float(costs.loc[costs["payment"] != "penalty", "discounted_cost"].sum())
+        return float(costs.loc[~costs["payment"].isin(NOT_SPEND), "discounted_cost"].sum())
 
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).

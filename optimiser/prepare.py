@@ -16,6 +16,7 @@ from functools import cached_property
 
 from models import ContractDesign, Instance
 from models.second_wave import ALL_COHORTS, start_of
+from models.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
 from optimiser.bands import (
     BandedPathway,
     Group,
@@ -26,10 +27,8 @@ from optimiser.bands import (
     need_groups,
 )
 from optimiser.horizon import Worsening, tail_weights
-from optimiser.variability import DAYS_PER_YEAR, Variability, prepare_variability
+from optimiser.variability import Variability, prepare_variability
 from optimiser.words import in_sentence
-
-WEEKS_PER_YEAR = 52.0
 
 Key = tuple[str, ...]
 

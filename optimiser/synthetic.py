@@ -23,6 +23,7 @@ import yaml
 
 from models import Instance
 from models.instance import Destination, PathwayOutcome, Stage
+from models.units import WEEKS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
@@ -373,7 +374,7 @@ class _Builder:
         for r in stages:
             rows["stages"].append({"pathway": pname, "service": r.service,
                                    "share": s(vary(r.share.value, 1.0)),
-                                   "weeks": s(vary(r.weeks.value, 52.0)),
+                                   "weeks": s(vary(r.weeks.value, WEEKS_PER_YEAR)),
                                    "intensity": s.copy(r.intensity)})
         shares = [vary(r.share.value) for r in destinations]
         total: dict[str | None, float] = defaultdict(float)  # each band's rows add up to 1

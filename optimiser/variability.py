@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from models import Instance
-from models.variability import DAYS_IN_MONTH, MONTHS, ShortTermVariability
+from models.units import DAYS_PER_YEAR, MONTH_DAYS
+from models.variability import MONTHS, ShortTermVariability
 from optimiser import queueing
 
-DAYS_PER_YEAR = 365.0
 FLAT_YEAR: tuple[float, ...] = (1.0,) * 12
 
 
@@ -50,9 +50,9 @@ class Queue:
 
     @property
     def seasons(self) -> list[tuple[float, float]]:
-        """(factor, days in the year) for each distinct monthly factor."""
+        """(factor, days in the planning year) for each distinct monthly factor."""
         days: dict[float, float] = defaultdict(float)
-        for factor, length in zip(self.months, DAYS_IN_MONTH, strict=True):
+        for factor, length in zip(self.months, MONTH_DAYS, strict=True):
             days[factor] += length
         return sorted(days.items())
 

@@ -12,6 +12,7 @@ import pytest
 from optimiser.appraisal import load_appraisal, run_appraisal, write_outputs
 from optimiser.appraisal.runner import WORKER_OPTIONS
 from optimiser.appraisal.store import Store
+from optimiser.io import load_instance
 from optimiser.pipeline import solve
 from tests.builders import ROOT
 
@@ -63,7 +64,7 @@ def test_by_default_only_the_option_the_report_draws_has_its_tables(prices, tmp_
     table, _ = write_outputs(prices, tmp_path)
     assert table.sort_values("total_cost")["option"].iloc[0] == CHEAP
     report = (tmp_path / "report.html").read_text()
-    assert "under &#x27;price=cheap&#x27;" in report and "were not written" not in report
+    assert "under &#x27;price=cheap&#x27;" in report and "are not in its folder" not in report
     assert "href='options/price=cheap/report.html'" in report
 
     alone = solve(prices.instances[CHEAP], WORKER_OPTIONS, ranging=False)
@@ -96,8 +97,17 @@ def test_with_no_detail_the_report_says_why_it_draws_no_plan(prices, tmp_path):
     table, _ = write_outputs(prices, tmp_path)
     assert (table["status"] == "optimal").all()
     report = (tmp_path / "report.html").read_text()
-    assert "The results tables of &#x27;price=cheap&#x27; were not written (--detail none)" \
-        in report
+    assert "The results tables of &#x27;price=cheap&#x27; are not in its folder (--detail " \
+        "none)" in report
     later = _run(prices, tmp_path, "best")  # asked for later, the detail is added
     assert later.solved == [] and later.detailed == [CHEAP]
     assert Store(tmp_path).table(CHEAP, "capacity") is not None
+
+
+def test_stored_tables_read_back_as_written(tmp_path):
+    alone = solve(load_instance(DEFAULT), WORKER_OPTIONS, ranging=False)
+    store = Store(tmp_path)
+    store.write("alone", {"status": alone.status}, alone.tables)
+    for name, frame in alone.tables.items():
+        pd.testing.assert_frame_equal(store.table("alone", name), frame, check_dtype=False,
+                                      obj=name)

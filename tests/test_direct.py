@@ -188,3 +188,21 @@ def test_a_re_solve_makes_payments_and_target_bounds_by_arrays_as_a_fresh_read_d
         np.testing.assert_allclose(lp.expression_values(component, again.values.x),
                                    fresh.expression_values(component, again.values.x),
                                    rtol=1e-12, err_msg=name)
+
+
+def test_a_bound_expands_into_monomials_of_parameter_members():
+    """c × (a[1] + 2 a[2]) + 3 is c·a[1] + 2 c·a[2] + 3; a bound that divides by a parameter
+    is not a polynomial, so it is left to be read again."""
+    from optimiser.lp.resolve import monomials
+
+    m = pyo.ConcreteModel()
+    m.a = pyo.Param([1, 2], initialize={1: 5.0, 2: 7.0}, mutable=True)
+    m.c = pyo.Param([1], initialize={1: 4.0}, mutable=True)
+    found = monomials(m.c[1] * (m.a[1] + 2 * m.a[2]) + 3)
+    assert found is not None
+    named = sorted((coefficient, tuple(f.name for f in factors))
+                   for coefficient, factors in found)
+    assert named == [(1.0, ("c[1]", "a[1]")), (2.0, ("c[1]", "a[2]")), (3, ())]
+    value = sum(c * np.prod([pyo.value(f) for f in factors]) for c, factors in found)
+    assert value == pytest.approx(4.0 * (5.0 + 14.0) + 3)
+    assert monomials(m.a[1] / m.c[1]) is None

@@ -62,6 +62,16 @@ def test_the_command_as_a_process_leaves_with_its_code_and_all_it_printed(tmp_pa
     assert refused.stderr.startswith("The instance cannot be used.")
 
 
+def test_python_dash_m_optimiser_is_the_command():
+    """``python -m optimiser`` runs the command too (it said there was no
+    ``optimiser.__main__``), here with every ResourceWarning an error."""
+    done = subprocess.run([sys.executable, "-W", "error::ResourceWarning", "-m", "optimiser",
+                           "validate", str(DEFAULT)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout and "Warning" not in done.stderr
+
+
 def test_validate_reports_the_size_of_a_valid_instance():
     result = CliRunner().invoke(app, ["validate", str(DEFAULT)])
     assert result.exit_code == 0, result.output

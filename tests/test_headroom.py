@@ -301,16 +301,16 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
 
 
 def test_a_mean_wait_the_market_cannot_staff_is_offered_as_a_longer_mean_wait():
-    """The same beds held to a mean wait of at most a day. A stay of 2 weeks is
-    365 × 2 / 52 = 14.04 days, so g(beta) = 1 × √100 / 14.04 = 0.7123 and beta = 0.6044: the
-    plan needs 100 + 6.044 + (0.6044² + 2)/6 = 106.44 beds, 1.44 more than the market allows.
-    With the 5 beds it can have, beta' = 0.4631 (as above) and g(beta') = 1.1507, so the mean
-    wait is 1 × 1.1507 / 0.7123 = 1.6 days rather than 1."""
+    """The same beds held to a mean wait of at most a day. A stay of 2 weeks is 14 days, so
+    g(beta) = 1 × √100 / 14 = 0.7143 and beta = 0.6036: the plan needs
+    100 + 6.036 + (0.6036² + 2)/6 = 106.43 beds, 1.43 more than the market allows. With the
+    5 beds it can have, beta' = 0.4631 (as above) and g(beta') = 1.1507, so the mean wait is
+    1 × 1.1507 / 0.7143 = 1.6 days rather than 1."""
     solution = solve(_short_of_beds(d2a_instance(2600, 2, wait_share=None, mean_wait=1.0)))
     assert solution.diagnosis is not None
     (waiting,) = next(a for a in solution.diagnosis.alternatives
                       if a.group == "waiting").relaxations
-    assert waiting.amount == pytest.approx(1.4385, abs=1e-3)
+    assert waiting.amount == pytest.approx(1.4298, abs=1e-3)
     assert waiting.words == ("1.5 fewer beds kept free for d2a bed in Example in 2026/27, "
                              "a longer mean wait for a place: 1.6 days rather than 1")
 
@@ -370,12 +370,12 @@ def test_the_headroom_a_row_keeps_is_read_back_from_its_tangent(standard, people
 # --- length of stay by locality -----------------------------------------------------------------
 
 def two_localities(stays: dict[str, float | None]) -> Instance:
-    """3,650 people a year (ten a day) leave hospital in each of two localities for a
-    discharge-to-assess bed; the pathway states two weeks, and a locality's variability row
-    may state its own mean stay. At most 20% may wait."""
-    data = one_locality([YEAR], 3650)
+    """3,640 people a year (ten a day in a planning year of 364 days) leave hospital in each
+    of two localities for a discharge-to-assess bed; the pathway states two weeks, and a
+    locality's variability row may state its own mean stay. At most 20% may wait."""
+    data = one_locality([YEAR], 3640)
     data["localities"].append({"name": "Other", "cost_factor": S(1.0)})
-    data["demand"].append({"locality": "Other", "cohort": "older_hospital", "people": S(3650)})
+    data["demand"].append({"locality": "Other", "cohort": "older_hospital", "people": S(3640)})
     data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR)]
     data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
     data["indicators"] = [{"name": "independent", "derived": "independent"}]
@@ -419,11 +419,11 @@ def test_a_longer_stay_in_one_locality_needs_more_places_and_more_headroom():
 
 def test_a_locality_without_its_own_stay_keeps_the_pathways_weeks():
     """Other states no stay: its people stay the pathway's two weeks, a load of
-    3,650 × 2 / 52 = 140.38 beds (the model's weeks are 52 to the year), as before; Example's
-    7 days change nothing there."""
+    3,640 × 2 / 52 = 140 beds, the same as a stated stay of 14 days; Example's 7 days change
+    nothing there."""
     solution = solve(two_localities({"Example": 7.0, "Other": None}))
     headroom = solution.tables["headroom"].set_index("locality")
-    assert headroom.loc["Other", "average_load"] == pytest.approx(3650 * 2 / 52, rel=1e-9)
+    assert headroom.loc["Other", "average_load"] == pytest.approx(3640 * 2 / 52, rel=1e-9)
     assert headroom.loc["Example", "average_load"] == pytest.approx(70.0, rel=1e-9)
 
 
@@ -455,4 +455,24 @@ def test_people_of_every_need_band_arrive_at_a_short_term_service():
     assert solution.optimal
     short_term = solution.tables["short_term"].iloc[0]
     assert short_term["arrivals"] == pytest.approx(2600, rel=1e-9)
-    assert short_term["mean_stay_days"] == pytest.approx(2 * 365 / 52, rel=1e-9)
+    assert short_term["mean_stay_days"] == pytest.approx(14.0, rel=1e-12)
+
+
+def test_a_stay_of_four_weeks_is_28_days_in_the_plan_its_headroom_and_the_simulation():
+    """2,600 people a year stay four weeks: the LP's load is 2,600 × 4/52 = 200 beds, the
+    headroom table and the simulation's input read a stay of 28 days (a planning year is 52
+    weeks of 7 days, 364 days; before, 365 × 4/52 = 28.08), and Little's law on the
+    simulation's year, 2,600/364 people a day × 28 days, is the same 200 beds."""
+    from models.units import DAYS_PER_YEAR
+    from optimiser.simulation.queue import DAYS
+
+    solution = solve(d2a_instance(2600, 4))
+    assert solution.optimal
+    headroom = solution.tables["headroom"].iloc[0]
+    short_term = solution.tables["short_term"].iloc[0]
+    assert headroom["average_load"] == pytest.approx(2600 * 4 / 52, rel=1e-12)
+    assert headroom["mean_stay_days"] == pytest.approx(28.0, rel=1e-12)
+    assert short_term["mean_stay_days"] == pytest.approx(28.0, rel=1e-12)
+    assert DAYS == DAYS_PER_YEAR == 364
+    assert short_term["arrivals"] / DAYS * short_term["mean_stay_days"] == \
+        pytest.approx(headroom["average_load"], rel=1e-12)

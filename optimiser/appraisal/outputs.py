@@ -376,8 +376,8 @@ def _not_drawn(loaded: LoadedAppraisal, chosen: str | None, out_dir: Path) -> st
     result = Store(out_dir).read(loaded.option(chosen).folder) if chosen else None
     if result is None or result.get("status") != "optimal":
         return "No option has a plan to show."
-    return (f"The results tables of {chosen!r} were not written (--detail none): run the "
-            "appraisal again with --detail best to draw its plan.")
+    return (f"The results tables of {chosen!r} are not in its folder (--detail none): run "
+            "the appraisal again with --detail best to draw its plan.")
 
 
 def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) -> Path:

@@ -232,7 +232,10 @@ def _detail_best(loaded: LoadedAppraisal, out_dir: Path, store: Store, executor:
         return []
     task = Task(option=best, instance=loaded.instances[best], options=options,
                 with_tables=True)
-    (outcome,) = executor.submit(solve_options, [task]).result()
+    try:
+        (outcome,) = executor.submit(solve_options, [task]).result()
+    except Exception:  # the worker process died: every row is recorded, only tables lack
+        return []
     if outcome.status != "optimal":
         return []
     store.add(folder, outcome.tables, _pages(loaded.instances[best], outcome))

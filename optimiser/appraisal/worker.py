@@ -16,6 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 
 import pandas as pd
+from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
 from optimiser.appraisal.figures import plan_figures
@@ -95,8 +96,10 @@ def solve_option(task: Task) -> Outcome:
 
 
 def solve_options(tasks: list[Task]) -> list[Outcome]:
-    """Solve a chunk of options in turn; never raises."""
-    return [solve_option(task) for task in tasks]
+    """Solve a chunk of options in turn; never raises. Python's cyclic collector waits for
+    the end of the chunk: each time it ran it would walk every object of the kept models."""
+    with PauseGC():
+        return [solve_option(task) for task in tasks]
 
 
 def limit_threads() -> None:
