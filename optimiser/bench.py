@@ -544,7 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "stochastic":  # the two-stage plan: optimiser.stochastic.bench
         from optimiser.stochastic.bench import run as two_stage
 
-        print("solving the two-stage plan (300 localities x 10 years x 9 futures) ...",
+        print("solving the two-stage plan (300 localities x 10 years x 9 futures; progressive "
+              "hedging at 30 localities) ...",
               file=sys.stderr, flush=True)
         checks += [(target, met, measured)
                    for target, met, measured in two_stage(args.out)]

@@ -71,14 +71,23 @@ def _capacity_words(m, lp: LinearProgram) -> tuple[list, list]:
         [d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys]))
 
 
+def _spot_beside_capacity(m, v: Values) -> np.ndarray:
+    """Units bought at short notice (spot) in each capacity row's locality, service and year;
+    0 for a service with no spot price."""
+    bought = dict(zip(v.lp.keys(m.spot), v.of(m.spot).tolist(), strict=True))
+    return np.array([bought.get(key, 0.0) for key in v.lp.keys(m.capacity)])
+
+
 def capacity_plan(m, v: Values) -> pd.DataFrame:
-    """Capacity commissioned and used, by locality, service and year."""
+    """Capacity commissioned and used, by locality, service and year; where spot purchase is
+    possible, the units bought at short notice beside it (use may exceed the block by them)."""
     cap, used = v.of(m.capacity), v.expression(m.use)
     safe = np.where(cap > _TOLERANCE, cap, 1.0)
     unit, today = _capacity_words(m, v.lp)
+    spot = {"spot": _spot_beside_capacity(m, v)} if hasattr(m, "spot") else {}
     return _frame(
         v, m.capacity, unit=unit, capacity=cap, used=used,
-        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today,
+        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today, **spot,
     )
 
 
