@@ -32,7 +32,8 @@ def _figures(option: Option) -> dict[Coordinate, float]:
     """The option's changed figures: each scale's logarithm, each number set."""
     found: dict[Coordinate, float] = {}
     for change in option.changes:
-        if not isinstance(change, TableChange) or not _figures_only(change):
+        if not isinstance(change, TableChange) or change.field is None \
+                or not _figures_only(change):
             continue
         rows = json.dumps(change.where, sort_keys=True)
         if change.scale is not None:
