@@ -50,14 +50,26 @@ def resolvable(built: Prepared, wanted: Prepared) -> bool:
     return True
 
 
-def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
+Members = dict[str, dict]
+"""Each mutable parameter's members by their index, by the parameter's name."""
+
+
+def parameter_members(model: pyo.ConcreteModel) -> Members:
+    """The model's mutable parameters' members (made once for a kept model)."""
+    return {p.name: dict(getattr(model, p.name).items()) for p in PARAMETERS.values()}
+
+
+def set_parameters(model: pyo.ConcreteModel, data: Prepared,
+                   members: Members | None = None) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
-    changed. The model's data is replaced so the results read the new figures."""
+    changed. The model's data is replaced so the results read the new figures. ``members``:
+    the model's :func:`parameter_members`, if kept."""
+    held = members or parameter_members(model)
     changed = 0
     for parameter in PARAMETERS.values():
-        members = dict(getattr(model, parameter.name).items())
+        by_index = held[parameter.name]
         for key, value in parameter.values(data).items():
-            member = members[key]
+            member = by_index[key]
             if member._value != value:
                 # Where ParamData keeps its value: the figures are validated already, so
                 # Pyomo's own checks on setting one (a tenth of a re-solve) are not needed.
@@ -72,6 +84,7 @@ class _Kept:
     prepared: Prepared
     model: pyo.ConcreteModel
     solver: DirectHighs
+    members: Members
 
 
 @dataclass
@@ -105,7 +118,7 @@ class PersistentModels:
         timings: dict[str, float] = {}
         if entry_id is None:
             model = build_model(data)
-            kept = _Kept(data, model, DirectHighs(self.options))
+            kept = _Kept(data, model, DirectHighs(self.options), parameter_members(model))
             entry_id, self._next = self._next, self._next + 1
             self.kept[entry_id] = kept
             while len(self.kept) > self.keep:
@@ -115,7 +128,7 @@ class PersistentModels:
         else:
             kept = self.kept[entry_id]
             self.kept.move_to_end(entry_id)
-            set_parameters(kept.model, data)
+            set_parameters(kept.model, data, kept.members)
             kept.prepared = data
             resolved = True
             timings["set_parameters"] = time.perf_counter() - start
