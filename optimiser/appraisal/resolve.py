@@ -32,6 +32,10 @@ from optimiser.solve import DirectHighs, SolveOptions
 DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
 """Prepared fields the model's rows never read (names and words for the results)."""
 
+RETRIED = ("error", "unverified")
+"""Outcomes of a re-solve that are solved again on a fresh model: a hot start can leave
+HiGHS in numerical trouble that a cold solve of the same figures does not meet."""
+
 KEPT_MODELS = 3
 """Models a worker keeps for re-solving; more would hold memory for little gain."""
 
@@ -107,14 +111,16 @@ class PersistentModels:
         self.kept: OrderedDict[int, _Kept] = OrderedDict()
         self._next = 0
 
-    def solve(self, instance, detail: bool = True) -> Solved:
+    def solve(self, instance, detail: bool = True, fresh: bool = False) -> Solved:
         """Solve one instance, re-using a kept model where only mutable figures differ.
         ``detail=False`` makes no result tables for an optimal plan: its arrays
-        (``Solved.values``) are all a comparison row needs."""
+        (``Solved.values``) are all a comparison row needs. A re-solve that HiGHS cannot
+        finish (numerical trouble from the last basis) or whose plan fails the check is
+        solved once more on a model of its own (``fresh``), which is then kept."""
         start = time.perf_counter()
         data = prepare(instance)
-        entry_id = next((i for i, kept in reversed(self.kept.items())
-                         if resolvable(kept.prepared, data)), None)
+        entry_id = None if fresh else next((i for i, kept in reversed(self.kept.items())
+                                            if resolvable(kept.prepared, data)), None)
         timings: dict[str, float] = {}
         if entry_id is None:
             model = build_model(data)
@@ -143,6 +149,10 @@ class PersistentModels:
         timings["highs"] = outcome.highs_seconds
         if outcome.status not in ("optimal", "infeasible", "unbounded"):
             self.kept.pop(entry_id, None)
+        if resolved and outcome.status in RETRIED:
+            again = self.solve(instance, detail, fresh=True)
+            again.solution.timings["highs"] += outcome.highs_seconds
+            return again
         solution = finish(instance.name, kept.model, outcome, timings, options=self.options,
                           tables=detail)
         return Solved(solution, resolved, outcome.values)
