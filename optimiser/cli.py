@@ -272,7 +272,7 @@ def solve(
         result = (f"{solution.objective:,.0f} people achieving {solution.maximised} over the "
                   f"planning years, spending £{solution.spend:,.0f} (discounted)")
     else:
-        result = f"total cost £{solution.objective:,.0f}"
+        result = f"total cost £{solution.objective:,.0f}" + _not_spent(solution)
     out.print(f"Optimal plan for {data.name}: {result}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
     for note in solution.notes:
@@ -411,6 +411,19 @@ app.command(name="simulate")(simulate_command)
 from optimiser.stochastic.commands import designs  # noqa: E402
 
 app.command()(designs)
+
+
+NOT_SPENT_WORDS = {"penalty": "charged for need left unmet", "delay": "for people's delays",
+                   "end of horizon": "for the care of people still supported after the last year"}
+"""How the solve's last line names the parts of the total that are not spending."""
+
+
+def _not_spent(solution) -> str:
+    """', of which £… for …' for the total's parts that are not spending in the planning
+    years (empty when it is all spending)."""
+    parts = [f"£{amount:,.0f} {NOT_SPENT_WORDS[payment]}"
+             for payment, amount in solution.not_spent().items()]
+    return f" (discounted, of which {' and '.join(parts)})" if parts else " (discounted)"
 
 
 def main() -> None:

@@ -75,6 +75,16 @@ class Solution:
             return None
         return float(costs.loc[~costs["payment"].isin(NOT_SPEND), "discounted_cost"].sum())
 
+    def not_spent(self) -> dict[str, float]:
+        """The parts of a least-cost objective that are not spending in the planning years
+        (discounted £ by payment: the unmet-need charge, delays, the care after the last
+        year), those above zero only; empty without a plan."""
+        costs = self.tables.get("costs")
+        if costs is None:
+            return {}
+        parts = costs[costs["payment"].isin(NOT_SPEND)].groupby("payment")["discounted_cost"]
+        return {str(payment): float(total) for payment, total in parts.sum().items() if total > 0}
+
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
         Timings are apart (:meth:`timing`), so the same input gives the same summary."""

@@ -140,6 +140,10 @@ options:
                "meets every person's need is base (£952,616).")
     assert summary in " ".join(result.stdout.split()), result.stdout
     assert f"<p class='warning'>{summary}</p>" in (out / "report.html").read_text()
+    again = tmp_path / "again"  # the same appraisal gives the same page, byte for byte
+    assert CliRunner().invoke(app, ["appraise", str(path), "--out", str(again),
+                                    "--workers", "1"]).exit_code == 0
+    assert (again / "report.html").read_bytes() == (out / "report.html").read_bytes()
     table = pd.read_csv(out / "comparison.csv").set_index("option")
     assert table.loc["low-penalty", "ranking"] == "cheapest, but leaves 40 people's need unmet"
     assert table.loc["base", "ranking"] == ("2nd cheapest; the cheapest that meets everyone's "

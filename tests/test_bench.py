@@ -36,6 +36,9 @@ def test_bench_smoke(tmp_path, capsys):
     assert solved["status"] == "optimal" and float(solved["objective_gap"]) < 1e-9
     assert float(solved["solve_process_s"]) > float(solved["pipeline_s"]) > 0
     assert float(solved["highs_process_s"]) > float(solved["highs_own_s"]) > 0
+    assert float(solved["cpu_ratio"]) == pytest.approx(
+        float(solved["solve_cpu_s"]) / float(solved["highs_cpu_s"]), abs=1e-3)
+    assert float(solved["solve_cpu_s"]) > float(solved["highs_cpu_s"]) > 0  # imports alone
     with (tmp_path / "appraise.csv").open() as handle:
         (appraised,) = list(csv.DictReader(handle))
     assert (appraised["options"], appraised["optimal"]) == ("3", "3")

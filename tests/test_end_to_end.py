@@ -32,6 +32,13 @@ def test_solve_writes_the_plan_tables_workbook_and_summary(tmp_path):
     result = CliRunner().invoke(app, ["solve", str(DEFAULT), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Optimal plan for default" in result.output
+    # The total is the objective; the part that is the care after 2030/31 is named with it.
+    costs = pd.read_csv(out / "costs.csv")
+    tail = costs.loc[costs["payment"] == "end of horizon", "discounted_cost"].sum()
+    total = costs["discounted_cost"].sum()
+    assert tail > 0
+    assert (f"total cost £{total:,.0f} (discounted, of which £{tail:,.0f} for the care of "
+            "people still supported after the last year)") in " ".join(result.output.split())
     for table in TABLES:
         frame = pd.read_csv(out / f"{table}.csv")
         assert list(frame.columns), table

@@ -226,5 +226,6 @@ def write_frontier(frontier: Frontier, out_dir: Path) -> list[Path]:
     with atomic_path(csv) as tmp:
         frontier.table.to_csv(tmp, index=False)
     with atomic_path(page) as tmp:
-        frontier_figure(frontier).write_html(tmp, include_plotlyjs=True, full_html=True)
+        frontier_figure(frontier).write_html(tmp, include_plotlyjs=True, full_html=True,
+                                             div_id="frontier")  # same input, same page
     return [csv, page]

@@ -402,7 +402,7 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
     ]
     parts = []
     first = True
-    for title, fig, note in figures:
+    for number, (title, fig, note) in enumerate(figures, start=1):
         parts.append(f"<h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>")
         if title.startswith("Contract designs"):
             parts.append(_designs_table(loaded))
@@ -412,6 +412,7 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
                 else "No option has a plan to show.") + "</p>")
             continue
         parts.append(fig.to_html(full_html=False, include_plotlyjs=first,
+                                 div_id=f"chart-{number}",  # the same page from the same run
                                  config={"displaylogo": False}))
         first = False
 
