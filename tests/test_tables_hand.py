@@ -36,6 +36,11 @@ def test_worked_example_tables_cell_by_cell(made):
     850 hours a week, all used, for a caseload of 40 + 33 = 73 people. The same whether the
     tables' words were made while HiGHS solved or afterwards."""
     tables = MADE[made](build(worked_example()))
+    assert sorted(set(tables) - {"ranging"}) == [  # the pipeline adds the ranging
+        "capacity", "caseload", "costs", "flows", "headroom", "moves", "outcomes", "phase_in",
+        "shadow_prices", "short_term", "unmet", "workforce"]
+    for table in tables.values():
+        assert list(table.index) == list(range(len(table))), "rows numbered 0, 1, 2, ..."
     capacity = tables["capacity"].set_index("service")
     assert list(tables["capacity"].columns) == ["locality", "service", "year", "unit",
                                                 "capacity", "used", "utilisation",
@@ -330,18 +335,23 @@ def test_outcome_payments_in_the_cost_table():
 
 def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
-    the cost table has no rows but keeps its columns, and the unmet-need table shows a share
-    of 0 where the need is 0, not a division by zero."""
+    the cost table has no rows but keeps its columns (£ figures as numbers), and the
+    unmet-need and outcomes tables show a share of 0 where the need is 0, not a division by
+    zero."""
     data = one_locality(["2026/27"], 0)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
     data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
     data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
                              "package": S(13)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
     tables = solve(build(data)).tables
     costs = tables["costs"]
     assert list(costs.columns) == ["locality", "service", "payment", "year", "cost",
                                    "discounted_cost"]
     assert costs.empty
+    assert costs["cost"].dtype == float and costs["discounted_cost"].dtype == float
+    area = tables["outcomes"].iloc[0]
+    assert (area.group, area.achieved_people, area.achieved_share) == ("area", 0, 0)
     unmet = tables["unmet"].iloc[0]
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
 
@@ -402,3 +412,17 @@ def test_the_price_base_is_stated_in_words():
              + tail.format("not discounted"))
     assert _price_base() == given
     assert _price_base(price_year="2026/27", price_inflation=S(0.03)) == given
+
+
+def test_a_cohort_without_a_pathway_counts_in_the_area_outcome_and_unmet_need():
+    """MODEL.md's worked example (27 of the 100 older people leaving hospital end
+    independent) with 10 younger adults whose need no pathway serves: all 10 are unmet, and
+    the area row counts 27 independent of the 110 people with a new need: 24.5%."""
+    data = worked_example()
+    data["cohorts"].append({"name": "younger", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    tables = solve(build(data)).tables
+    area = tables["outcomes"].iloc[0]
+    assert (area.achieved_people, area.achieved_share) == pytest.approx((27, 27 / 110))
+    unmet = tables["unmet"].set_index("cohort").loc["younger"]
+    assert (unmet.demand, unmet.unmet, unmet.unmet_share) == pytest.approx((10, 10, 1.0))
