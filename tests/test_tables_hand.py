@@ -8,7 +8,7 @@ import pytest
 from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
-from optimiser.results import extract, price_base
+from optimiser.results import extract, prepare_tables, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
 
@@ -23,6 +23,23 @@ def _tables_made_after_the_solve(instance) -> dict:
     outcome = solve_direct(model)
     assert outcome.values is not None and not outcome.values.lp.memo
     return extract(model, outcome.values)
+
+
+def test_the_words_of_the_tables_are_all_made_while_highs_solves():
+    """The parts of the tables that do not depend on the plan (index columns, words, the
+    named expressions' rows) are made while HiGHS solves, so making the tables afterwards
+    only adds the plan's own figures: nothing is added to what was made."""
+    model = build_model(prepare(build(worked_example())))
+    outcome = solve_direct(model, alongside=lambda lp: prepare_tables(model, lp))
+    assert outcome.values is not None
+    lp = outcome.values.lp
+    words, rows = dict(lp.memo), set(lp.expression_cache)
+    assert {"capacity", "flow cohorts", "achieved", "shadow_prices"} <= set(words)
+    assert {"use", "capacity_payment", "use_payment", "outcome_payment", "recruitment_cost",
+            "unmet_penalty"} <= rows
+    extract(model, outcome.values)
+    assert lp.memo.keys() == words.keys()
+    assert all(lp.memo[key] is made for key, made in words.items())
 
 
 MADE = {"while solving": lambda instance: solve(instance).tables,
