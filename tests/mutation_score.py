@@ -1,10 +1,11 @@
 """The kill rate of a mutation run: ``python -m tests.mutation_score FILE``, where FILE holds
 ``mutmut results --all true`` (one ``module.function__mutmut_N: status`` a line).
 
-Prints the count of each status, the kill rate by module, and the surviving mutants, for
-docs/testing.md. A mutant counts as killed when a test failed (killed) or it ran past its
-time limit (timeout); survived means every selected test passed with the error in place;
-'no tests' means no selected test runs the mutated function."""
+Prints the count of each status, the kill rate by module and overall, and the surviving
+mutants, for docs/testing.md. A mutant counts as killed when a test failed (killed) or it ran
+past its time limit (timeout); survived means every selected test passed with the error in
+place; 'no tests' means no selected test runs the mutated function (counted as not killed);
+'not checked' means the run did not reach it (left out of the rate, and reported)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 KILLED = ("killed", "timeout")
+UNRUN = "not checked"
 
 
 def score(lines: list[str]) -> tuple[Counter, dict[str, Counter], list[str]]:
@@ -32,20 +34,38 @@ def score(lines: list[str]) -> tuple[Counter, dict[str, Counter], list[str]]:
     return total, by_module, survivors
 
 
+def tested(counts: Counter) -> int:
+    """Mutants the run reached."""
+    return sum(n for status, n in counts.items() if status != UNRUN)
+
+
+def killed(counts: Counter) -> int:
+    return sum(counts[s] for s in KILLED)
+
+
 def rate(counts: Counter) -> float:
     """Killed (or timed out) among the mutants that were tested."""
-    tested = sum(n for status, n in counts.items() if status != "not checked")
-    return sum(counts[s] for s in KILLED) / tested if tested else float("nan")
+    reached = tested(counts)
+    return killed(counts) / reached if reached else float("nan")
+
+
+def row(name: str, counts: Counter) -> str:
+    reached = tested(counts)
+    shown = f"{rate(counts):.1%}" if reached else "not measured"
+    return (f"| {name} | {sum(counts.values())} | {reached} | {killed(counts)} | "
+            f"{counts['survived']} | {counts['no tests']} | {shown} |")
 
 
 def main(argv: list[str]) -> int:
     total, by_module, survivors = score(Path(argv[0]).read_text().splitlines())
     print(", ".join(f"{status}: {n}" for status, n in total.most_common()))
-    print(f"kill rate: {rate(total):.1%}")
-    print("\n| module | mutants tested | killed | kill rate |\n|---|---:|---:|---:|")
+    print(f"kill rate: {rate(total):.1%} of {tested(total)} tested "
+          f"({total[UNRUN]} of {sum(total.values())} not reached)")
+    print("\n| module | mutants | tested | killed | survived | no tests | kill rate |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
     for module, counts in sorted(by_module.items()):
-        tested = sum(n for s, n in counts.items() if s != "not checked")
-        print(f"| {module} | {tested} | {sum(counts[s] for s in KILLED)} | {rate(counts):.1%} |")
+        print(row(module.removeprefix("optimiser."), counts))
+    print(row("**all**", total))
     print(f"\nsurviving mutants ({len(survivors)}):")
     print("\n".join(survivors))
     return 0
