@@ -1,5 +1,11 @@
-"""The kill rate of a mutation run: ``python -m tests.mutation_score FILE``, where FILE holds
-``mutmut results --all true`` (one ``module.function__mutmut_N: status`` a line).
+"""The kill rate of a mutation run: ``python -m tests.mutation_score FILE...``, where each FILE
+holds ``mutmut results --all true`` (one ``module.function__mutmut_N: status`` a line).
+
+Several files are runs of the same mutants in turn, oldest first: a later run's verdict
+replaces an earlier one's for every mutant it reached, and a mutant it did not reach keeps its
+earlier verdict. That holds only while the mutated functions are unchanged and tests are only
+added between the runs (a test added can kill a mutant, never revive one); a function changed
+in between must be run again.
 
 Prints the count of each status, the kill rate by module and overall, and the surviving
 mutants, for docs/testing.md. A mutant counts as killed when a test failed (killed) or it ran
@@ -17,15 +23,28 @@ KILLED = ("killed", "timeout")
 UNRUN = "not checked"
 
 
+def verdicts(listings: list[list[str]]) -> dict[str, str]:
+    """Each mutant's latest verdict over results listings, oldest first."""
+    latest: dict[str, str] = {}
+    for lines in listings:
+        for line in lines:
+            name, sep, status = line.strip().rpartition(": ")
+            if sep and (status != UNRUN or name not in latest):
+                latest[name] = status
+    return latest
+
+
 def score(lines: list[str]) -> tuple[Counter, dict[str, Counter], list[str]]:
     """(statuses, statuses by module, surviving mutants) of a results listing."""
+    return tally(verdicts([lines]))
+
+
+def tally(latest: dict[str, str]) -> tuple[Counter, dict[str, Counter], list[str]]:
+    """(statuses, statuses by module, surviving mutants) of verdicts by mutant."""
     total: Counter = Counter()
     by_module: dict[str, Counter] = defaultdict(Counter)
     survivors = []
-    for line in lines:
-        name, sep, status = line.strip().rpartition(": ")
-        if not sep:
-            continue
+    for name, status in latest.items():
         module = name.rsplit(".", 1)[0]
         total[status] += 1
         by_module[module][status] += 1
@@ -57,7 +76,8 @@ def row(name: str, counts: Counter) -> str:
 
 
 def main(argv: list[str]) -> int:
-    total, by_module, survivors = score(Path(argv[0]).read_text().splitlines())
+    total, by_module, survivors = tally(verdicts([Path(path).read_text().splitlines()
+                                                  for path in argv]))
     print(", ".join(f"{status}: {n}" for status, n in total.most_common()))
     print(f"kill rate: {rate(total):.1%} of {tested(total)} tested "
           f"({total[UNRUN]} of {sum(total.values())} not reached)")
