@@ -1,11 +1,12 @@
 """The kill rate of a mutation run: ``python -m tests.mutation_score FILE...``, where each FILE
 holds ``mutmut results --all true`` (one ``module.function__mutmut_N: status`` a line).
 
-Several files are runs of the same mutants in turn, oldest first: a later run's verdict
-replaces an earlier one's for every mutant it reached, and a mutant it did not reach keeps its
-earlier verdict. That holds only while the mutated functions are unchanged and tests are only
-added between the runs (a test added can kill a mutant, never revive one); a function changed
-in between must be run again.
+Several files are runs of the same mutants in turn, oldest first; the last one lists the
+mutants of the code as it is. A later run's verdict replaces an earlier one's for every mutant
+it reached, and a mutant it did not reach keeps its latest earlier verdict. That holds only
+while the mutated functions are unchanged and tests are only added between the runs (a test
+added can kill a mutant, never revive one): leave a function changed in between out of the
+earlier listings.
 
 Prints the count of each status, the kill rate by module and overall, and the surviving
 mutants, for docs/testing.md. A mutant counts as killed when a test failed (killed) or it ran
@@ -24,14 +25,15 @@ UNRUN = "not checked"
 
 
 def verdicts(listings: list[list[str]]) -> dict[str, str]:
-    """Each mutant's latest verdict over results listings, oldest first."""
+    """The latest verdict of each mutant of the last listing, over listings oldest first."""
     latest: dict[str, str] = {}
     for lines in listings:
         for line in lines:
             name, sep, status = line.strip().rpartition(": ")
             if sep and (status != UNRUN or name not in latest):
                 latest[name] = status
-    return latest
+    current = {line.strip().rpartition(": ")[0] for line in listings[-1]} if listings else set()
+    return {name: status for name, status in latest.items() if name in current}
 
 
 def score(lines: list[str]) -> tuple[Counter, dict[str, Counter], list[str]]:

@@ -8,6 +8,8 @@ FIRST = ["    optimiser.results.x_a__mutmut_1: killed",
          "    optimiser.results.x_a__mutmut_2: survived",
          "    optimiser.results.x_a__mutmut_3: not checked",
          "    optimiser.prepare.x_b__mutmut_1: no tests"]
+GONE = "    optimiser.results.x_gone__mutmut_1: killed"
+"""A mutant of code changed since: not in the last listing, so not counted."""
 LATER = ["    optimiser.results.x_a__mutmut_1: not checked",
          "    optimiser.results.x_a__mutmut_2: killed",
          "    optimiser.results.x_a__mutmut_3: survived",
@@ -16,8 +18,9 @@ LATER = ["    optimiser.results.x_a__mutmut_1: not checked",
 
 def test_a_later_run_replaces_the_verdicts_it_reached_and_keeps_the_others():
     """The later run kills mutant 2 and reaches 3 and the prepare mutant; it did not reach
-    mutant 1, which stays killed. Killed (or timed out): 1, 2 and the prepare one, 3 of 4."""
-    latest = verdicts([FIRST, LATER])
+    mutant 1, which stays killed. Killed (or timed out): 1, 2 and the prepare one, 3 of 4. A
+    mutant the last run does not list (its code has changed) is left out."""
+    latest = verdicts([[*FIRST, GONE], LATER])
     assert latest == {"optimiser.results.x_a__mutmut_1": "killed",
                       "optimiser.results.x_a__mutmut_2": "killed",
                       "optimiser.results.x_a__mutmut_3": "survived",
