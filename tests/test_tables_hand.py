@@ -468,3 +468,40 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     assert len(costs) == 4
     assert solution.objective == pytest.approx(
         500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+
+
+def test_worked_example_shadow_prices_cell_by_cell():
+    """MODEL.md's worked example. One more person leaving hospital goes straight to home care:
+    13 × £908.96 = £11,816.48 (the demand row, signed). Reablement first costs £26,000 × 6/52
+    + 0.55 × 10 × £908.96 = £7,999.28 a person, so one more person suitable for it saves
+    £11,816.48 − £7,999.28 = £3,817.20. A place of reablement used costs its £26,000 a year,
+    an hour a week of home care its £908.96. The market limits are far away: worth nothing,
+    not binding."""
+    prices = solve(build(worked_example())).tables["shadow_prices"]
+    assert list(prices.columns) == ["family", "locality", "item", "year", "constraint_label",
+                                    "shadow_price", "unit", "binding", "constraint"]
+    assert prices[["family", "locality", "item", "year", "unit", "binding",
+                   "constraint"]].values.tolist() == [
+        ["demand_met", "Example", "older_hospital", "2026/27", "£ per person", True,
+         "demand_met[Example,older_hospital,2026/27]"],
+        ["pathway_suitable", "Example", "reablement_first", "2026/27", "£ per person", True,
+         "pathway_suitable[Example,reablement_first,2026/27]"],
+        ["capacity_covers_use", "Example", "reablement", "2026/27", "£ per unit", True,
+         "capacity_covers_use[Example,reablement,2026/27]"],
+        ["capacity_covers_use", "Example", "home_care", "2026/27", "£ per unit", True,
+         "capacity_covers_use[Example,home_care,2026/27]"],
+        ["market_growth_limit", "Example", "reablement", "2026/27", "£ per unit", False,
+         "market_growth_limit[Example,reablement,2026/27]"],
+        ["market_growth_limit", "Example", "home_care", "2026/27", "£ per unit", False,
+         "market_growth_limit[Example,home_care,2026/27]"],
+        ["market_shrink_limit", "Example", "reablement", "2026/27", "£ per unit", False,
+         "market_shrink_limit[Example,reablement,2026/27]"],
+        ["market_shrink_limit", "Example", "home_care", "2026/27", "£ per unit", False,
+         "market_shrink_limit[Example,home_care,2026/27]"]]
+    assert prices["shadow_price"].tolist() == pytest.approx(
+        [13 * HOUR_YEAR, 13 * HOUR_YEAR - (3000 + 5.5 * HOUR_YEAR), 26_000, HOUR_YEAR,
+         0, 0, 0, 0], abs=1e-6)
+    assert prices["constraint_label"].iloc[1] == (
+        "saving if one more person could take reablement first in Example, 2026/27")
+    assert prices["constraint_label"].iloc[3] == (
+        "cost of one more hour per week of Home care used in Example, 2026/27")
