@@ -446,14 +446,17 @@ def test_a_cohort_without_a_pathway_counts_in_the_area_outcome_and_unmet_need():
 
 
 def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
-    """10 admissions a year to residential care over three years, beds £50,000 a year, half
-    the residents leaving each year, costs discounted at 10% a year. Residents: 10, then
-    0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5. The 17.5 left at the end stay on average
-    0.5 / 0.5 = 1 more year: a tail of 17.5 × £50,000 = £875,000, a row of its own in the
-    last year, 2028/29, discounted as that year's costs are: £875,000 / 1.21 = £723,140.50."""
+    """10 admissions a year to residential care over three years, half the residents leaving
+    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
+    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
+    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
+    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
+    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
+    year's costs are: £875,000 / 1.21 = £723,140.50."""
     data = one_locality(["2026/27", "2027/28", "2028/29"], 10, penalty=1e7)
     data["settings"].update(end_of_horizon=True, discount_rate=S(0.1))
-    data["services"] = [service("residential", "long_term", "bed", 50_000, package=1)]
+    data["services"] = [service("residential", "long_term", "bed", 32_000, price_use=10_000,
+                                occupancy=0.8, package=1)]
     data["pathways"] = [{"name": "residential_care", "cohort": "older_hospital",
                          "suitable": S(1.0)}]
     data["destinations"] = [{"pathway": "residential_care", "service": "residential",
@@ -461,11 +464,12 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     data["leave"] = [{"cohort": "older_hospital", "service": "residential", "share": S(0.5)}]
     solution = solve(build(data))
     costs = solution.tables["costs"].set_index(["payment", "year"])
-    assert costs.loc[("block", "2028/29"), "cost"] == pytest.approx(875_000)
+    assert costs.loc[("block", "2028/29"), "cost"] == pytest.approx(17.5 / 0.8 * 32_000)
+    assert costs.loc[("spot", "2028/29"), "cost"] == pytest.approx(17.5 * 10_000)
     tail = costs.loc[("end of horizon", "2028/29")]
     assert (tail.service, tail.cost, tail.discounted_cost) == pytest.approx(
         ("residential", 875_000, 875_000 / 1.21))
-    assert len(costs) == 4
+    assert len(costs) == 7
     assert solution.objective == pytest.approx(
         500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
 
