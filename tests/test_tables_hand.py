@@ -322,6 +322,7 @@ def test_spot_purchase_and_agency_staff_in_the_cost_table():
         "agency staff": 250_000, "recruitment": 100_000, "block": 1_136_200,
         "spot purchase": 562_500})
     assert costs["discounted_cost"].tolist() == pytest.approx(costs["cost"].tolist())
+    assert list(costs.index) == [0, 1, 2, 3], "each row numbered once"
     capacity = solution.tables["capacity"].iloc[0]
     assert (capacity.capacity, capacity.used) == pytest.approx((1000, 1300))
     workforce = solution.tables["workforce"].iloc[0]
@@ -367,6 +368,8 @@ def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
                                    "discounted_cost"]
     assert costs.empty
     assert costs["cost"].dtype == float and costs["discounted_cost"].dtype == float
+    assert not any(costs[name].dtype == float for name in ("locality", "service", "payment",
+                                                           "year")), "words stay words"
     area = tables["outcomes"].iloc[0]
     assert (area.group, area.achieved_people, area.achieved_share) == ("area", 0, 0)
     unmet = tables["unmet"].iloc[0]
@@ -509,3 +512,28 @@ def test_worked_example_shadow_prices_cell_by_cell():
         "saving if one more person could take reablement first in Example, 2026/27")
     assert prices["constraint_label"].iloc[3] == (
         "cost of one more hour per week of Home care used in Example, 2026/27")
+
+
+def test_people_who_deteriorate_take_their_new_package():
+    """100 people in home care today at 10 hours a week, nobody new. A fifth of them each
+    year need intensive home care, at 20 hours a week: 20 people and 20 × 20 = 400 hours
+    there, 80 people and 1,000 − 0.2 × 1,000 = 800 hours left in home care."""
+    data = one_locality(["2026/27"], 0)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR),
+                        service("intensive_home_care", "long_term", "hour per week",
+                                HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(10)}]
+    data["caseload0"] = [{"locality": "Example", "cohort": "older_hospital",
+                          "service": "home_care", "people": S(100), "package": S(10)}]
+    data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
+                              "to_service": "intensive_home_care", "rate": S(0.2),
+                              "package": S(20)}]
+    tables = solve(build(data)).tables
+    caseload = tables["caseload"].set_index("service")
+    assert caseload.loc["home_care", ["people", "units"]].tolist() == pytest.approx([80, 800])
+    assert caseload.loc["intensive_home_care", ["people", "units"]].tolist() == \
+        pytest.approx([20, 400])
+    assert tables["capacity"].set_index("service")["used"].to_dict() == pytest.approx(
+        {"home_care": 800, "intensive_home_care": 400})
