@@ -134,3 +134,15 @@ def test_the_duty_to_meet_eligible_need_serves_people_the_penalty_would_leave():
     check_invariants(solution)
     assert solution.objective == pytest.approx(100 * 13 * HOUR_YEAR, rel=REL)
     assert solution.tables["unmet"]["unmet"].tolist() == pytest.approx([0], abs=1e-9)
+
+
+def test_a_service_new_to_a_locality_starts_from_its_start_up_allowance():
+    """No home care today, growth of at most 10% a year on nothing, and providers can open
+    650 hours in a year: 650 hours serve 650 / 13 = 50 of the 100 people; 50 are unmet."""
+    data = _home_care(0, 0.1, 1.0)
+    data.pop("capacity0")
+    data["services"][0]["startup"] = S(650)
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert solution.tables["capacity"]["capacity"].tolist() == pytest.approx([650])
+    assert solution.tables["unmet"]["unmet"].tolist() == pytest.approx([50])
