@@ -1,7 +1,9 @@
 """A commissioner's question, end to end in Python (docs/python.md).
 
-Home-care providers ask for a fee uplift from £17.48 to £21.15 an hour. What would it cost
-over the five planning years, and should we then commission differently?
+Home-care providers ask for a fee uplift from £17.48 to £21.15 an hour, at the 2019/20 prices
+the instance's fees are stated in (its price index brings both to 2026/27: £20.78 and £25.15).
+What would it cost over the five planning years and after them, and should we then commission
+differently?
 
     .venv/bin/python examples/fee_uplift.py [--out FOLDER]
 
@@ -19,7 +21,8 @@ import optimiser
 
 INSTANCE = Path(__file__).parents[1] / "instances" / "default" / "instance.yaml"
 NEW_FEE = 21.15 * 52
-"""£21.15 an hour, bought as an hour a week for a year (£ per hour-per-week a year)."""
+"""£21.15 an hour at 2019/20 prices, bought as an hour a week for a year (£ per hour-per-week
+a year), in the instance's own prices as `--set` takes them."""
 SOURCE = "assumption: the providers' requested uplift to £21.15 an hour, × 52 weeks"
 
 
@@ -36,8 +39,10 @@ def main(out: Path) -> None:
                              source=SOURCE)
     table = optimiser.compare({"today's fees": today, "£21.15 an hour": uplift})
     extra = table["total_cost"].iloc[1] - table["total_cost"].iloc[0]
+    after = table["end_of_horizon"].iloc[1] - table["end_of_horizon"].iloc[0]
     print(f"The uplift costs £{extra:,.0f} more over {len(instance.years)} years "
-          f"(discounted), £{extra / len(instance.years):,.0f} a year on average.")
+          f"(discounted), £{extra / len(instance.years):,.0f} a year on average, and "
+          f"£{after:,.0f} more for the care of the people still supported after them.")
     if NEW_FEE <= price["upper"]:
         print("The new fee is inside the range: the same capacity plan stays the best one.")
     else:

@@ -400,9 +400,27 @@ def _apply_contract(data: dict, change: ContractChange, option: str, index: int)
     ] + ([change.design] if change.design else [])
 
 
+def _changed_fields(option: Option) -> set[str]:
+    """The instance's fields an option's changes read or write."""
+    fields: set[str] = set()
+    for change in option.changes:
+        if isinstance(change, ContractChange):
+            fields |= {"services", "contract_designs", "settings"}
+        else:
+            fields.add(change.table)
+    return fields
+
+
 def apply_option(base: Instance, option: Option) -> Instance:
-    """The base instance with the option's changes made, re-validated."""
-    data = base.model_dump(mode="json")
+    """The base instance with the option's changes made, re-validated.
+
+    Only the tables the option changes are written out, changed and read back row by row;
+    the base's other tables are carried over as the rows already validated (pydantic takes a
+    model it is given as it is). The checks across tables (references, sources, ranges) run
+    on the whole new instance, so the result is what validating every table would give, in a
+    fraction of the time: an appraisal applies every option before solving any."""
+    data: dict = {name: getattr(base, name) for name in type(base).model_fields}
+    data.update(base.model_dump(mode="json", include=_changed_fields(option)))
     for index, change in enumerate(option.changes):
         if isinstance(change, ContractChange):
             _apply_contract(data, change, option.name, index)

@@ -3,7 +3,8 @@
 An instance is relational: a few scalar settings and a set of flat tables (one row per
 locality, service, pathway stage, ...). The same tables are written as YAML lists, CSV files
 or Excel sheets, so a spreadsheet and a YAML file hold exactly the same information.
-Units are stated on each field. Money is in pounds; a planning year is 52 weeks.
+Units are stated on each field. Money is in pounds; a planning year is 52 weeks (364
+days, :mod:`models.units`).
 """
 
 from __future__ import annotations

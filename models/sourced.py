@@ -27,6 +27,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from models.units import WEEKS_PER_YEAR
+
 DOCUMENT = r"\d{3}_[0-9a-f]{16}\.txt"
 DOCUMENT_REF = re.compile(rf"({DOCUMENT}):(\d+)(?:-(\d+))?")
 _CITATION = re.compile(rf"^{DOCUMENT}:\d+(?:-\d+)?$")
@@ -66,9 +68,11 @@ def _check_ranges(source: str) -> None:
                              f"({doc}:{first}-{first + 1}, not {first}-{last})")
 
 
+@lru_cache(maxsize=4096)
 def check_source(source: str) -> str:
     """Accept a document citation, a derivation citing a document, a named publication or a
-    reasoned assumption."""
+    reasoned assumption. Remembered by text: an appraisal validates the same few hundred
+    sources in every option's instance (a refused source raises, and is not remembered)."""
     text = source.strip()
     _check_ranges(text)
     if _CITATION.match(text):
@@ -101,12 +105,13 @@ def check_source(source: str) -> str:
     )
 
 
-def cited_lines(source: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def cited_lines(source: str) -> tuple[tuple[str, int, int], ...]:
     """The (document, first line, last line) triples a source cites."""
-    return [
+    return tuple(
         (doc, int(first), int(last or first))
         for doc, first, last in DOCUMENT_REF.findall(source)
-    ]
+    )
 
 
 def _finite(value: float) -> float:
@@ -149,7 +154,7 @@ class Share(Sourced):
 class Weeks(Sourced):
     """A number of weeks within one planning year (0 to 52)."""
 
-    value: Annotated[FiniteFloat, Field(ge=0, le=52)]
+    value: Annotated[FiniteFloat, Field(ge=0, le=WEEKS_PER_YEAR)]
 
 
 class Days(Sourced):

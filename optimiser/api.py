@@ -25,7 +25,8 @@ import pandas as pd
 from models import Instance
 from models.appraisal import Option
 from models.overrides import Override, apply_overrides, maximising, parse_override
-from optimiser.appraisal.summary import comparison_row, ranked
+from optimiser.appraisal.store import Detail
+from optimiser.appraisal.summary import cheapest_summary, comparison_row, ranked
 from optimiser.io import atomic_path, load_with_notes
 from optimiser.io.outdir import check_output_file, staged_output
 from optimiser.pipeline import Solution
@@ -185,19 +186,13 @@ class Appraised:
         return self.folder / "report.html"
 
     def summary(self) -> str:
-        """The options' results in a few lines."""
+        """The options' results in a few lines: how many have a plan, and which is cheapest,
+        never one that leaves need unmet without saying so (discounted £)."""
         counts = self.table["status"].value_counts()
         lines = [f"Appraisal {self.name}: {len(self.table)} options, "
                  + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + "."]
-        solved = self.table[self.table["status"] == "optimal"]
-        if not solved.empty:
-            met = solved[solved["unmet people"] <= 1e-6]
-            which = "Cheapest meeting all need" if not met.empty else (
-                "Every option leaves need unmet; the cheapest")
-            best = (met if not met.empty else solved).sort_values("total_cost").iloc[0]
-            lines.append(f"{which}: {best['option']} at £{best['total_cost']:,.0f} "
-                         "(discounted).")
-        return "\n".join(lines)
+        cheapest = cheapest_summary(self.table)
+        return "\n".join(lines + ([cheapest] if cheapest else []))
 
     def to_excel(self, path: str | Path, force: bool = False) -> Path:
         """Copy the comparison workbook (table, options, column notes) to ``path`` (an
@@ -210,10 +205,13 @@ class Appraised:
 
 
 def appraise(appraisal: str | Path, out: str | Path, *, workers: int | None = None,
-             time_limit: float | None = None, retry_failed: bool = False) -> Appraised:
+             time_limit: float | None = None, retry_failed: bool = False,
+             detail: Detail = "best") -> Appraised:
     """Run an appraisal file as ``optimiser appraise APPRAISAL --out OUT`` does: every option
     solved in parallel (``workers`` processes), results and report written to ``out`` (a
-    run into the same folder solves only the options not yet finished)."""
+    run into the same folder solves only the options not yet finished). ``detail`` says
+    whose full results tables are written: the option the report draws ("best"), "all" or
+    "none" (docs/appraisal.md)."""
     from optimiser.appraisal import load_appraisal, write_outputs
     from optimiser.appraisal.runner import WORKER_OPTIONS
     from optimiser.appraisal.runner import appraise as run_appraisal
@@ -222,6 +220,7 @@ def appraise(appraisal: str | Path, out: str | Path, *, workers: int | None = No
     folder = Path(out)
     options = SolveOptions(threads=WORKER_OPTIONS.threads, method=WORKER_OPTIONS.method,
                            time_limit=time_limit)
-    run_appraisal(loaded, folder, workers=workers, options=options, retry_failed=retry_failed)
+    run_appraisal(loaded, folder, workers=workers, options=options, retry_failed=retry_failed,
+                  detail=detail)
     table, written = write_outputs(loaded, folder)
     return Appraised(loaded.appraisal.name, table, folder, written)

@@ -45,6 +45,9 @@ class Run:
     seconds: float
     peak_mb: float
     stdout: str
+    cpu_s: float = 0.0
+    """User and system CPU time of the process, all its threads: on a shared machine, less
+    moved by the other work than the wall time is."""
 
 
 def run(command: list[str]) -> Run:
@@ -59,7 +62,8 @@ def run(command: list[str]) -> Run:
         err.seek(0)
         if child.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({child.returncode}):\n{err.read()}")
-        return Run(seconds, usage.ru_maxrss / 1024, out.read())  # ru_maxrss: KiB on Linux
+        return Run(seconds, usage.ru_maxrss / 1024, out.read(),  # ru_maxrss: KiB on Linux
+                   usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -85,10 +89,21 @@ class SolveRow:
     """HiGHS's own time inside ``optimiser solve``."""
     objective_gap: float
     """Relative difference of the two objectives (they solve the same LP)."""
+    solve_cpu_s: float = 0.0
+    """CPU time of ``optimiser solve``'s process (its second thread's work included)."""
+    highs_cpu_s: float = 0.0
+    """CPU time of the HiGHS-alone process."""
 
     @property
     def process_ratio(self) -> float:
         return self.solve_process_s / self.highs_process_s
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The process ratio in CPU time: on a shared machine, steadier than the wall-time
+        ratio; above it on a quiet one, where the tables' words are made on the second core
+        while HiGHS solves."""
+        return self.solve_cpu_s / self.highs_cpu_s if self.highs_cpu_s else float("inf")
 
     @property
     def outside_pipeline_s(self) -> float:
@@ -131,7 +146,8 @@ def measure_solve(localities: int, years: int, folder: Path, seed: int) -> Solve
         solve_process_s=solved.seconds, solve_peak_mb=solved.peak_mb,
         highs_process_s=alone.seconds, highs_peak_mb=alone.peak_mb,
         highs_own_s=highs["highs_s"], pipeline_s=pipeline,
-        pipeline_highs_s=seconds.get("highs", 0.0), objective_gap=gap)
+        pipeline_highs_s=seconds.get("highs", 0.0), objective_gap=gap,
+        solve_cpu_s=solved.cpu_s, highs_cpu_s=alone.cpu_s)
 
 
 @dataclass
@@ -144,6 +160,14 @@ class AppraiseRow:
     seconds: float
     peak_mb: float
     optimal: int
+    highs_s: float = 0.0
+    """HiGHS's own solve time summed over the options (each option's ``timings.highs``)."""
+
+    @property
+    def highs_ratio(self) -> float:
+        """The command's wall time against HiGHS's own time shared among two workers (the
+        two cores): what the rest of the appraisal costs, as a multiple of the solves."""
+        return self.seconds / (self.highs_s / 2) if self.highs_s else float("inf")
 
 
 def appraisal_file(base_file: Path, count: int, seed: int) -> dict:
@@ -183,7 +207,16 @@ def measure_appraise(localities: int, years: int, count: int, folder: Path,
         shutil.rmtree(out)  # a fresh run: an earlier one's finished options are not re-used
     done = run([*_cli(), "appraise", str(appraisal), "--out", str(out)])
     optimal = _count_optimal(out)
-    return AppraiseRow(localities, years, count, done.seconds, done.peak_mb, optimal)
+    return AppraiseRow(localities, years, count, done.seconds, done.peak_mb, optimal,
+                       _highs_seconds(out))
+
+
+def _highs_seconds(out: Path) -> float:
+    """HiGHS's own time over every option the run recorded."""
+    total = 0.0
+    for result in (out / "options").glob("*/result.json"):
+        total += json.loads(result.read_text()).get("timings", {}).get("highs", 0.0)
+    return total
 
 
 def _count_optimal(out: Path) -> int:

@@ -5,8 +5,14 @@ with a one-screen message naming the file, row and field. Never a traceback for 
 
 from __future__ import annotations
 
+import atexit
+import gc
 import itertools
 import math
+import os
+import sys
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, cast
@@ -158,6 +164,23 @@ def validate(instance: InstancePath, allow_outside: AllowOutside = False) -> Non
               f"{len(data.years)} years.")
 
 
+@contextmanager
+def kept_as_is() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the plan is made, then what exists (the
+    model, the instance, the tables: kept to the end of the command) frozen, left out of
+    the collector's walks while the files are written. Walking the model's million objects
+    took three passes and about 2 s at 300 localities × 10 years. ``gc.unfreeze()`` hands
+    them back to the collector."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if was_on:
+            gc.enable()
+
+
 @app.command()
 def solve(
     instance: InstancePath,
@@ -228,12 +251,16 @@ def solve(
     with progress_of(f"Solving {data.name}") as progress:
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
-        solution = run(data, options, progress, ranging)
+        with kept_as_is():
+            solution = run(data, options, progress, ranging)
         solution.overrides = [o.record() for o in overrides]
-        with written_folder(out_dir, force, [instance]) as staged:
-            written = write_outputs(solution, staged.path)
-            if not solution.optimal and staged.holds_outputs:
-                staged.keep_old()  # no plan: an earlier plan is worth more than a diagnosis
+        try:
+            with written_folder(out_dir, force, [instance]) as staged:
+                written = write_outputs(solution, staged.path)
+                if not solution.optimal and staged.holds_outputs:
+                    staged.keep_old()  # no plan: an earlier plan is worth more than a diagnosis
+        finally:
+            gc.unfreeze()
     if not solution.optimal:
         diagnosis = f"\n\n{escape(solution.diagnosis.text())}\n" if solution.diagnosis else "\n"
         details = (f"The earlier outputs in {out_dir} are unchanged." if staged.holds_outputs
@@ -245,7 +272,7 @@ def solve(
         result = (f"{solution.objective:,.0f} people achieving {solution.maximised} over the "
                   f"planning years, spending £{solution.spend:,.0f} (discounted)")
     else:
-        result = f"total cost £{solution.objective:,.0f}"
+        result = f"total cost £{solution.objective:,.0f}" + _not_spent(solution)
     out.print(f"Optimal plan for {data.name}: {result}. "
               f"Build {seconds['build']:.2f} s, HiGHS {seconds['highs']:.2f} s.")
     for note in solution.notes:
@@ -386,5 +413,42 @@ from optimiser.stochastic.commands import designs  # noqa: E402
 app.command()(designs)
 
 
+NOT_SPENT_WORDS = {"penalty": "charged for need left unmet", "delay": "for people's delays",
+                   "end of horizon": "for the care of people still supported after the last year"}
+"""How the solve's last line names the parts of the total that are not spending."""
+
+
+def _not_spent(solution) -> str:
+    """', of which £… for …' for the total's parts that are not spending in the planning
+    years (empty when it is all spending)."""
+    parts = [f"£{amount:,.0f} {NOT_SPENT_WORDS[payment]}"
+             for payment, amount in solution.not_spent().items()]
+    return f" (discounted, of which {' and '.join(parts)})" if parts else " (discounted)"
+
+
+def main() -> None:
+    """The ``optimiser`` command as a process (the console script and ``python -m
+    optimiser.cli``).
+
+    When the command is done the process leaves without freeing its objects one by one: a
+    national model is millions of them, and freeing them took about 3 s at 300 localities
+    × 10 years, after the last file was written. Exit handlers run and the output is flushed
+    first, and every file is closed by then; with any other thread still running, the
+    process leaves the ordinary way."""
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        if not isinstance(done.code, int | None):
+            raise
+        code = done.code or 0
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -16,7 +16,11 @@ how many people can be supported to move, and for whom a pathway or move is suit
 3. tries each kind of limit alone (targets; recruitment; market change; budget; moves;
    suitability), keeping the rest hard. Each kind that can make a plan possible on its own
    is an alternative a commissioner can choose between: "it needs 14 more reablement workers
-   recruited, or a target of 76%".
+   recruited, or a target of 76%";
+4. where cohorts are under the Care Act duty (``meet_eligible_need``), relaxes that duty
+   alone: if a plan is then possible, it is the duty that cannot be met, and the diagnosis
+   says so first, for which cohorts, and how many people would go without care. The duty
+   itself is never offered as a change.
 
 The model itself is never changed: HiGHS builds the elastic problem beside the loaded LP and
 removes it again. Staff retention and the
@@ -36,6 +40,8 @@ import pyomo.environ as pyo
 from optimiser.families import (
     FAMILIES,
     GROUP_TITLES,
+    duty_shortfall,
+    duty_subject,
     levers,
     target_level_after,
     target_subject,
@@ -318,8 +324,7 @@ def _duty_unmet(model: pyo.ConcreteModel, solver: DirectHighs) -> tuple[Relaxati
             locality, group, year = key
             unmet.append(Relaxation(
                 family=DUTY, index=key, constraint=lp.constraints[row].name, amount=amount,
-                limit=0.0, words=f"{number(amount)} {people(amount)} in {locality}, {year} "
-                                 f"({label(d, group)})"))
+                limit=0.0, words=duty_shortfall(d, amount, locality, group, year)))
     return tuple(sorted(unmet, key=lambda r: (-r.amount, r.constraint)))
 
 
@@ -383,9 +388,8 @@ def _duty_explained(m, duty: tuple[Relaxation, ...], targets: Alternative | None
                     others: list[Alternative], smallest: Alternative | None) -> list[str]:
     """Where it is the Care Act duty that cannot be met: for whom, what it needs, and how
     many people would otherwise go without care."""
-    d = m.data
-    cohorts = and_(sorted({label(d, r.index[1]) for r in duty}))
-    head = f"The Care Act duty to meet the eligible need of {cohorts} in full cannot be met"
+    subject = duty_subject(m.data, [r.index[1] for r in duty])
+    head = f"{subject[0].upper()}{subject[1:]} cannot be met"
     within = [_resources(a, m) for a in others]
     needs = [a.words() for a in others]
     if targets is not None:

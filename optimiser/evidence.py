@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from models import TABLES, Instance, Sourced, Target, cited_lines
+from models import TABLES, Band, Instance, Sourced, Target, cited_lines
 from models.sourced import documents_folder
 
 COLUMNS = ["parameter", "value", "unit", "source"]
@@ -94,6 +94,8 @@ _UNITS: dict[tuple[str, str], str] = {
 
 
 def _row_key(row: BaseModel) -> str:
+    if isinstance(row, Band):  # band names repeat from cohort to cohort
+        return f"{row.cohort}/{row.name}"
     if "name" in type(row).model_fields:
         return str(row.name)  # type: ignore[attr-defined]
     parts = []

@@ -14,7 +14,7 @@ Adding a constraint family is one entry in :data:`FAMILIES`::
         "headroom_kept", "11",
         "Some short-term capacity is kept free so a person leaving hospital is not kept "
         "waiting for a place.",
-        limit=lambda d, loc, s, t: f"the free {label(d, s)} kept in {loc}, {t}",
+        limit=lambda d, loc, s, t: f"the free {label(d, s)} kept in {label(d, loc)}, {t}",
         tested_by="tests/test_headroom.py::test_headroom_keeps_a_share_of_places_free",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t: f"cost of keeping one more {d.units[s]} of ...",
@@ -107,12 +107,12 @@ def target_where(d: Any, name: str, group: str, year: str) -> str:
     """Where a target row applies: 'in Melton', 'across the area'."""
     row = d.target_rows[name, group, year]
     if group != "area":
-        return f"in {group}"
+        return f"in {label(d, group)}"
     if len(row.localities) == 1:
-        return f"in {row.localities[0]}"
+        return f"in {label(d, row.localities[0])}"
     if len(row.localities) == len(d.localities):
         return "across the area"
-    return f"across {and_(list(row.localities))}"
+    return f"across {and_([label(d, loc) for loc in row.localities])}"
 
 
 def target_subject(d: Any, name: str, group: str, year: str) -> str:
@@ -145,7 +145,7 @@ def target_level_after(m: pyo.ConcreteModel, index: tuple, amount: float,
 
 
 def _target_price(d: Any, name: str, group: str, year: str) -> str:
-    where = "across the area" if group == "area" else f"in {d.labels[group]}"
+    where = "across the area" if group == "area" else f"in {label(d, group)}"
     row = d.target_rows[name, group, year]
     target = f"the {label(d, row.indicator)} target ({name.replace('_', ' ')})"
     if row.sense == "at_least":
@@ -172,6 +172,20 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
     constraint = getattr(m, family)[index]
     bound = constraint.upper if constraint.upper is not None else constraint.lower
     return abs(pyo.value(bound))
+
+
+# --- the Care Act duty, which is never relaxed as a choice ------------------------------------
+
+def duty_subject(d: Any, groups: list[str]) -> str:
+    """'the Care Act duty to meet the eligible need of older adults in full'."""
+    cohorts = and_(sorted({label(d, g) for g in groups}))
+    return f"the Care Act duty to meet the eligible need of {cohorts} in full"
+
+
+def duty_shortfall(d: Any, amount: float, locality: str, group: str, year: str) -> str:
+    """People the duty cannot reach under the other limits: '50 people in Melton, 2026/27
+    (older adults)'."""
+    return f"{number(amount)} {people(amount)} in {label(d, locality)}, {year} ({label(d, group)})"
 
 
 # --- the size of each limit a council can change --------------------------------------------
@@ -221,19 +235,21 @@ def _headroom_size(m: pyo.ConcreteModel, locality: str, service: str, year: str)
 def _hiring_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
     locality, role, year = index
     return (f"{number(amount)} more {plural(label(m.data, role), amount)} recruited in "
-            f"{locality} in {year} (the limit is {number(limit)} a year)")
+            f"{label(m.data, locality)} in {year} (the limit is {number(limit)} a year)")
 
 
 def _growth_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
     locality, service, year = index
-    return (f"{number(amount)} more {plural(m.data.units[service], amount)} in {locality} in "
-            f"{year} than the market for {label(m.data, service)} can grow to")
+    return (f"{number(amount)} more {plural(m.data.units[service], amount)} in "
+            f"{label(m.data, locality)} in {year} than the market for "
+            f"{label(m.data, service)} can grow to")
 
 
 def _shrink_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
     locality, service, year = index
     return (f"{number(amount)} more {plural(m.data.units[service], amount)} given up in "
-            f"{locality} in {year} than the contracts for {label(m.data, service)} allow")
+            f"{label(m.data, locality)} in {year} than the contracts for "
+            f"{label(m.data, service)} allow")
 
 
 def _budget_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
@@ -244,14 +260,15 @@ def _budget_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: fl
 
 def _moves_relaxed(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
     locality, move, year = index
-    return (f"{number(amount)} more {people(amount)} supported to move ({move}) in "
-            f"{locality} in {year} (the limit is {number(limit)} a year)")
+    return (f"{number(amount)} more {people(amount)} supported to move "
+            f"({move_words(m.data, move)}) in {label(m.data, locality)} in {year} (the limit "
+            f"is {number(limit)} a year)")
 
 
 def _move_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
     locality, move, year = index
-    return (f"the move {move} suitable for {number(amount)} more {people(amount)} in "
-            f"{locality} in {year}")
+    return (f"the move ({move_words(m.data, move)}) suitable for {number(amount)} more "
+            f"{people(amount)} in {label(m.data, locality)} in {year}")
 
 
 def _pathway_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float,
@@ -260,8 +277,8 @@ def _pathway_suits_more(m: pyo.ConcreteModel, index: tuple, amount: float,
     suitable = m.data.suitable[pathway]
     share = suitable * (limit + amount) / limit if limit > 0 else 1.0
     return (f"{label(m.data, pathway)} suitable for {number(amount)} more {people(amount)} "
-            f"in {locality} in {year} ({level(min(share, 1.0), 'demand')} of the cohort "
-            f"rather than {level(suitable, 'demand')})")
+            f"in {label(m.data, locality)} in {year} ({level(min(share, 1.0), 'demand')} of "
+            f"the cohort rather than {level(suitable, 'demand')})")
 
 
 def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: float) -> str:
@@ -273,11 +290,11 @@ def _waits_longer(m: pyo.ConcreteModel, index: tuple, amount: float, limit: floa
     queue = d.variability.queue(locality, service)
     now = _kept_free(m, *index)
     beta = now.beta_without(amount / queue.units_per_person)
-    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} of "
-             f"{label(d, service)} kept free in {locality} in {year}")
+    fewer = (f"{number(amount)} fewer {plural(d.units[service], amount)} kept free for "
+             f"{label(d, service)} in {label(d, locality)} in {year}")
     if beta <= 0:
-        return (f"{fewer}, no waiting standard there (places for the busiest month's "
-                "average only, so waits grow)")
+        return (f"{fewer}, no waiting standard there (places for at most the busiest "
+                "month's average load, so waits grow)")
     if queue.standard == "wait_share":
         share = queueing.wait_probability(beta)
         return (f"{fewer}, allowing more people to wait for a place: "
@@ -292,12 +309,12 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "demand_met", "1",
         "Everyone with a new need is either routed along a care pathway or counted as unmet.",
         limit=lambda d, loc, g, t:
-            f"new need of {label(d, g)} in {loc}, {t} routed or counted as unmet",
+            f"new need of {label(d, g)} in {label(d, loc)}, {t} routed or counted as unmet",
         tested_by="tests/test_model_hand.py::"
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, g, t:
-            f"cost of meeting one more {d.labels[g]} need in {d.labels[loc]}, {t}",
+            f"cost of meeting one more {label(d, g)} need in {label(d, loc)}, {t}",
         signed=True,
     ),
     Family(
@@ -305,8 +322,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "People stay in a long-term setting for years: next year's beds depend on this "
         "year's admissions, less those who leave.",
         limit=lambda d, loc, g, s, t:
-            f"the caseload of {label(d, g)} in {label(d, s)} in {loc}, {t} carried over from "
-            "the year before",
+            f"the caseload of {label(d, g)} in {label(d, s)} in {label(d, loc)}, {t} carried "
+            "over from the year before",
         tested_by="tests/test_model_hand.py::test_caseload_carries_over_into_the_next_year",
     ),
     Family(
@@ -314,7 +331,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "The care a caseload needs (hours a week, beds) carries over too, so a smaller "
         "package after reablement keeps saving money in later years.",
         limit=lambda d, loc, g, s, t:
-            f"the care needed by {label(d, g)} in {label(d, s)} in {loc}, {t}, carried over",
+            f"the care needed by {label(d, g)} in {label(d, s)} in {label(d, loc)}, {t}, "
+            "carried over",
         tested_by="tests/test_model_hand.py::"
                   "test_reablement_wins_because_it_shrinks_the_later_package",
     ),
@@ -323,11 +341,11 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "A pathway is offered only to the share of people for whom it is clinically "
         "appropriate.",
         limit=lambda d, loc, p, t:
-            f"the share of people for whom {label(d, p)} is suitable in {loc}, {t}",
+            f"the share of people for whom {label(d, p)} is suitable in {label(d, loc)}, {t}",
         tested_by="tests/test_model_hand.py::test_worked_example_of_model_md",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, p, t:
-            f"saving if one more person could take {d.labels[p]} in {d.labels[loc]}, {t}",
+            f"saving if one more person could take {label(d, p)} in {label(d, loc)}, {t}",
         explains_unmet=True,
         # Clinical suitability is the least defensible limit to stretch: relaxed last.
         lever=Lever("suitability", 4.0, _pathway_need, _pathway_suits_more,
@@ -337,24 +355,26 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "move_suitable", "2",
         "Only people for whom a more independent setting is suitable are supported to move.",
         limit=lambda d, loc, a, t:
-            f"the people for whom the move {a} is suitable in {loc}, {t}",
+            f"the people for whom the move ({move_words(d, a)}) is suitable in "
+            f"{label(d, loc)}, {t}",
         tested_by="tests/test_model_limits.py::"
                   "test_moves_are_bounded_by_the_share_for_whom_they_suit",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
             f"saving if one more person were suitable to move ({move_words(d, a)}) in "
-            f"{d.labels[loc]}, {t}",
+            f"{label(d, loc)}, {t}",
         lever=Lever("suitability", 4.0, _move_suitable_size, _move_suits_more),
     ),
     Family(
         "move_limit", "2",
         "Moving someone well takes reviews, matching and a new home: only so many a year.",
-        limit=lambda d, loc, a, t: f"the moves ({a}) that can be supported in {loc}, {t}",
+        limit=lambda d, loc, a, t:
+            f"the moves ({move_words(d, a)}) that can be supported in {label(d, loc)}, {t}",
         tested_by="tests/test_model_limits.py::"
                   "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving from supporting one more move ({move_words(d, a)}) in {d.labels[loc]}, "
+            f"saving from supporting one more move ({move_words(d, a)}) in {label(d, loc)}, "
             f"{t}",
         lever=Lever("moves", 1.0, _move_limit, _moves_relaxed, set_by=_move_limit),
     ),
@@ -363,21 +383,22 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "Every reablement place, home-care hour and bed a person uses has been "
         "commissioned, allowing for capacity that cannot be filled.",
         limit=lambda d, loc, s, t:
-            f"the {label(d, s)} commissioned in {loc}, {t} covering what is used",
+            f"the {label(d, s)} commissioned in {label(d, loc)}, {t} covering what is used",
         tested_by="tests/test_model_hand.py::test_caseload_carries_over_into_the_next_year",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"cost of one more {d.units[s]} of {d.labels[s]} used in {d.labels[loc]}, {t}",
+            f"cost of one more {d.units[s]} of {label(d, s)} used in {label(d, loc)}, {t}",
     ),
     Family(
         "market_growth_limit", "4",
         "Providers can recruit and open only so much new capacity in a year.",
-        limit=lambda d, loc, s, t: f"how fast the market for {label(d, s)} can grow in {loc}, {t}",
+        limit=lambda d, loc, s, t:
+            f"how fast the market for {label(d, s)} can grow in {label(d, loc)}, {t}",
         tested_by="tests/test_model_limits.py::test_market_growth_limit_caps_new_capacity",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"saving if the market could grow {d.labels[s]} by one more {d.units[s]} in "
-            f"{d.labels[loc]}, {t}",
+            f"saving if the market could grow {label(d, s)} by one more {d.units[s]} in "
+            f"{label(d, loc)}, {t}",
         explains_unmet=True,
         lever=Lever("market", 1.0, _capacity_size, _growth_relaxed),
     ),
@@ -385,13 +406,13 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "market_shrink_limit", "4",
         "Contracts and a fragile market mean capacity cannot be withdrawn overnight.",
         limit=lambda d, loc, s, t:
-            f"how much {label(d, s)} contracts let be given up in {loc}, {t}",
+            f"how much {label(d, s)} contracts let be given up in {label(d, loc)}, {t}",
         tested_by="tests/test_model_limits.py::"
                   "test_market_shrink_limit_keeps_capacity_that_is_not_needed",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"saving if one more {d.units[s]} of {d.labels[s]} could be decommissioned in "
-            f"{d.labels[loc]}, {t}",
+            f"saving if one more {d.units[s]} of {label(d, s)} could be decommissioned in "
+            f"{label(d, loc)}, {t}",
         lever=Lever("market", 1.0, _capacity_size, _shrink_relaxed),
     ),
     Family(
@@ -399,19 +420,20 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "Every place, hour and bed commissioned needs care workers, therapists or nurses to "
         "run it.",
         limit=lambda d, loc, w, t:
-            f"{plural(label(d, w))} in post staffing the capacity in {loc}, {t}",
+            f"{plural(label(d, w))} in post staffing the capacity in {label(d, loc)}, {t}",
         tested_by="tests/test_model_hand.py::"
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving from one more {d.labels[w]} in post in {d.labels[loc]}, {t}",
+            f"saving from one more {label(d, w)} in post in {label(d, loc)}, {t}",
         explains_unmet=True,
     ),
     Family(
         "staff_retention", "5",
         "About a third of care workers leave each year; they must be replaced before any "
         "growth.",
-        limit=lambda d, loc, w, t: f"{plural(label(d, w))} kept after turnover in {loc}, {t}",
+        limit=lambda d, loc, w, t:
+            f"{plural(label(d, w))} kept after turnover in {label(d, loc)}, {t}",
         tested_by="tests/test_model_limits.py::"
                   "test_turnover_shrinks_the_workforce_without_recruitment",
     ),
@@ -419,12 +441,12 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "hiring_limit", "5",
         "The local labour market supplies only so many recruits a year.",
         limit=lambda d, loc, w, t:
-            f"the recruitment limit for {plural(label(d, w))} in {loc}, {t}",
+            f"the recruitment limit for {plural(label(d, w))} in {label(d, loc)}, {t}",
         tested_by="tests/test_model_hand.py::"
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving if one more {d.labels[w]} could be recruited in {d.labels[loc]}, {t}",
+            f"saving if one more {label(d, w)} could be recruited in {label(d, loc)}, {t}",
         explains_unmet=True,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
                     set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
@@ -462,12 +484,12 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "hospital waits for one no more often, or no longer, than the council's standard "
         "allows, even in the busiest month.",
         limit=lambda d, loc, s, t:
-            f"the headroom of {label(d, s)} in {loc}, {t} for the waiting standard",
+            f"the headroom of {label(d, s)} in {label(d, loc)}, {t} for the waiting standard",
         tested_by="tests/test_headroom.py::test_headroom_is_within_one_place_of_erlang_c",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"cost of the waiting standard per {d.units[s]} of {d.labels[s]} it needs in "
-            f"{d.labels[loc]}, {t}",
+            f"cost of the waiting standard per {d.units[s]} of {label(d, s)} it needs in "
+            f"{label(d, loc)}, {t}",
         # A standard the council sets, like a target: relaxed by letting people wait more.
         lever=Lever("waiting", 1.0, _headroom_size, _waits_longer, set_by=_headroom_size),
     ),
@@ -476,7 +498,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "The days people wait for a short-term place, in a hospital bed they no longer need "
         "or at home without support, are counted as the queue would have them, and priced.",
         limit=lambda d, loc, s, t, season, piece:
-            f"the days waited for {label(d, s)} in {loc}, {t} (season {season + 1}, "
+            f"the days waited for {label(d, s)} in {label(d, loc)}, {t} (season {season + 1}, "
             f"tangent {piece + 1})",
         tested_by="tests/test_headroom.py::"
                   "test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays"
@@ -487,12 +509,12 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         "Under the Care Act duty everyone eligible gets care: the plan may not leave anyone "
         "of this cohort without it, whatever it costs.",
         limit=lambda d, loc, g, t:
-            f"the duty to meet the eligible need of {label(d, g)} in full in {loc}, {t}",
+            f"the duty to meet the eligible need of {label(d, g)} in full in {label(d, loc)}, {t}",
         tested_by="tests/test_second_wave.py::"
                   "test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, g, t:
-            f"cost of the duty to meet one more {d.labels[g]} need in {d.labels[loc]}, {t}",
+            f"cost of the duty to meet one more {label(d, g)} need in {label(d, loc)}, {t}",
     ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""
@@ -582,14 +604,15 @@ TWO_STAGE_FAMILIES: dict[str, Family] = {f.name: f for f in (
         "nonanticipative_capacity", "12",
         "The block contracts signed now are the same whichever future comes.",
         limit=lambda d, w, loc, s, t:
-            f"{label(d, s)} in {loc}, {t} committed now, the same in the {w} future",
+            f"{label(d, s)} in {label(d, loc)}, {t} committed now, the same in the {w} future",
         tested_by="tests/test_stochastic.py::test_newsvendor_by_hand",
     ),
     Family(
         "nonanticipative_hire", "12",
         "The recruitment started now is the same whichever future comes.",
         limit=lambda d, w, loc, r, t:
-            f"recruitment of {plural(label(d, r))} in {loc}, {t} committed now, the same in "
+            f"recruitment of {plural(label(d, r))} in {label(d, loc)}, {t} committed now, the "
+            "same in "
             f"the {w} future",
         tested_by="tests/test_stochastic.py::test_every_shipped_two_stage_plan",
     ),

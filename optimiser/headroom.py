@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyomo.environ as pyo
 
+from models.units import DAYS_PER_YEAR
 from optimiser import queueing
 from optimiser.compile import Values
 from optimiser.prepare import Prepared
@@ -214,10 +215,10 @@ def _estimates(queue: Queue, load: Load, places: float) -> dict[str, float]:
         waits += days * waiting
         days_total += days * factor
     share = shares / days_total if days_total else 0.0
-    arrivals_a_day = load.arrivals / 365.0
+    arrivals_a_day = load.arrivals / DAYS_PER_YEAR
     return {"estimated_share_waiting": share,
             "estimated_wait_days": waits,
-            "estimated_mean_wait_days": (waits / 365.0 / arrivals_a_day
+            "estimated_mean_wait_days": (waits / DAYS_PER_YEAR / arrivals_a_day
                                          if arrivals_a_day else 0.0)}
 
 

@@ -21,7 +21,7 @@ from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.ranging import RANGING_ROWS, ranging_table
-from optimiser.results import extract, prepare_tables
+from optimiser.results import NOT_SPEND, extract, prepare_tables
 from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
@@ -68,11 +68,22 @@ class Solution:
     @property
     def spend(self) -> float | None:
         """The plan's discounted spending over the planning years (£, without the charge
-        for unmet need); None without a plan."""
+        for unmet need, the estimated cost of delays or the care after the last year); None
+        without a plan."""
         costs = self.tables.get("costs")
         if costs is None:
             return None
-        return float(costs.loc[costs["payment"] != "penalty", "discounted_cost"].sum())
+        return float(costs.loc[~costs["payment"].isin(NOT_SPEND), "discounted_cost"].sum())
+
+    def not_spent(self) -> dict[str, float]:
+        """The parts of a least-cost objective that are not spending in the planning years
+        (discounted £ by payment: the unmet-need charge, delays, the care after the last
+        year), those above zero only; empty without a plan."""
+        costs = self.tables.get("costs")
+        if costs is None:
+            return {}
+        parts = costs[costs["payment"].isin(NOT_SPEND)].groupby("payment")["discounted_cost"]
+        return {str(payment): float(total) for payment, total in parts.sum().items() if total > 0}
 
     def summary(self) -> dict:
         """Status, objective, model size and any diagnosis, for scripts (``summary.json``).
@@ -110,9 +121,9 @@ def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.Concrete
 
 def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
            timings: dict[str, float], progress: Progress = _quiet,
-           options: SolveOptions = SolveOptions()) -> Solution:
-    """Turn a solve's outcome into a solution: the tables when it is optimal, a diagnosis
-    when it is infeasible."""
+           options: SolveOptions = SolveOptions(), tables: bool = True) -> Solution:
+    """Turn a solve's outcome into a solution: the tables when it is optimal (unless
+    ``tables`` is False), a diagnosis when it is infeasible."""
     solution = Solution(
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
@@ -120,6 +131,8 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
         notes=outcome.notes,
     )
     if outcome.status == "optimal":
+        if not tables:
+            return solution
         progress("extracting results")
         start = time.perf_counter()
         assert outcome.values is not None  # an optimal solve always gives its arrays

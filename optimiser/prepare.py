@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models import ContractDesign, Instance
 from models.second_wave import ALL_COHORTS, start_of
+from models.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
 from optimiser.bands import (
     BandedPathway,
     Group,
@@ -25,9 +27,8 @@ from optimiser.bands import (
     need_groups,
 )
 from optimiser.horizon import Worsening, tail_weights
-from optimiser.variability import DAYS_PER_YEAR, Variability, prepare_variability
-
-WEEKS_PER_YEAR = 52.0
+from optimiser.variability import Variability, prepare_variability
+from optimiser.words import in_sentence
 
 Key = tuple[str, ...]
 
@@ -159,6 +160,12 @@ class Prepared:
         pathway in the locality: for the locality's own mean stay where it states one."""
         return self.local_usage.get((locality, pathway, service), self.usage[pathway, service])
 
+    @cached_property
+    def sentence_labels(self) -> dict[str, str]:
+        """Every label as it reads inside a sentence (:func:`optimiser.words.in_sentence`),
+        worked out once: the shadow-price table words every row of a national model."""
+        return in_sentence(self.labels, self.localities)
+
 
 def prepare(instance: Instance) -> Prepared:
     """Turn a validated instance into the sets and coefficients of the linear programme."""
@@ -187,7 +194,7 @@ def prepare(instance: Instance) -> Prepared:
     usage: dict[Key, float] = {(r.name, s): stage_usage[r.pathway, s] for r in routes
              for s in stage_services.get(r.pathway, [])}
 
-    variability = prepare_variability(instance)
+    variability = prepare_variability(instance, {r.name: r.pathway for r in routes})
     local_usage = _local_usage(variability, designs, routes, stage_units)
     enters, package = _destinations(instance, designs, routes, stage_services)
     by_band: dict[tuple[str, str | None], float] = {

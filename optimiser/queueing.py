@@ -10,7 +10,8 @@ many-server queue. In the Halfin–Whitt regime, with ``n = r + \beta \sqrt{z r}
   29(3)); for M/M/n this is Erlang C's probability of waiting, in the limit;
 * the mean number waiting is :math:`\sqrt{z r}\, g(\beta)` with
   :math:`g(\beta) = \alpha(\beta) / \beta` (Erlang C's :math:`C \cdot r / (n - r)` written in
-  the same scale), so the person-days waited in a year are 365 times that;
+  the same scale), so the person-days waited in a year are 364 times that (a planning
+  year's days, :mod:`models.units`);
 * ``z = (D + cv^2) / 2`` allows for arrivals bunched beyond Poisson (``D``, the variance of
   arrivals over their mean) and lengths of stay more or less variable than exponential
   (``cv``, their coefficient of variation): Whitt's heuristic for many-server queues (Whitt,

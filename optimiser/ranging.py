@@ -44,6 +44,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from optimiser.lp import LinearProgram, Rows, refresh
+from optimiser.words import label
 
 COLUMNS = ["kind", "item", "locality", "year", "parameter", "value", "lower", "upper", "unit",
            "marginal", "exact", "meaning"]
@@ -202,7 +203,7 @@ def price_ranges(highs: highspy.Highs, lp: LinearProgram,
                 "kind": "price", "item": d.labels[service], "locality": "", "year": "",
                 "parameter": f"{param.name}[{service}]", "value": value, "lower": lower,
                 "upper": upper, "unit": unit, "marginal": float(per_unit @ basis.x), "exact": exact,
-                "meaning": _price_words(d.labels[service], described.what, value, lower, upper,
+                "meaning": _price_words(label(d, service), described.what, value, lower, upper,
                                         d.units[service], exact, prices),
             })
     return pd.DataFrame(records, columns=COLUMNS)

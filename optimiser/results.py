@@ -9,6 +9,8 @@ per cell. Shadow prices are reported in words ("£ per extra reablement place in
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import groupby
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -69,14 +71,23 @@ def _capacity_words(m, lp: LinearProgram) -> tuple[list, list]:
         [d.capacity0.get((loc, s), 0.0) for loc, s, _ in keys]))
 
 
+def _spot_beside_capacity(m, v: Values) -> np.ndarray:
+    """Units bought at short notice (spot) in each capacity row's locality, service and year;
+    0 for a service with no spot price."""
+    bought = dict(zip(v.lp.keys(m.spot), v.of(m.spot).tolist(), strict=True))
+    return np.array([bought.get(key, 0.0) for key in v.lp.keys(m.capacity)])
+
+
 def capacity_plan(m, v: Values) -> pd.DataFrame:
-    """Capacity commissioned and used, by locality, service and year."""
+    """Capacity commissioned and used, by locality, service and year; where spot purchase is
+    possible, the units bought at short notice beside it (use may exceed the block by them)."""
     cap, used = v.of(m.capacity), v.expression(m.use)
     safe = np.where(cap > _TOLERANCE, cap, 1.0)
     unit, today = _capacity_words(m, v.lp)
+    spot = {"spot": _spot_beside_capacity(m, v)} if hasattr(m, "spot") else {}
     return _frame(
         v, m.capacity, unit=unit, capacity=cap, used=used,
-        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today,
+        utilisation=np.where(cap > _TOLERANCE, used / safe, 0.0), capacity_today=today, **spot,
     )
 
 
@@ -229,6 +240,31 @@ def price_base(d: Prepared) -> str:
             f"{discounted}, and yearly spending tables are undiscounted.")
 
 
+class Payment(NamedTuple):
+    """Money the council pays: a named expression of the objective, the variable whose index
+    it shares (locality, service or role, year), and its payment type in the tables."""
+
+    expression: str
+    variable: str
+    payment: str
+
+
+SPEND: tuple[Payment, ...] = (
+    Payment("capacity_payment", "capacity", "block"),
+    Payment("use_payment", "capacity", "spot"),
+    Payment("outcome_payment", "capacity", "outcomes"),
+    Payment("recruitment_cost", "staff", "recruitment"),
+    Payment("spot_payment", "spot", "spot purchase"),
+    Payment("agency_cost", "agency", "agency staff"),
+)
+"""Every payment the council makes, in the order the cost breakdown lists them."""
+
+
+def spend_payments(m) -> list[Payment]:
+    """The payments this model has (spot purchases and agency staff are optional)."""
+    return [p for p in SPEND if hasattr(m, p.variable) and hasattr(m, p.expression)]
+
+
 def cost_breakdown(m, v: Values) -> pd.DataFrame:
     """Cost by service, payment type, locality and year, undiscounted and discounted. The
     unmet-need penalty and the end-of-horizon tail (its year the last planning year, its
@@ -254,14 +290,10 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
             "cost": stacked[chosen],
         }))
 
-    add(v.keys(m.capacity), None, ["block", "spot", "outcomes"],
-        [v.expression(m.capacity_payment), v.expression(m.use_payment),
-         v.expression(m.outcome_payment)])
-    add(v.keys(m.staff), None, ["recruitment"], [v.expression(m.recruitment_cost)])
-    if hasattr(m, "spot"):
-        add(v.keys(m.spot), None, ["spot purchase"], [v.expression(m.spot_payment)])
-    if hasattr(m, "agency"):
-        add(v.keys(m.agency), None, ["agency staff"], [v.expression(m.agency_cost)])
+    for variable, payments in groupby(spend_payments(m), key=lambda p: p.variable):
+        group = list(payments)
+        add(v.keys(getattr(m, variable)), None, [p.payment for p in group],
+            [v.expression(getattr(m, p.expression)) for p in group])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
     if len(m.DELAY):  # the priced days people wait for a short-term place (MODEL.md 13)
         add([(loc, s, t) for loc, s, t, _ in m.delay_cost.keys()], None, ["delay"],
@@ -308,8 +340,8 @@ _PRICE_COLUMNS = ["family", "locality", "item", "year", "constraint_label", "sha
 
 def _price_words(m, lp: LinearProgram) -> dict:
     """The columns of the shadow-price table that do not depend on the solution (family,
-    where, words, names), with each family's rows: the same for every re-solve of a model, so
-    made once."""
+    where, words, names), as lists and as a frame, with the families in its rows' order: the
+    same for every re-solve of a model, so made once (while HiGHS solves)."""
     words = lp.memo.get("shadow_prices")
     if words is not None:
         return words
@@ -337,7 +369,8 @@ def _price_words(m, lp: LinearProgram) -> dict:
         columns["constraint_label"] += [how.shadow_price(d, *index) for index in indices]
         columns["unit"] += [unit] * len(keys)
         columns["constraint"] += _names(constraint, keys)
-    words = lp.memo["shadow_prices"] = {"columns": columns, "families": families}
+    words = lp.memo["shadow_prices"] = {"columns": columns, "frame": pd.DataFrame(columns),
+                                        "families": families}
     return words
 
 
@@ -347,20 +380,27 @@ def shadow_prices(m, v: Values) -> pd.DataFrame:
     outcome per £ when maximising an outcome). An inequality's shadow price is a magnitude:
     its words say whether it is a cost of tightening or a saving from relaxing; a family
     registered as ``signed`` (meeting need, an equality) keeps its sign."""
-    words = _price_words(m, v.lp)
+    words, prices, binding = price_arrays(m, v)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)
-    prices, binding = [], []
+    frame = words["frame"].copy()
+    frame["shadow_price"] = prices
+    frame["binding"] = binding
+    return frame[_PRICE_COLUMNS]
+
+
+def price_arrays(m, v: Values) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The shadow-price table as arrays: its solution-free columns (``words["columns"]``, made
+    once per model), each row's shadow price and whether its limit binds."""
+    words = _price_words(m, v.lp)
+    prices, binding = [np.empty(0)], [np.empty(0, dtype=bool)]
     for family in words["families"]:
         constraint = getattr(m, family)
         dual = v.dual(constraint)
         signed = FAMILIES[family].signed
         prices.append((dual if signed else np.abs(dual)) + 0.0)
         binding.append(np.ones(len(dual), dtype=bool) if signed else _binding(v, constraint))
-    frame = pd.DataFrame(words["columns"])
-    frame["shadow_price"] = np.concatenate(prices)
-    frame["binding"] = np.concatenate(binding)
-    return frame[_PRICE_COLUMNS]
+    return words, np.concatenate(prices), np.concatenate(binding)
 
 
 _EXPRESSIONS = ("use", "capacity_payment", "use_payment", "outcome_payment",

@@ -171,9 +171,10 @@ def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
 
 @dataclass
 class _Loaded:
-    """A model, its arrays and the HiGHS object holding them."""
+    """A model (None for arrays assembled without one), its arrays and the HiGHS object
+    holding them."""
 
-    model: pyo.ConcreteModel
+    model: pyo.ConcreteModel | None
     lp: LinearProgram
     highs: highspy.Highs
 
@@ -186,7 +187,9 @@ class DirectHighs:
     model re-read only the rows and costs that read a mutable parameter that changed
     (demand, prices, recruitment limits, target levels, budgets), change them in place, and
     re-run HiGHS from its last basis with the dual simplex method, whatever method solved it
-    first. A model whose rows or variables change needs a new solver."""
+    first. A model whose rows or variables change needs a new solver. Arrays assembled from
+    several compiled models (the two-stage plan's deterministic equivalent) are passed the
+    same way by :meth:`solve_lp`."""
 
     def __init__(self, options: SolveOptions = SolveOptions()):
         self.options = options
@@ -208,8 +211,7 @@ class DirectHighs:
             raise RuntimeError("DirectHighs has not solved a model yet")
         return self._loaded
 
-    def _load(self, model: pyo.ConcreteModel) -> None:
-        lp = compile_model(model)
+    def _load(self, lp: LinearProgram, model: pyo.ConcreteModel | None) -> None:
         highs = highspy.Highs()
         for name, value in highs_options(self.options).items():
             highs.setOptionValue(name, value)
@@ -263,19 +265,35 @@ class DirectHighs:
         return _MODEL_STATUS.get(self.highs.getModelStatus().name, "error")
 
     def solve(self, model: pyo.ConcreteModel,
-              alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
+              alongside: Callable[[LinearProgram], None] | None = None,
+              load: bool = True) -> SolveOutcome:
         """Solve (or re-solve) the model; load the plan into it when it is optimal.
 
         ``alongside(lp)``, if given, runs in a second thread while HiGHS solves (HiGHS
         releases Python's lock, so on two cores it is free): work that needs the model's
-        arrays but not the solution, such as the result tables' words and index columns."""
+        arrays but not the solution, such as the result tables' words and index columns.
+        ``load=False`` leaves the plan and duals in the outcome's arrays alone (an
+        appraisal's comparison row reads only those)."""
         start = time.perf_counter()
         with PauseGC():
             if self._loaded is None or model is not self._loaded.model:
-                self._load(model)
+                self._load(compile_model(model), model)
             else:
                 self._update()
-        compile_seconds = time.perf_counter() - start
+        return self._solve_loaded(time.perf_counter() - start, alongside, load)
+
+    def solve_lp(self, lp: LinearProgram,
+                 alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
+        """Solve arrays assembled without a Pyomo model of their own (the two-stage plan's
+        deterministic equivalent, made from its futures' compiled arrays): the plan as
+        arrays only. A later :meth:`solve` of a model loads that model afresh."""
+        start = time.perf_counter()
+        self._load(lp, None)
+        return self._solve_loaded(time.perf_counter() - start, alongside)
+
+    def _solve_loaded(self, compile_seconds: float,
+                      alongside: Callable[[LinearProgram], None] | None = None,
+                      load: bool = True) -> SolveOutcome:
         highs, lp = self.highs, self.lp
         bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
@@ -296,10 +314,12 @@ class DirectHighs:
             solution = highs.getSolution()
             x = np.asarray(solution.col_value)
             row_dual = np.asarray(solution.row_dual)
-            with PauseGC():
-                for var, value in zip(lp.columns, x.tolist(), strict=True):
-                    var.set_value(value, skip_validation=True)
-                outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
+            if load and self._held().model is not None:
+                with PauseGC():
+                    for var, value in zip(lp.columns, x.tolist(), strict=True):
+                        var.set_value(value, skip_validation=True)
+                    outcome.duals = dict(zip(lp.constraints, row_dual.tolist(),
+                                             strict=True))
             outcome.objective = highs.getInfo().objective_function_value
             outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
             verdict = verify(lp, bounds, x, row_dual, outcome.objective)

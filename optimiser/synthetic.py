@@ -23,6 +23,7 @@ import yaml
 
 from models import Instance
 from models.instance import Destination, PathwayOutcome, Stage
+from models.units import WEEKS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "instances" / "default" / "instance.yaml"
@@ -181,9 +182,19 @@ class _Builder:
             "capacity0": self._per_locality(locality_rows, size, base.capacity0, "service",
                                             ("units",)),
             "caseload0": self._caseload0(locality_rows, size, cohort_map),
-            "leave": [{"cohort": name, "service": r.service, "share": s.copy(r.share)}
+            "leave": [{"cohort": name, "service": r.service, "share": s.copy(r.share),
+                       "band": r.band}
                       for name, (b, _) in cohort_map.items()
                       for r in base.leave if r.cohort == b],
+            "bands": [{"cohort": name, "name": r.name, "label": r.label,
+                       "share": s.copy(r.share)}
+                      for name, (b, _) in cohort_map.items()
+                      for r in base.bands if r.cohort == b],
+            "deterioration": [
+                {"cohort": name, "from_service": r.from_service, "to_service": r.to_service,
+                 "rate": s.copy(r.rate), "package": s.copy(r.package), "band": r.band}
+                for name, (b, _) in cohort_map.items()
+                for r in base.deterioration if r.cohort == b],
             "roles": [{"name": r.name, "label": r.label, "turnover": s.copy(r.turnover),
                        "hire_cost": s.copy(r.hire_cost)} for r in base.roles],
             "staffing": [{"service": r.service, "role": r.role,
@@ -195,6 +206,7 @@ class _Builder:
             "stages": pathway_rows["stages"],
             "destinations": pathway_rows["destinations"],
             "pathway_outcomes": pathway_rows["pathway_outcomes"],
+            "band_suitability": pathway_rows["band_suitability"],
             "outcome_prices": [
                 {"service": r.service, "indicator": r.indicator, "price": s.copy(r.price),
                  "design": r.design} for r in base.outcome_prices],
@@ -285,21 +297,21 @@ class _Builder:
     def _caseload0(self, localities, size, cohort_map) -> list[dict]:
         rows = self.base.caseload0
         people = self._mean_per_locality([(r, r.people.value) for r in rows],
-                                         lambda r: (r.cohort, r.service))
+                                         lambda r: (r.cohort, r.service, r.band))
         units = self._mean_per_locality(
             [(r, r.people.value * r.package.value) for r in rows if r.package is not None],
-            lambda r: (r.cohort, r.service))
+            lambda r: (r.cohort, r.service, r.band))
         copies = _copies(cohort_map)
         result = []
         for i, loc in enumerate(localities):
             for name, (b, _) in cohort_map.items():
-                for (cohort, service), mean in people.items():
+                for (cohort, service, band), mean in people.items():
                     if cohort != b or mean <= 0:
                         continue
                     row = {"locality": loc["name"], "cohort": name, "service": service,
-                           "people": self.s(mean * size[i] / copies[b])}
-                    if (cohort, service) in units:
-                        row["package"] = self.s(units[cohort, service] / mean)
+                           "people": self.s(mean * size[i] / copies[b]), "band": band}
+                    if (cohort, service, band) in units:
+                        row["package"] = self.s(units[cohort, service, band] / mean)
                     result.append(row)
         return result
 
@@ -333,7 +345,7 @@ class _Builder:
             outcomes[outcome.pathway].append(outcome)
 
         rows: dict[str, list] = {"pathways": [], "stages": [], "destinations": [],
-                                 "pathway_outcomes": []}
+                                 "pathway_outcomes": [], "band_suitability": []}
         for name, (b, copy) in cohort_map.items():
             options = of_cohort.get(b, [])
             for j in range(n if options else 0):
@@ -353,7 +365,8 @@ class _Builder:
 
         suitable = p.suitable.value if exact or p.suitable.value >= 1 else \
             vary(p.suitable.value, 1.0)
-        row = {"name": pname, "cohort": cohort, "label": p.label, "suitable": s(suitable)}
+        row = {"name": pname, "cohort": cohort, "label": p.label, "suitable": s(suitable),
+               "band": p.band}
         if p.today_share is not None:
             row["today_share"] = s(min(suitable, p.today_share.value if exact
                                        else vary(p.today_share.value, 1.0)))
@@ -361,15 +374,23 @@ class _Builder:
         for r in stages:
             rows["stages"].append({"pathway": pname, "service": r.service,
                                    "share": s(vary(r.share.value, 1.0)),
-                                   "weeks": s(vary(r.weeks.value, 52.0)),
+                                   "weeks": s(vary(r.weeks.value, WEEKS_PER_YEAR)),
                                    "intensity": s.copy(r.intensity)})
         shares = [vary(r.share.value) for r in destinations]
-        scale = 1.0 / sum(shares) if sum(shares) > 1.0 else 1.0
+        total: dict[str | None, float] = defaultdict(float)  # each band's rows add up to 1
         for r, share in zip(destinations, shares, strict=True):
-            row = {"pathway": pname, "service": r.service, "share": s(share * scale)}
+            total[r.band] += share
+        for r, share in zip(destinations, shares, strict=True):
+            scale = 1.0 / total[r.band] if total[r.band] > 1.0 else 1.0
+            row = {"pathway": pname, "service": r.service, "share": s(share * scale),
+                   "band": r.band}
             if r.package is not None:
                 row["package"] = s(vary(r.package.value))
             rows["destinations"].append(row)
+        for r in self.base.band_suitability:
+            if r.pathway == p.name:
+                rows["band_suitability"].append({"pathway": pname, "band": r.band,
+                                                 "suitable": s(vary(r.suitable.value, 1.0))})
         for r in outcomes:
             rows["pathway_outcomes"].append({"pathway": pname, "indicator": r.indicator,
                                              "share": s(vary(r.share.value, 1.0))})

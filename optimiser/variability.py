@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from models import Instance
-from models.variability import DAYS_IN_MONTH, MONTHS, ShortTermVariability
+from models.units import DAYS_PER_YEAR, MONTH_DAYS
+from models.variability import MONTHS, ShortTermVariability
 from optimiser import queueing
 
-DAYS_PER_YEAR = 365.0
 FLAT_YEAR: tuple[float, ...] = (1.0,) * 12
 
 
@@ -49,9 +50,9 @@ class Queue:
 
     @property
     def seasons(self) -> list[tuple[float, float]]:
-        """(factor, days in the year) for each distinct monthly factor."""
+        """(factor, days in the planning year) for each distinct monthly factor."""
         days: dict[float, float] = defaultdict(float)
-        for factor, length in zip(self.months, DAYS_IN_MONTH, strict=True):
+        for factor, length in zip(self.months, MONTH_DAYS, strict=True):
             days[factor] += length
         return sorted(days.items())
 
@@ -72,7 +73,8 @@ class Variability:
     queues: dict[tuple[str, str], Queue] = field(default_factory=dict)
     """(locality, service) → its queue, where the instance states variability."""
     entries: dict[tuple[str, str], float] = field(default_factory=dict)
-    """(pathway, service) → share of the pathway's people who start an episode on it."""
+    """(routed pathway, service) → share of the pathway's people who start an episode on
+    it."""
     headroom: bool = True
     """Whether the plan keeps headroom for the standards and prices (else it is planned on
     the average, and the queues serve only the simulation)."""
@@ -120,9 +122,11 @@ def _profiles(instance: Instance) -> dict[str, tuple[float, ...]]:
     return profiles
 
 
-def prepare_variability(instance: Instance) -> Variability:
+def prepare_variability(instance: Instance, routes: Mapping[str, str]) -> Variability:
     """The queue of every (locality, service) the variability table covers: a locality's own
-    row, else the service-wide row."""
+    row, else the service-wide row; and the share of each routed pathway's people (``routes``:
+    routed pathway → the instance's pathway, one per need band it is open to) who start an
+    episode on each service."""
     profiles = _profiles(instance)
     rows = {(r.locality, r.service): r for r in instance.short_term_variability}
     queues = {}
@@ -132,10 +136,12 @@ def prepare_variability(instance: Instance) -> Variability:
             if row is not None:
                 queues[loc.name, service.name] = _queue(
                     row, profiles.get(service.name, FLAT_YEAR))
-    entries: dict[tuple[str, str], float] = defaultdict(float)
+    shares: dict[tuple[str, str], float] = defaultdict(float)
     for stage in instance.stages:
-        entries[stage.pathway, stage.service] += stage.share.value
-    return Variability(queues=queues, entries=dict(entries),
+        shares[stage.pathway, stage.service] += stage.share.value
+    entries = {(route, s): share for route, pathway in routes.items()
+               for (p, s), share in shares.items() if p == pathway}
+    return Variability(queues=queues, entries=entries,
                        headroom=instance.settings.headroom)
 
 

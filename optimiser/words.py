@@ -4,6 +4,7 @@ a sentence, plurals, counts, money, target levels, lists."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -19,17 +20,33 @@ def or_(items: list[str]) -> str:
     return ", or ".join(items)
 
 
-def lower_first(label: str) -> str:
-    """'Home care' → 'home care', leaving acronyms ('NHS') alone."""
-    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
-        return label[0].lower() + label[1:]
-    return label
+def lower_first(text: str) -> str:
+    """'Home care' → 'home care', as it reads inside a sentence. A first word that is an
+    acronym or holds one (a capital or a digit after its first letter: 'NHS', 'NHS-funded',
+    'D2A') is left alone."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].isupper() or any(c.isupper() or c.isdigit() for c in first[1:]):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def in_sentence(labels: Mapping[str, str], localities: Iterable[str]) -> dict[str, str]:
+    """Each label as it reads inside a sentence ('cost of meeting one more older adults
+    discharged from hospital need in Melton'): the one place labels are put in sentence case.
+    Localities are place names and keep their capitals, and so does a label starting with a
+    locality's ('Melton residents'); any other label starts in lower case unless its first
+    word is an acronym (:func:`lower_first`)."""
+    places = {name: labels[name] for name in localities}
+    return {name: text if name in places or any(text == p or text.startswith(p + " ")
+                                                 for p in places.values())
+            else lower_first(text)
+            for name, text in labels.items()}
 
 
 def label(d: Any, name: str) -> str:
     """A locality's, cohort's, service's, role's, pathway's or indicator's label, as it reads
-    inside a sentence."""
-    return lower_first(d.labels[name])
+    inside a sentence (:func:`in_sentence`), from the prepared data ``d``."""
+    return d.sentence_labels[name]
 
 
 def plural(noun: str, amount: float = 2.0) -> str:

@@ -38,17 +38,17 @@ class Expected(NamedTuple):
 # --- the table (written by --update) ---
 EXPECTED: dict[str, Expected] = {
     'instances/default/instance.yaml': Expected(
-        'optimal', 217308210.9133866, 970, 780, 2661,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 687350512.1925324, 1630, 1500, 5301,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/england/best-practice.yaml': Expected(
-        'optimal', 78886246740.42886, 1270, 1040, 3528,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 258661717376.77463, 2110, 2000, 7008,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/england/instance.yaml': Expected(
-        'optimal', 84252909142.26582, 1290, 1040, 3548,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 268610057620.73715, 2170, 2000, 7068,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/england/uncertainty.yaml': Expected(
-        'optimal', 84252909142.26582, 1290, 1240, 3748,
-        '2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire ones'),
+        'optimal', 268423320619.18024, 2170, 2200, 7268,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/examples/infeasible-budget-contracts/instance.yaml': Expected(
         'infeasible', None, 7, 5, 11,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
@@ -65,23 +65,23 @@ EXPECTED: dict[str, Expected] = {
         'optimal', 952616.0, 10, 7, 18,
         '2026-12-01: first pinned, from main after the registry of families (issue 14)'),
     'instances/ipacs-discharge/instance.yaml': Expected(
-        'optimal', 16461553.399122896, 1179, 162, 3375,
-        "2026-12-01: IPACS: South Gloucestershire's rehab beds stay 14% shorter (issue 11)"),
+        'optimal', 16462662.023150947, 1179, 162, 3375,
+        '2026-12-01: a planning year is 52 weeks of 7 days: a 4-week stay is 28 days, not 28.08'),
     'instances/lancashire-reablement/instance.yaml': Expected(
-        'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 769682621.9945399, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/lancashire-reablement/outcomes-based.yaml': Expected(
-        'optimal', 544466035.1766852, 80, 55, 172,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 690082773.4860827, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/lancashire-reablement/uncertainty.yaml': Expected(
-        'optimal', 605613435.9712164, 80, 55, 172,
-        '2026-12-01: uncertainty instances rebuilt on the issue 9 England and Lancashire ones'),
+        'optimal', 769682621.9945399, 80, 55, 172,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
     'instances/leicestershire/instance.yaml': Expected(
-        'optimal', 967917270.9010143, 2430, 1890, 6755,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 3175196969.775222, 3970, 3570, 12915,
+        '2026-12-01: issue 9: diverted home with an upper-quartile package (001:627, 634)'),
     'instances/nottinghamshire/instance.yaml': Expected(
-        'optimal', 1206699792.8844426, 2255, 1820, 6559,
-        '2026-12-01: issue 9 instances: start from today, wider reablement, recruiting, penalties'),
+        'optimal', 3901975893.204982, 3795, 3500, 12719,
+        '2026-12-01: issue 9: price base, end-of-horizon tail, need bands, deterioration'),
 }
 # --- end of the table ---
 

@@ -48,10 +48,12 @@ def check_invariants(solution: Solution) -> None:
             + worse_in - worse_out
         assert _close(people, expected, expected), (loc, g, s, year, people, expected)
 
-    # Use fits within occupancy × capacity; market-change bounds hold.
+    # Use fits within occupancy × capacity and what is bought at short notice; market-change
+    # bounds hold.
     cap = t["capacity"].set_index(["locality", "service", "year"])
     for (loc, s, year), row in cap.iterrows():
-        assert row.used <= d.occupancy[s] * row.capacity + TOL * max(1, row.capacity)
+        spot = row.get("spot", 0.0)
+        assert row.used <= d.occupancy[s] * row.capacity + spot + TOL * max(1, row.capacity)
         before_year = d.previous[year]
         before = d.capacity0.get((loc, s), 0.0) if before_year is None \
             else cap.loc[(loc, s, before_year), "capacity"]

@@ -113,7 +113,7 @@ def test_appraise_returns_the_comparison_table(tmp_path):
     assert result.table["total_cost"].tolist() == pytest.approx([952_616, DEARER], rel=1e-9)
     assert result.summary().splitlines() == [
         "Appraisal prices: 2 options, 2 optimal.",
-        "Cheapest meeting all need: today at £952,616 (discounted)."]
+        "The cheapest option, today (£952,616), meets every person's need."]
     assert result.report_file.is_file()
     copied = pd.read_excel(result.to_excel(tmp_path / "copy.xlsx"), sheet_name="comparison")
     assert list(copied["option"]) == ["today", "dearer"]
@@ -121,25 +121,29 @@ def test_appraise_returns_the_comparison_table(tmp_path):
 
 def test_the_example_answers_its_question(tmp_path):
     """examples/fee_uplift.py: the uplift is inside the home-care price's range, so its cost
-    is today's plan priced at the new fee, the units bought (``marginal``) times the rise."""
+    is today's plan priced at the new fee, the units bought (``marginal``, in the planning
+    years and after them) times the rise."""
     result = subprocess.run([sys.executable, str(ROOT / "examples" / "fee_uplift.py"),
                              "--out", str(tmp_path)], capture_output=True, text=True,
                             cwd=tmp_path, check=True)
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("The plan holds for Home care (domiciliary care) while its "
+    assert lines[0].startswith("The plan holds for home care (domiciliary care) while its "
                                "block price stays between")
     table = pd.read_csv(tmp_path / "comparison.csv")
     extra = table["total_cost"].iloc[1] - table["total_cost"].iloc[0]
+    after = table["end_of_horizon"].iloc[1] - table["end_of_horizon"].iloc[0]
     today = optimiser.solve(ROOT / "instances" / "default" / "instance.yaml")
     home_care = today.ranging.set_index("parameter").loc["price_capacity[home_care]"]
     if 21.15 * 52 <= home_care["upper"]:
         assert lines[2] == ("The new fee is inside the range: the same capacity plan stays "
                             "the best one.")
-        assert extra == pytest.approx((21.15 * 52 - 908.96) * home_care["marginal"], rel=1e-6)
+        # The price feeds the care after the last year too, so the range's marginal counts it.
+        assert extra + after == pytest.approx((21.15 * 52 - 908.96) * home_care["marginal"],
+                                              rel=1e-6)
     else:  # dearer home care makes wider reablement worth buying: a different plan
         assert lines[2] == ("The new fee is beyond the range: the best plan changes (see the "
                             "summaries).")
-        assert 0 < extra < (21.15 * 52 - 908.96) * home_care["marginal"]
+        assert 0 < extra + after < (21.15 * 52 - 908.96) * home_care["marginal"]
     assert f"£{extra:,.0f} more over 5 years" in lines[1]
     assert {p.name for p in tmp_path.iterdir()} >= {"today.xlsx", "uplift.xlsx", "today.md",
                                                     "uplift.md", "comparison.csv"}

@@ -107,3 +107,44 @@ def test_money_axes_change_unit_rather_than_print_thousands_of_millions():
     """England's options cost about £84bn: drawn in £bn (84.0), not £m with an '84k' tick."""
     assert money_scale(84e9) == (1e9, "£bn")
     assert money_scale(214e6) == (1e6, "£m")
+
+
+def test_the_appraise_command_says_the_cheapest_option_leaves_need_unmet(tmp_path):
+    """MODEL.md's worked example (£952,616, everyone's need met) against the same with an
+    unmet-need penalty of £10,000: below the £11,816.48 a person straight to home care
+    costs, above the £7,999.28 of a person reabled. That plan reables 60 (60 × £7,999.28 =
+    £479,957) and leaves 40 without care, the cheapest only for that reason. The command's
+    summary, the report and the table's ranking say so."""
+    from typer.testing import CliRunner
+
+    from optimiser.cli import app
+    from tests.builders import WORKED_EXAMPLE
+
+    path = tmp_path / "appraisal.yaml"
+    path.write_text(f"""\
+name: penalty
+base: {WORKED_EXAMPLE}
+options:
+  - name: base
+  - name: low-penalty
+    changes:
+      - {{table: settings, field: unmet_penalty, value: 10000,
+          source: "assumption: a penalty below the cost of care, for a test"}}
+""")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["appraise", str(path), "--out", str(out),
+                                      "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    summary = ("The cheapest option, low-penalty (£479,957), leaves 40 people's need unmet: it is "
+               "cheaper only because it does not pay for their care. The cheapest option that "
+               "meets every person's need is base (£952,616).")
+    assert summary in " ".join(result.stdout.split()), result.stdout
+    assert f"<p class='warning'>{summary}</p>" in (out / "report.html").read_text()
+    again = tmp_path / "again"  # the same appraisal gives the same page, byte for byte
+    assert CliRunner().invoke(app, ["appraise", str(path), "--out", str(again),
+                                    "--workers", "1"]).exit_code == 0
+    assert (again / "report.html").read_bytes() == (out / "report.html").read_bytes()
+    table = pd.read_csv(out / "comparison.csv").set_index("option")
+    assert table.loc["low-penalty", "ranking"] == "cheapest, but leaves 40 people's need unmet"
+    assert table.loc["base", "ranking"] == ("2nd cheapest; the cheapest that meets everyone's "
+                                            "need")

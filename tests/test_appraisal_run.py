@@ -73,10 +73,10 @@ def small_grid(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_run(small_grid, tmp_path_factory):
     """The small grid appraised by local worker processes (one, so the order of solves is
-    the same as the Dask test's)."""
+    the same as the Dask test's), every option's tables and page written."""
     out = tmp_path_factory.mktemp("local")
     with open_executor(workers=1) as executor:
-        summary = run_appraisal(small_grid, out, executor)
+        summary = run_appraisal(small_grid, out, executor, detail="all")
     table, _ = write_outputs(small_grid, out)
     return summary, table, out
 

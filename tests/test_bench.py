@@ -36,9 +36,13 @@ def test_bench_smoke(tmp_path, capsys):
     assert solved["status"] == "optimal" and float(solved["objective_gap"]) < 1e-9
     assert float(solved["solve_process_s"]) > float(solved["pipeline_s"]) > 0
     assert float(solved["highs_process_s"]) > float(solved["highs_own_s"]) > 0
+    assert float(solved["cpu_ratio"]) == pytest.approx(
+        float(solved["solve_cpu_s"]) / float(solved["highs_cpu_s"]), abs=1e-3)
+    assert float(solved["solve_cpu_s"]) > float(solved["highs_cpu_s"]) > 0  # imports alone
     with (tmp_path / "appraise.csv").open() as handle:
         (appraised,) = list(csv.DictReader(handle))
     assert (appraised["options"], appraised["optimal"]) == ("3", "3")
+    assert 0 < float(appraised["highs_s"]) < float(appraised["seconds"])
     printed = capsys.readouterr().out
     assert "HiGHS" in printed and "persistent re-solve" in printed
     assert "What the user waits for" in printed
@@ -60,8 +64,9 @@ def test_unmeasured_targets_are_reported_as_such():
 def test_a_missed_target_says_by_how_much():
     from optimiser.bench_process import AppraiseRow
 
-    (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 75.0, 500.0, 1000))
+    (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 75.0, 500.0, 1000, highs_s=50.0))
     assert check[1] is False and "missed by 25%" in check[2]
+    assert "HiGHS's own time 50.0 s, the command 3.0 x that shared by two workers" in check[2]
     (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 45.0, 500.0, 1000))
     assert check[1] is True and "within by 25%" in check[2]
 
@@ -94,3 +99,19 @@ def test_build_linearity_check_tells_linear_from_quadratic():
     quadratic = scale_checks([_row(n, 3.5e-6 * n * n / 200_000) for n in sizes])
     assert dict((name, met) for name, met, _ in linear)["build time linear in model size"]
     assert not dict((name, met) for name, met, _ in quadratic)["build time linear in model size"]
+
+
+def test_bench_headroom_mode_runs_end_to_end(tmp_path, capsys):
+    """Mode headroom (``make bench`` runs it at 300 localities): the re-solve against the
+    first solve, and ``optimiser simulate`` on worker processes, written and printed."""
+    assert main(["--mode", "headroom", "--headroom-scale", "3x2", "--simulate-scale", "2x1",
+                 "--runs", "2", "--out", str(tmp_path)]) == 0
+    with (tmp_path / "headroom.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["localities"], row["years"], row["runs"]) == ("3", "2", "2")
+    assert float(row["highs_first"]) > 0 and float(row["highs_resolve"]) > 0
+    assert float(row["resolve_ratio"]) == pytest.approx(
+        float(row["highs_resolve"]) / float(row["highs_first"]), abs=1e-3)
+    assert int(row["people"]) > 0 and float(row["seconds_per_run"]) > 0
+    printed = capsys.readouterr().out
+    assert "optimiser simulate:" in printed and "headroom re-solve <= 1.2x" in printed

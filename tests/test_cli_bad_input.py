@@ -109,6 +109,13 @@ def _over_full_deterioration(data: dict[str, Any]) -> None:
                               "to_service": "residential", "rate": {"value": 0.6, "source": why}}]
 
 
+def _stay_of_no_days(data: dict[str, Any]) -> None:
+    figure = {"source": "assumption: a figure for the test"}
+    data["short_term_variability"] = [{
+        "service": "reablement", "locality": "Example", "wait_share": {"value": 0.1, **figure},
+        "mean_stay_days": {"value": 0, **figure}}]
+
+
 def _over_full_destinations(data: dict[str, Any]) -> None:
     data["destinations"][1]["share"]["value"] = 0.8
     data["destinations"].append({
@@ -152,6 +159,10 @@ CASES = [
     Case("More than a year's weeks in a stage",
          _corrupt(lambda d: d["stages"][0]["weeks"].update(value=60)),
          ("table stages, item 1", "field weeks.value", "≤ 52")),
+    Case("A length of stay of no days",
+         _corrupt(_stay_of_no_days),
+         ("table short_term_variability, item 1", "locality=Example",
+          "field mean_stay_days.value", "found 0", "> 0")),
     Case("A pathway's destination shares add up to more than 1",
          _corrupt(_over_full_destinations),
          ("table destinations", "field share", "found 1.3", "adding up to at most 1")),

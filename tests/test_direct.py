@@ -163,3 +163,46 @@ def test_a_re_solve_after_parameter_changes_matches_a_fresh_solve(method):
         columns = ["required_people"] if name == "outcomes" else ["demand"]
         pd.testing.assert_frame_equal(kept_tables[name][columns], fresh_tables[name][columns],
                                       rtol=REL)
+
+
+def test_a_re_solve_makes_payments_and_target_bounds_by_arrays_as_a_fresh_read_does():
+    """After a parameter change, the payments' rows (price × quantity, split once) and the
+    target rows' bounds (level × the demand covered, expanded once into monomials) are made
+    again by array operations: they equal what reading the changed model afresh gives."""
+    data = prepare(_with_a_tight_budget(synthetic_instance(8, 3, seed=5)))
+    model = build_model(data)
+    solver = DirectHighs(SolveOptions(method="simplex"))
+    first = solver.solve(model)
+    extract(model, first.values)  # the tables keep every payment's rows
+    _change_everything_mutable(model)
+    again = solver.solve(model)
+    assert again.status == "optimal"
+    lp = solver.lp
+    assert lp.expression_splits["capacity_payment"] is not None
+    assert lp.polynomial_bounds is not None and lp.polynomial_bounds.rows
+    fresh = compile_model(model)
+    np.testing.assert_allclose(lp.rows.lower, fresh.rows.lower, rtol=1e-12)
+    np.testing.assert_allclose(lp.rows.upper, fresh.rows.upper, rtol=1e-12)
+    for name in ("capacity_payment", "use_payment", "outcome_payment", "unmet_penalty"):
+        component = getattr(model, name)
+        np.testing.assert_allclose(lp.expression_values(component, again.values.x),
+                                   fresh.expression_values(component, again.values.x),
+                                   rtol=1e-12, err_msg=name)
+
+
+def test_a_bound_expands_into_monomials_of_parameter_members():
+    """c × (a[1] + 2 a[2]) + 3 is c·a[1] + 2 c·a[2] + 3; a bound that divides by a parameter
+    is not a polynomial, so it is left to be read again."""
+    from optimiser.lp.resolve import monomials
+
+    m = pyo.ConcreteModel()
+    m.a = pyo.Param([1, 2], initialize={1: 5.0, 2: 7.0}, mutable=True)
+    m.c = pyo.Param([1], initialize={1: 4.0}, mutable=True)
+    found = monomials(m.c[1] * (m.a[1] + 2 * m.a[2]) + 3)
+    assert found is not None
+    named = sorted((coefficient, tuple(f.name for f in factors))
+                   for coefficient, factors in found)
+    assert named == [(1.0, ("c[1]", "a[1]")), (2.0, ("c[1]", "a[2]")), (3, ())]
+    value = sum(c * np.prod([pyo.value(f) for f in factors]) for c, factors in found)
+    assert value == pytest.approx(4.0 * (5.0 + 14.0) + 3)
+    assert monomials(m.a[1] / m.c[1]) is None

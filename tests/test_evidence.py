@@ -113,7 +113,7 @@ def test_evidence_command_writes_both_files(tmp_path):
 
     result = CliRunner().invoke(app, ["evidence", str(LANCS), "--out", str(tmp_path / "ev")])
     assert result.exit_code == 0, result.output
-    assert "52 figures" in result.output  # 50, and the two pathways' today_share
+    assert "53 figures" in result.output  # 50, the two pathways' today_share, price inflation
     assert (tmp_path / "ev" / "evidence.csv").exists()
     assert (tmp_path / "ev" / "evidence.md").exists()
 

@@ -63,6 +63,11 @@ def test_frontier_command_writes_table_and_chart(tmp_path):
     assert len(table) == 3
     page = (out / "frontier.html").read_text()
     assert re.search(r"<script[^>]*\bsrc=", page) is None  # plotly.js is embedded, not fetched
+    again = tmp_path / "again"  # the same frontier gives the same page, byte for byte
+    subprocess.run([sys.executable, "-m", "optimiser.cli", "frontier", str(instance),
+                    "--outcome", "independent", "--out", str(again), "--points", "3"],
+                   capture_output=True, timeout=120, check=True)
+    assert (again / "frontier.html").read_text() == page
 
 
 def test_a_lower_is_better_frontier_never_leaves_need_unmet():

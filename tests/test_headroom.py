@@ -12,8 +12,8 @@ import pytest
 from models import Instance
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from optimiser.prepare import prepare
 from optimiser.queueing import beta_for_wait_share, correction, wait_probability
-from optimiser.variability import prepare_variability
 from tests.builders import S, build, one_locality, service
 
 YEAR = "2026/27"
@@ -40,9 +40,9 @@ def erlang_servers(load: float, share: float) -> int:
 
 
 def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
-                 delay_price: float | None = None, years: tuple[str, ...] = (YEAR,),
-                 profile: dict[str, float] | None = None, occupancy: float = 1.0,
-                 variability: bool = True) -> Instance:
+                 mean_wait: float | None = None, delay_price: float | None = None,
+                 years: tuple[str, ...] = (YEAR,), profile: dict[str, float] | None = None,
+                 occupancy: float = 1.0, variability: bool = True) -> Instance:
     """One locality whose older adults leaving hospital all go through a discharge-to-assess
     bed for ``weeks``: a load of ``people × weeks / 52`` beds."""
     data = one_locality(list(years), people)
@@ -54,6 +54,8 @@ def d2a_instance(people: float, weeks: float, *, wait_share: float | None = 0.2,
     row: dict = {"service": "d2a_bed"}
     if wait_share is not None:
         row["wait_share"] = S(wait_share)
+    if mean_wait is not None:
+        row["mean_wait_days"] = S(mean_wait)
     if delay_price is not None:
         row["delay_price"] = S(delay_price)
     if variability:
@@ -147,7 +149,7 @@ def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan
     instance = load_instance(path)
     solution = solve(instance)
     assert solution.optimal
-    queues = prepare_variability(instance)
+    queues = prepare(instance).variability
     occupancy = {s.name: s.occupancy.value for s in instance.services}
     capacity = solution.tables["capacity"].set_index(["locality", "service", "year"])
     beta = solution.tables["headroom"].set_index(["locality", "service", "year"])["beta"]
@@ -165,6 +167,26 @@ def test_the_tangent_is_never_looser_than_the_square_root_rule_at_the_final_plan
             assert places >= rule - 1e-6 * max(1.0, rule)
             checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("path", VARIABLE, ids=lambda p: p.parent.name)
+def test_a_locality_s_own_length_of_stay_is_the_one_planned_and_simulated(path):
+    """Wherever a locality states its own mean stay on a short-term service, the plan's load
+    over its arrivals (Little's law, in headroom.csv and the simulation's short_term.csv) is
+    that stay, in every year; the IPACS case states one."""
+    instance = load_instance(path)
+    solution = solve(instance)
+    stated = {(loc, s): q.mean_stay_days
+              for (loc, s), q in prepare(instance).variability.queues.items()
+              if q.mean_stay_days is not None}
+    if path.parent.name == "ipacs-discharge":
+        assert stated
+    for name in ("headroom", "short_term"):
+        table = solution.tables[name]
+        for (loc, s), days in stated.items():
+            rows = table[(table["locality"] == loc) & (table["service"] == s)]
+            assert len(rows) == len(instance.years)
+            assert rows["mean_stay_days"].to_numpy() == pytest.approx(days, rel=1e-9)
 
 
 def test_a_winter_peak_commissions_more_than_the_same_case_with_a_flat_year():
@@ -261,16 +283,7 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
     kept free. The 5 beds left above the load keep beta' = 0.463 (the root of
     10 b + (b^2 + 2)/6 = 5), at which 53.3% wait: the standard becomes 53.3% rather than
     20%."""
-    instance = d2a_instance(2600, 2)
-    bed = instance.services[0]
-    instance = instance.updated(
-        services=[bed.model_copy(update={
-            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
-            "startup": bed.startup.model_copy(update={"value": 5.0})})],
-        capacity0=[{"locality": "Example", "service": "d2a_bed",
-                    "units": S(100.0)}],
-        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
-    solution = solve(instance)
+    solution = solve(_short_of_beds(d2a_instance(2600, 2)))
     assert solution.status == "infeasible" and solution.diagnosis is not None
     alternatives = {a.group: a for a in solution.diagnosis.alternatives}
     assert set(alternatives) == {"market", "waiting"}
@@ -281,10 +294,53 @@ def test_a_standard_the_market_cannot_staff_is_diagnosed_with_longer_waits_as_a_
     assert waiting.amount == pytest.approx(needed - 105, rel=1e-6)
     assert market.amount == pytest.approx(needed - 105, rel=1e-6)
     assert waiting.limit == pytest.approx(needed - 100, rel=1e-6)
-    assert waiting.words == ("6.2 fewer beds of d2a bed kept free in Example in 2026/27, "
+    assert waiting.words == ("6.2 fewer beds kept free for d2a bed in Example in 2026/27, "
                              "allowing more people to wait for a place: 53.3% rather than 20%")
     assert "Allow more people to wait for a short-term place" in solution.diagnosis.text()
     assert "the waiting standards for short-term places" in solution.diagnosis.explanation[0]
+
+
+def test_a_mean_wait_the_market_cannot_staff_is_offered_as_a_longer_mean_wait():
+    """The same beds held to a mean wait of at most a day. A stay of 2 weeks is 14 days, so
+    g(beta) = 1 × √100 / 14 = 0.7143 and beta = 0.6036: the plan needs
+    100 + 6.036 + (0.6036² + 2)/6 = 106.43 beds, 1.43 more than the market allows. With the
+    5 beds it can have, beta' = 0.4631 (as above) and g(beta') = 1.1507, so the mean wait is
+    1 × 1.1507 / 0.7143 = 1.6 days rather than 1."""
+    solution = solve(_short_of_beds(d2a_instance(2600, 2, wait_share=None, mean_wait=1.0)))
+    assert solution.diagnosis is not None
+    (waiting,) = next(a for a in solution.diagnosis.alternatives
+                      if a.group == "waiting").relaxations
+    assert waiting.amount == pytest.approx(1.4298, abs=1e-3)
+    assert waiting.words == ("1.5 fewer beds kept free for d2a bed in Example in 2026/27, "
+                             "a longer mean wait for a place: 1.6 days rather than 1")
+
+
+def test_a_market_that_cannot_grow_at_all_leaves_no_standard_to_offer():
+    """Today's 100 beds cannot grow: the standard's whole 11.14 beds of headroom must go, so
+    the lever offers no standard at all there, places for the average load, where waits
+    grow."""
+    solution = solve(_short_of_beds(d2a_instance(2600, 2), growth=0.0))
+    assert solution.diagnosis is not None
+    (waiting,) = next(a for a in solution.diagnosis.alternatives
+                      if a.group == "waiting").relaxations
+    beta = beta_for_wait_share(0.2)
+    assert waiting.amount == pytest.approx(10 * beta + correction(beta), rel=1e-6)
+    assert waiting.words == ("11.2 fewer beds kept free for d2a bed in Example in 2026/27, "
+                             "no waiting standard there (places for at most the busiest "
+                             "month's average load, so waits grow)")
+
+
+def _short_of_beds(instance: Instance, growth: float = 5.0) -> Instance:
+    """Everyone's need owed under the Care Act duty, and today's 100 beds able to grow by
+    ``growth`` at most."""
+    bed = instance.services[0]
+    return instance.updated(
+        services=[bed.model_copy(update={
+            "grow_max": bed.grow_max.model_copy(update={"value": 0.0}),
+            "startup": bed.startup.model_copy(update={"value": growth})})],
+        capacity0=[{"locality": "Example", "service": "d2a_bed",
+                    "units": S(100.0)}],
+        settings=instance.settings.model_copy(update={"meet_eligible_need": ["older_hospital"]}))
 
 
 @pytest.mark.parametrize("standard", [{"standard": "wait_share", "level": 0.1},
@@ -314,12 +370,12 @@ def test_the_headroom_a_row_keeps_is_read_back_from_its_tangent(standard, people
 # --- length of stay by locality -----------------------------------------------------------------
 
 def two_localities(stays: dict[str, float | None]) -> Instance:
-    """3,650 people a year (ten a day) leave hospital in each of two localities for a
-    discharge-to-assess bed; the pathway states two weeks, and a locality's variability row
-    may state its own mean stay. At most 20% may wait."""
-    data = one_locality([YEAR], 3650)
+    """3,640 people a year (ten a day in a planning year of 364 days) leave hospital in each
+    of two localities for a discharge-to-assess bed; the pathway states two weeks, and a
+    locality's variability row may state its own mean stay. At most 20% may wait."""
+    data = one_locality([YEAR], 3640)
     data["localities"].append({"name": "Other", "cost_factor": S(1.0)})
-    data["demand"].append({"locality": "Other", "cohort": "older_hospital", "people": S(3650)})
+    data["demand"].append({"locality": "Other", "cohort": "older_hospital", "people": S(3640)})
     data["services"] = [service("d2a_bed", "short_term", "bed", BED_YEAR)]
     data["pathways"] = [{"name": "d2a", "cohort": "older_hospital", "suitable": S(1.0)}]
     data["indicators"] = [{"name": "independent", "derived": "independent"}]
@@ -363,11 +419,11 @@ def test_a_longer_stay_in_one_locality_needs_more_places_and_more_headroom():
 
 def test_a_locality_without_its_own_stay_keeps_the_pathways_weeks():
     """Other states no stay: its people stay the pathway's two weeks, a load of
-    3,650 × 2 / 52 = 140.38 beds (the model's weeks are 52 to the year), as before; Example's
-    7 days change nothing there."""
+    3,640 × 2 / 52 = 140 beds, the same as a stated stay of 14 days; Example's 7 days change
+    nothing there."""
     solution = solve(two_localities({"Example": 7.0, "Other": None}))
     headroom = solution.tables["headroom"].set_index("locality")
-    assert headroom.loc["Other", "average_load"] == pytest.approx(3650 * 2 / 52, rel=1e-9)
+    assert headroom.loc["Other", "average_load"] == pytest.approx(3640 * 2 / 52, rel=1e-9)
     assert headroom.loc["Example", "average_load"] == pytest.approx(70.0, rel=1e-9)
 
 
@@ -385,3 +441,38 @@ def test_a_stay_of_no_days_is_refused_naming_the_file_row_and_field(tmp_path):
     assert (problem.field, problem.found, problem.expected) == (
         "mean_stay_days.value", "0",
         "a number > 0 – a number of days above 0, such as a mean length of stay")
+
+
+def test_people_of_every_need_band_arrive_at_a_short_term_service():
+    """The cohort split into two need bands, 60% and 40%: the pathway is routed once per band
+    ('d2a/low', 'd2a/high'), and the people of both bands start an episode on the service,
+    so the 2,600 arrivals a year and the two-week stay reach the headroom estimates and the
+    simulation."""
+    data = d2a_instance(2600, 2).model_dump(mode="json", exclude_defaults=True)
+    data["bands"] = [{"cohort": "older_hospital", "name": name, "share": S(share)}
+                     for name, share in (("low", 0.6), ("high", 0.4))]
+    solution = solve(build(data))
+    assert solution.optimal
+    short_term = solution.tables["short_term"].iloc[0]
+    assert short_term["arrivals"] == pytest.approx(2600, rel=1e-9)
+    assert short_term["mean_stay_days"] == pytest.approx(14.0, rel=1e-12)
+
+
+def test_a_stay_of_four_weeks_is_28_days_in_the_plan_its_headroom_and_the_simulation():
+    """2,600 people a year stay four weeks: the LP's load is 2,600 × 4/52 = 200 beds, the
+    headroom table and the simulation's input read a stay of 28 days (a planning year is 52
+    weeks of 7 days, 364 days; before, 365 × 4/52 = 28.08), and Little's law on the
+    simulation's year, 2,600/364 people a day × 28 days, is the same 200 beds."""
+    from models.units import DAYS_PER_YEAR
+    from optimiser.simulation.queue import DAYS
+
+    solution = solve(d2a_instance(2600, 4))
+    assert solution.optimal
+    headroom = solution.tables["headroom"].iloc[0]
+    short_term = solution.tables["short_term"].iloc[0]
+    assert headroom["average_load"] == pytest.approx(2600 * 4 / 52, rel=1e-12)
+    assert headroom["mean_stay_days"] == pytest.approx(28.0, rel=1e-12)
+    assert short_term["mean_stay_days"] == pytest.approx(28.0, rel=1e-12)
+    assert DAYS == DAYS_PER_YEAR == 364
+    assert short_term["arrivals"] / DAYS * short_term["mean_stay_days"] == \
+        pytest.approx(headroom["average_load"], rel=1e-12)

@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from models import Instance, Sourced, cited_lines
 from models.sourced import DEFAULT_SOURCES, SOURCES_SETTING, documents_folder
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
+from optimiser.prepare import price_index
 
 REPO = Path(__file__).resolve().parents[1]
 INSTANCES = REPO / "instances"
@@ -216,27 +218,51 @@ def _pathway_pairs(inst: Instance) -> list[tuple[str, str]]:
             if {"reablement", "home_care"} <= set(d)]
 
 
-def _ongoing_hours(inst: Instance, pathway: str) -> float:
-    return sum(d.share.value * d.package.value for d in inst.destinations
-               if d.pathway == pathway and d.service == "home_care")
+def _band_shares(inst: Instance, cohort: str) -> dict[str | None, float]:
+    """Each need band's share of a cohort (None: the whole cohort, when it has no bands)."""
+    return {b.name: b.share.value for b in inst.bands if b.cohort == cohort} or {None: 1.0}
+
+
+def _ongoing_hours(inst: Instance, pathway: str, band: str | None) -> float:
+    """Hours a week of home care per person on the pathway, in a band (its own rows, else
+    the rows naming none)."""
+    rows = [d for d in inst.destinations if d.pathway == pathway and d.service == "home_care"]
+    own = [d for d in rows if band is not None and d.band == band]
+    return sum(d.share.value * d.package.value for d in own or [d for d in rows if d.band is None])
+
+
+def _home_care_weeks(inst: Instance, cohort: str, band: str | None) -> float:
+    """How long a home-care package lasts: leaving care or moving on to a care home."""
+    def of_band(rows):
+        own = [r for r in rows if band is not None and r.band == band]
+        return own or [r for r in rows if r.band is None]
+
+    leave = of_band([r for r in inst.leave if r.cohort == cohort and r.service == "home_care"])
+    onward = of_band([r for r in inst.deterioration
+                      if r.cohort == cohort and r.from_service == "home_care"])
+    return 52 / (sum(r.share.value for r in leave) + sum(r.rate.value for r in onward))
 
 
 @pytest.mark.parametrize("name", ["default", "england", "leicestershire", "nottinghamshire"])
 def test_reablement_avoids_8700_at_seven_times_its_cost(name, loaded):
     """001:862, 867: reablement leaves £8,700 less long-term care per person, valued over 72
-    weeks at £17.48 an hour, a return of seven times the cost of the intervention."""
+    weeks at £17.48 an hour, a return of seven times the cost of the intervention. With need
+    bands this holds for the average person reabled today (the bands' shares: today's
+    practice reables the same share of every band), each band's package lasting 72 weeks."""
     inst = loaded[INSTANCES / name / "instance.yaml"]
     services = {s.name: s for s in inst.services}
     home = services["home_care"]
     rate = home.price_capacity.value / 52  # £ an hour
-    leave = {(row.cohort, row.service): row.share.value for row in inst.leave}
     pairs = _pathway_pairs(inst)
     assert pairs
     for reab, straight in pairs:
         cohort = next(p.cohort for p in inst.pathways if p.name == reab)
-        weeks = 52 / leave[cohort, "home_care"]
-        assert weeks == pytest.approx(72, rel=1e-3)
-        avoided = (_ongoing_hours(inst, straight) - _ongoing_hours(inst, reab)) * rate * weeks
+        avoided = 0.0
+        for band, share in _band_shares(inst, cohort).items():
+            weeks = _home_care_weeks(inst, cohort, band)
+            assert weeks == pytest.approx(72, rel=1e-3), (cohort, band)
+            avoided += share * (_ongoing_hours(inst, straight, band)
+                                - _ongoing_hours(inst, reab, band)) * rate * weeks
         assert avoided == pytest.approx(8700, rel=0.05), (reab, avoided)
         episode = sum(
             st.share.value * st.weeks.value * st.intensity.value * (
@@ -245,6 +271,35 @@ def test_reablement_avoids_8700_at_seven_times_its_cost(name, loaded):
                 + services[st.service].price_use.value / 52)
             for st in inst.stages if st.pathway == reab)
         assert avoided / episode == pytest.approx(7, rel=0.05), (reab, avoided / episode)
+
+
+@pytest.mark.parametrize("name", ["default/instance.yaml", "england/instance.yaml",
+                                  "england/best-practice.yaml"])
+def test_document_instances_split_need_into_bands_and_let_it_grow(name, loaded):
+    """Issue 9: the older cohorts able to go home are split into low, moderate and high need
+    with packages averaging the documents' 13 hours (000:280), reablement's effect differs by
+    band, and people in home care move on to care homes (and residents to nursing beds),
+    faster the higher their need."""
+    inst = loaded[INSTANCES / name]
+    for cohort in ("older_hospital", "older_community"):
+        shares = _band_shares(inst, cohort)
+        assert set(shares) == {"low", "moderate", "high"}
+        assert sum(shares.values()) == pytest.approx(1.0)
+        straight = next(p.name for p in inst.pathways
+                        if p.cohort == cohort and p.name.endswith("_home_care"))
+        hours = {b: _ongoing_hours(inst, straight, b) for b in shares}
+        assert sum(shares[b] * hours[b] for b in shares) == pytest.approx(13.0)
+        reab = next(p.name for p in inst.pathways
+                    if p.cohort == cohort and p.name.endswith("reablement"))
+        avoided = {b: hours[b] - _ongoing_hours(inst, reab, b) for b in shares}
+        assert avoided["low"] < avoided["moderate"] < avoided["high"]
+        onward = {b: sum(r.rate.value for r in inst.deterioration
+                         if r.cohort == cohort and r.band == b and r.from_service == "home_care")
+                  for b in shares}
+        assert 0 < onward["low"] < onward["moderate"] < onward["high"]
+    settings = {(r.from_service, r.to_service) for r in inst.deterioration}
+    assert {("home_care", "residential"), ("home_care", "nursing"),
+            ("residential", "nursing")} <= settings
 
 
 def test_rate_is_the_documents_all_up_home_care_cost(loaded):
@@ -278,9 +333,15 @@ def _admissions(solution) -> float:
     return float(rows["achieved_people"].sum())
 
 
+def _pathway(routed: pd.Series) -> pd.Series:
+    """The instance's pathway of each routed pathway (``pathway/band`` in a cohort with need
+    bands)."""
+    return routed.str.split("/").str[0]
+
+
 def _flow(solution, suffix: str) -> float:
     flows = solution.tables["flows"]
-    return float(flows[flows["pathway"].str.endswith(suffix)]["people"].sum())
+    return float(flows[_pathway(flows["pathway"]).str.endswith(suffix)]["people"].sum())
 
 
 def test_england_best_practice_means_fewer_care_homes_and_more_reablement(solved):
@@ -386,17 +447,32 @@ def test_default_solves_in_seconds(solved):
     assert sum(solution.timings.values()) < 10
 
 
-def test_one_more_person_reabled_saves_what_the_documents_say(solved):
-    """The marginal value of reablement in the plan is the documents' figure: one more
-    person reabled instead of going straight to home care saves the £8,700 of home care
-    (001:862; hours bought at 95% use, so £8,700 ÷ 0.95) less the £1,243 episode, in the
-    first year, in a locality at average prices."""
-    prices = solved[INSTANCES / "default" / "instance.yaml"].tables["shadow_prices"]
-    row = prices[(prices["family"] == "pathway_suitable")
-                 & (prices["locality"] == "leicester_north_east")
-                 & (prices["item"] == "comm_reablement") & (prices["year"] == "2026/27")]
-    assert len(row) == 1
-    assert float(row["shadow_price"].iloc[0]) == pytest.approx(8700 / 0.95 - 8700 / 7, rel=0.1)
+def test_one_more_person_reabled_saves_what_the_documents_say(loaded, solved):
+    """The marginal value of reablement in the plan starts from the documents' figure: one
+    more person with moderate needs (the documents' 13-hour package) reabled instead of
+    going straight to home care saves the £8,700 of home care (001:862; hours bought at 95%
+    use, so £8,700 ÷ 0.95) less the £1,243 episode, in the first year, in a locality at
+    average prices, here brought to 2026/27 prices by the instance's price index;
+    deterioration adds the care-home places those left independent will not need (less
+    than a third more). With the cost of care after the last year counted, the value holds
+    up to the last year instead of collapsing. Reablement is worth more the higher the
+    need: the same share of a larger package."""
+    path = INSTANCES / "default" / "instance.yaml"
+    prices = solved[path].tables["shadow_prices"]
+    index = price_index(loaded[path])
+
+    def value(band: str, year: str) -> float:
+        row = prices[(prices["family"] == "pathway_suitable")
+                     & (prices["locality"] == "leicester_north_east")
+                     & (prices["item"] == f"comm_reablement/{band}") & (prices["year"] == year)]
+        assert len(row) == 1, (band, year)
+        return float(row["shadow_price"].iloc[0])
+
+    documents = 8700 / 0.95 - 8700 / 7
+    first, last = "2026/27", "2030/31"
+    assert documents <= value("moderate", first) / index <= 1.3 * documents
+    assert value("moderate", last) >= 0.85 * value("moderate", first)
+    assert value("low", first) < value("moderate", first) < value("high", first)
 
 
 def test_england_volumes_sit_within_the_documents_national_totals(loaded, solved):
@@ -407,7 +483,7 @@ def test_england_volumes_sit_within_the_documents_national_totals(loaded, solved
     inst = loaded[INSTANCES / "england" / "instance.yaml"]
     flows = solved[INSTANCES / "england" / "instance.yaml"].tables["flows"]
     short = {st.pathway for st in inst.stages}
-    first = flows[(flows["year"] == inst.years[0]) & flows["pathway"].isin(short)]
+    first = flows[(flows["year"] == inst.years[0]) & _pathway(flows["pathway"]).isin(short)]
     growth = next(c.growth.value for c in inst.cohorts if c.name == "older_hospital")
     assert float(first["people"].sum()) / (1 + growth) ** 7 == pytest.approx(261_605, rel=0.15)
     caseload = sum(row.people.value for row in inst.caseload0)

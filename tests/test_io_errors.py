@@ -10,11 +10,20 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimiser.io import InputError, InputProblem, load_instance, save_instance, write_yaml
+from optimiser.io import (
+    InputError,
+    InputProblem,
+    load_instance,
+    save_instance,
+    write_yaml,
+    yaml_safe,
+)
 from optimiser.io.errors import MAX_SHOWN
+from tests.builders import ROOT
 from tests.hypothesis_profiles import examples
 from tests.io_helpers import (
     WORKED_EXAMPLE,
@@ -238,6 +247,47 @@ def test_yaml_syntax_error(tmp_path):
     assert (problem.file, problem.location) == (str(path), "line 2, column 17")  # the second colon
     assert problem.found == "a YAML syntax error (mapping values are not allowed here)"
     assert problem.expected.startswith("valid YAML: check the indentation")
+
+
+@pytest.mark.parametrize("text", ["name: example\ndescription: see: here\n", "a: [1, 2\n",
+                                  "a:\n\t- 1\n"])
+def test_a_file_libyaml_refuses_is_reported_in_pyyamls_words(text):
+    """libyaml words its errors differently ("not allowed in this context"): the file is read
+    again by PyYAML's own parser, whose error is the one reported."""
+    if len(yaml_safe.LOADERS) < 2:
+        pytest.skip("PyYAML built without libyaml")
+    fast, own = yaml_safe.LOADERS
+    with pytest.raises(yaml.YAMLError) as by_libyaml:
+        yaml_safe._load(fast(text))
+    with pytest.raises(yaml.YAMLError) as by_pyyaml:
+        yaml_safe._load(own(text))
+    with pytest.raises(yaml.YAMLError) as reported:
+        yaml_safe.load_with_nodes(text)
+    assert str(reported.value) == str(by_pyyaml.value) != str(by_libyaml.value)
+
+
+def _tree(node: yaml.Node) -> object:
+    """A node tree as plain data: tags, values and the line and column of each node."""
+    place = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*place, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*place, [_tree(item) for item in node.value])
+    return (*place, [(_tree(key), _tree(value)) for key, value in node.value])
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("instances/**/*.yaml")),
+                         ids=lambda path: str(path.relative_to(ROOT)))
+def test_libyaml_reads_every_shipped_file_as_pyyaml_does(path):
+    """The fast parser gives the same data and the same node tree, line for line (the lines
+    every message cites), as PyYAML's own."""
+    if len(yaml_safe.LOADERS) < 2:
+        pytest.skip("PyYAML built without libyaml")
+    text = path.read_text(encoding="utf-8-sig")
+    (fast_root, fast_data), (own_root, own_data) = (
+        yaml_safe._load(loader(text)) for loader in yaml_safe.LOADERS)
+    assert fast_data == own_data
+    assert _tree(fast_root) == _tree(own_root)
 
 
 def test_top_level_not_a_mapping(tmp_path):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 from optimiser.cli import app
 from optimiser.io.outdir import (
     MANIFEST,
+    STAGING,
     OutputError,
     check_output_file,
     staged_output,
@@ -200,6 +202,63 @@ def test_kill_9_while_writing_leaves_the_earlier_outputs(tmp_path):
         process.wait()
     assert process.returncode == -signal.SIGKILL
     assert _digests(out) == before
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".plan.partial-")]
+    assert len(left) == 1 and (left[0] / STAGING).is_file()
+    assert _cli("solve", WORKED, "--out", out, "--force").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["marker", "plan"]
+
+
+def _dead_pid() -> int:
+    """The id of a process that has finished (and been reaped)."""
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    return int(finished.stdout)
+
+
+def _staging(folder: Path, marker: dict | None) -> Path:
+    """A folder like one a killed run leaves: a half-written file, and the marker if given."""
+    _write(folder, {"capacity.csv": "half"})
+    if marker is not None:
+        (folder / STAGING).write_text(json.dumps(marker))
+    return folder
+
+
+def test_a_killed_runs_staging_folder_is_removed_and_nothing_else(tmp_path):
+    """Beside the target: the staging folder of a run that died (its marker names a process
+    no longer running on this machine) goes; look-alikes stay: no marker, a marker naming a
+    live process or another machine, another target's staging folder, a name off the
+    pattern, and a link to a dead run's folder (the folder it names stays too)."""
+    host, dead = socket.gethostname(), _dead_pid()
+    stale = _staging(tmp_path / ".plan.partial-0123456789ab", {"pid": dead, "host": host})
+    kept = [
+        _staging(tmp_path / ".plan.partial-aaaaaaaaaaaa", None),
+        _staging(tmp_path / ".plan.partial-bbbbbbbbbbbb", {"pid": os.getppid(), "host": host}),
+        _staging(tmp_path / ".plan.partial-cccccccccccc", {"pid": dead, "host": host + "-x"}),
+        _staging(tmp_path / ".plan.partial-dddddddddddd", {"pid": str(dead), "host": host}),
+        _staging(tmp_path / ".other.partial-0123456789ab", {"pid": dead, "host": host}),
+        _staging(tmp_path / ".plan.partial-my-notes", {"pid": dead, "host": host}),
+        _staging(tmp_path / "elsewhere", {"pid": dead, "host": host}),
+    ]
+    (tmp_path / ".plan.partial-eeeeeeeeeeee").symlink_to(tmp_path / "elsewhere")
+    before = _digests(tmp_path)
+    with staged_output(tmp_path / "plan") as staged:
+        _write(staged.path, {"a.csv": "new"})
+    assert not stale.exists()
+    assert all(folder.is_dir() for folder in kept)
+    assert (tmp_path / ".plan.partial-eeeeeeeeeeee").is_symlink()
+    after = _digests(tmp_path)
+    assert {k: v for k, v in before.items() if not k.startswith(stale.name)} == \
+        {k: v for k, v in after.items() if not k.startswith("plan/")}
+
+
+def test_the_marker_is_in_the_folder_being_written_and_not_in_the_outputs(tmp_path):
+    """While the block runs the staging folder names this process; the outputs do not carry
+    the marker, so it never stands in the way of a later --force."""
+    with staged_output(tmp_path / "plan") as staged:
+        marker = json.loads((staged.path / STAGING).read_text())
+        assert marker == {"pid": os.getpid(), "host": socket.gethostname()}
+    assert not (tmp_path / "plan" / STAGING).exists()
+    assert STAGING not in written_by_tool(tmp_path / "plan")
 
 
 def _cli(*args: object):

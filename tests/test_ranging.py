@@ -53,7 +53,7 @@ def test_the_worked_example_holds_while_reablement_costs_below_59082_40():
     assert (reablement.value, reablement.lower, reablement.exact) == (26_000, 0, True)
     assert reablement.marginal == pytest.approx(REABLED)  # £1 more a place: £6.92 more
     assert reablement.unit == "£ a place-year"
-    assert reablement.meaning == ("The plan holds for Home reablement while its block price "
+    assert reablement.meaning == ("The plan holds for home reablement while its block price "
                                   "stays below £59,082 a place-year (now £26,000).")
     home_care = _row(table, "price_capacity[home_care]")
     assert (home_care.lower, home_care.upper) == pytest.approx((400, 100_000 / 13), abs=0.005)
@@ -203,7 +203,7 @@ def test_a_price_range_moves_the_price_index_and_the_tail_with_the_price():
         (200, 100_000 / (26 * INDEX)), abs=0.005)
     assert home_care.marginal == pytest.approx(850 * 2 * INDEX)
     assert reablement.meaning == (
-        "The plan holds for Home reablement while its block price stays below £118,165 a "
+        "The plan holds for home reablement while its block price stays below £118,165 a "
         "place-year at 2024/25 prices (now £26,000).")
 
     def plan_at(p: float, h: float) -> float:

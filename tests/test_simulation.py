@@ -105,3 +105,24 @@ def test_simulate_says_what_is_missing_from_a_folder_that_is_not_a_plan(tmp_path
     result = CliRunner().invoke(app, ["simulate", str(tmp_path)])
     assert result.exit_code == 2
     assert "short_term.csv is missing" in result.output
+
+
+def test_the_comparison_counts_spend_apart_from_the_priced_delays(tmp_path):
+    """docs/variability.md's comparison: 'spend' is what the council pays for places (the
+    costs table without the LP's estimated delays, payment 'delay'), and the delays come
+    from the simulation, so neither is counted twice."""
+    from optimiser.results import NOT_SPEND
+    from optimiser.simulation.compare import plan_table
+    from optimiser.simulation.run import write_results
+
+    plan = _plan(tmp_path, people=520, weeks=2, wait_share=None, delay_price=2000 / 7)
+    with ThreadPoolExecutor(max_workers=1) as inline:
+        per_run = simulate_plan(read_specs(plan), 2, 7, inline)
+    write_results(plan, per_run, summarise(per_run))
+    costs = pd.read_csv(plan / "costs.csv")
+    assert (costs["payment"] == "delay").any()
+    row = plan_table(plan).iloc[0]
+    assert row["spend"] == pytest.approx(
+        costs.loc[~costs["payment"].isin(NOT_SPEND), "cost"].sum(), rel=1e-9)
+    assert row["delay_cost"] == pytest.approx(
+        pd.read_csv(plan / "simulation.csv")["delay_cost"].sum(), rel=1e-9)

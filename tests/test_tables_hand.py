@@ -511,7 +511,7 @@ def test_worked_example_shadow_prices_cell_by_cell():
     assert prices["constraint_label"].iloc[1] == (
         "saving if one more person could take reablement first in Example, 2026/27")
     assert prices["constraint_label"].iloc[3] == (
-        "cost of one more hour per week of Home care used in Example, 2026/27")
+        "cost of one more hour per week of home care used in Example, 2026/27")
 
 
 def test_people_who_deteriorate_take_their_new_package():
@@ -537,3 +537,50 @@ def test_people_who_deteriorate_take_their_new_package():
         pytest.approx([20, 400])
     assert tables["capacity"].set_index("service")["used"].to_dict() == pytest.approx(
         {"home_care": 800, "intensive_home_care": 400})
+
+
+def test_labels_read_naturally_inside_the_shadow_price_sentences():
+    """MODEL.md's worked example with its locality labelled 'Melton' and an NHS-funded
+    service added (never used): the cohort and services start in lower case inside the
+    sentences, while the place name (never the locality's id) and the acronym keep their
+    capitals. Meeting one more
+    person's need costs what the 100th person costs, £7,999.28 by reablement (the
+    suitability limit keeps them there; MODEL.md)."""
+    data = worked_example()
+    data["localities"][0]["label"] = "Melton"
+    nhs = service("nhs_beds", "long_term", "bed", 60_000)
+    data["services"].append({**nhs, "label": "NHS continuing healthcare beds"})
+    prices = solve(build(data)).tables["shadow_prices"].set_index("family")
+    assert prices.loc["demand_met", "constraint_label"] == (
+        "cost of meeting one more older adults discharged from hospital need in Melton, "
+        "2026/27")
+    capacity = prices.loc["capacity_covers_use"].set_index("item")["constraint_label"]
+    assert capacity["home_care"] == \
+        "cost of one more hour per week of home care used in Melton, 2026/27"
+    assert capacity["nhs_beds"] == \
+        "cost of one more bed of NHS continuing healthcare beds used in Melton, 2026/27"
+    from optimiser.families import FAMILIES
+
+    limit = FAMILIES["market_growth_limit"].limit(prepare(build(data)), "Example",
+                                                  "home_care", "2026/27")
+    assert limit == "how fast the market for home care can grow in Melton, 2026/27"
+
+
+@pytest.mark.parametrize(("name", "text", "reads"), [
+    ("older", "Older adults discharged from hospital", "older adults discharged from hospital"),
+    ("nhs", "NHS continuing healthcare", "NHS continuing healthcare"),
+    ("funded", "NHS-funded nursing", "NHS-funded nursing"),
+    ("d2a", "D2A pathway 1", "D2A pathway 1"),
+    ("melton", "Melton", "Melton"),
+    ("kesteven", "North Kesteven", "North Kesteven"),
+    ("residents", "Melton residents", "Melton residents"),
+    ("meltonian", "Meltonian style care", "meltonian style care"),
+    ("home", "home care", "home care"),
+])
+def test_a_label_inside_a_sentence(name, text, reads):
+    """Lower case first, except localities (place names), labels starting with one, and a
+    first word that is or holds an acronym."""
+    from optimiser.words import in_sentence
+
+    labels = {"melton": "Melton", "kesteven": "North Kesteven", name: text}
+    assert in_sentence(labels, ["melton", "kesteven"])[name] == reads

@@ -32,11 +32,13 @@ def at_todays_practice(instance: Instance) -> Instance:
          if m.today_share is None]
     assert not missing, f"{instance.name}: no today_share for {', '.join(missing)}"
     pathways = [p.model_copy(update={"suitable": p.today_share}) for p in instance.pathways]
+    # Today's practice routes the same share of every need band: no band's own limit.
     moves = [m.model_copy(update={"suitable": m.today_share}) for m in instance.moves]
     # Today's short-term capacity is sized to the average load (the IPACS case's premise):
     # headroom is what a plan adds, not today's practice.
     settings = instance.settings.model_copy(update={"designs": [], "headroom": False})
-    return instance.updated(pathways=pathways, moves=moves, settings=settings)
+    return instance.updated(pathways=pathways, moves=moves, settings=settings,
+                            band_suitability=[])
 
 
 def test_todays_shares_account_for_every_cohort():

@@ -8,7 +8,6 @@ import math
 from common import (
     CARE_WORKER_HIRE_COST,
     COMM_CARE_HOME,
-    COMM_NEED,
     ENGLAND_POP,
     ENGLAND_POP_NOTE,
     HOSP_NEED,
@@ -21,9 +20,12 @@ from common import (
     F,
     Options,
     Place,
+    band_rows,
     best_practice,
     cohorts,
     demand_rows,
+    deterioration_rows,
+    from_home_care,
     indicators,
     ld_moves,
     leave_rows,
@@ -66,6 +68,11 @@ SETTINGS = {
                        "disabilities, about £40,000 a year, for five years) so need is always "
                        "met when capacity and staff allow; unmet need is reported, never "
                        "hidden", 0),
+    "end_of_horizon": True,
+    "price_year": "2019/20",
+    "price_inflation": Dv(0.025, "the midpoint of the 2%-3% a year rise in adult social care "
+                          "unit costs (000_9e956c6a8d6c89c1.txt:270), bringing the documents' "
+                          "2019/20 prices (001_4550ef852cabf2d2.txt:149) to 2026/27"),
 }
 
 
@@ -105,14 +112,17 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
     demand = demand_rows(places, opt)
     pw = pathways_block(opt)
     leave = leave_rows()
+    bands = band_rows()
+    worsening = deterioration_rows()
     moves = ld_moves(opt) + opt.older_moves
     today_moves = [{**mv, "suitable": mv["today_share"]} for mv in moves]
     cohort_rows = cohorts(opt)
-    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave)
+    cohort_penalties(cohort_rows, pw["pathways"], pw["stages"], pw["destinations"], svcs, leave,
+                     bands, worsening)
     growth = {c["name"]: c["growth"]["value"] for c in cohort_rows}
     caseload, cap0 = today_rows(places, demand, pw["pathways"], pw["stages"],
                                 pw["destinations"], leave, today_moves,
-                                svcs, growth)
+                                svcs, growth, bands, worsening)
     inst = {
         "name": name,
         "description": description,
@@ -136,6 +146,8 @@ def assemble(name: str, description: str, places: list[Place], opt: Options,
         "moves": moves,
         "targets": targets or [],
         "budget": budget or [],
+        "bands": bands,
+        "deterioration": worsening,
     }
     if extra:
         inst.update(extra)
@@ -294,12 +306,14 @@ def leicestershire() -> tuple[dict, str, str]:
     n = len(places)
     og = (1 + OLDER_GROWTH_COUNTY.value) ** 7
     county_pop = sum(p.population["value"] for p in places)
-    comm_ch = COMM_CARE_HOME / COMM_NEED
-    ch_need = COMM_NEED * comm_ch * county_pop / ENGLAND_POP * og
+    onward, _ = from_home_care()
+    new_need = COMM_CARE_HOME - onward
+    ch_need = new_need * county_pop / ENGLAND_POP * og
     diverted = LEICS_FEWER_ADMISSIONS.value / ch_need
-    need_text = (f"the county's older adults assessed as needing a care home from the "
+    need_text = (f"the county's older adults newly assessed as needing a care home from the "
                  f"community in 2026/27: {fmt(COMM_CARE_HOME)} a year in England (60,000 × 2/3, "
-                 f"{CARE_HOME_ADMISSIONS.cite}) × {fmt(county_pop)} / 56,300,000 × 1.02^7 "
+                 f"{CARE_HOME_ADMISSIONS.cite}) less the {fmt(round(onward))} who come from "
+                 f"home care (the demand rows) × {fmt(county_pop)} / 56,300,000 × 1.02^7 "
                  f"({OLDER_GROWTH_COUNTY.cite}) = {fmt(round(ch_need, 1))}")
     suitable = {"comm_diverted_home": Dv(diverted, (
         f"Leicestershire's practice: 150 fewer people a year leave their own homes for "

@@ -14,6 +14,7 @@ from figures import (
     CARE_HOME_ADMISSIONS,
     CARE_HOME_WEEK,
     DISABILITY_GROWTH,
+    DIVERSION_OFFSET,
     DIVERTIBLE,
     FROM_HOSPITAL,
     HOME_CARE_HOURS,
@@ -27,6 +28,7 @@ from figures import (
     LD_MOVE_OFFSET,
     LD_RESIDENTIAL,
     LEICS_LD_MOVED_SHARE,
+    OLDER_GROWTH_ENGLAND,
     PACKAGE_WEEKS,
     REABLEMENT_AVOIDS,
     REABLEMENT_ROI,
@@ -104,7 +106,6 @@ EPISODE_COST = REABLEMENT_AVOIDS.value / REABLEMENT_ROI.value  # 1,242.86
 REAB_PRICE = EPISODE_COST / REAB_WEEKS * WEEKS * REAB_OCCUPANCY
 AVOIDED_HOURS = REABLEMENT_AVOIDS.value / (PACKAGE_WEEKS.value * HOME_CARE_RATE.value)  # 6.91
 INDEPENDENT_AFTER = 0.45
-PACKAGE_AFTER = (HOME_CARE_HOURS.value - AVOIDED_HOURS) / (1 - INDEPENDENT_AFTER)
 HOME_CARE_PRICE = HOME_CARE_RATE.value * WEEKS
 HOME_CARE_LEAVE = WEEKS / PACKAGE_WEEKS.value
 
@@ -183,6 +184,8 @@ HOSP_CH = HOSP_CARE_HOME / HOSP_NEED  # 0.1524 of hospital need enters a care ho
 COMM_CH = COMM_CARE_HOME / COMM_NEED  # 0.1641 of community need
 HOSP_D2A = SHORT_TERM_SHARE * (1 - HOME_SHARE_OF_SHORT_TERM)  # 0.15 to short-term beds
 HOSP_BED = HOSP_CH + HOSP_D2A  # hospital need leaving to a bed today
+D2A_HOME_SHARE = 0.45
+"""Share going home with care after a short-term bed with reabling (an assumption)."""
 ST_TEXT = (f"{fmt(NOW_SHORT_TERM)} of {fmt(OLDER_NEED)} older adults with a new need get a "
            f"short-term service now = {fmt(SHORT_TERM_SHARE)} ({SHORT_TERM_MORE.cite})")
 HOSP_CH_TEXT = (f"{fmt(HOSP_CARE_HOME)} care-home admissions from hospital (60,000 × 1/3, "
@@ -227,11 +230,18 @@ def demand_rows(places: list[Place], opt: Options) -> list[dict]:
                 base, route_text, w, w_text = COMM_NEED, (
                     f"× (1 - {fmt(HOSPITAL_SHARE.value)}) from the community "
                     f"({HOSPITAL_SHARE.cite}) = {fmt(COMM_NEED)}"), ow * cw, ow_text + cw_text
+            onward_text = ""
+            if cohort == "older_community_care_home":
+                onward, why = from_home_care()
+                share *= 1 - onward / COMM_CARE_HOME
+                onward_text = (f" × (1 - {fmt(round(onward))} ÷ {fmt(COMM_CARE_HOME)}: of the "
+                               f"community's care-home admissions, those who come from home "
+                               f"care as their needs grow are not new need ({why}))")
             n = base * share * p.share() * og * w
             rows.append({"locality": p.name, "cohort": cohort, "people": Dv(
-                n, f"{OLDER_NEED_TEXT}, {route_text}; × {fmt(round(share, 4))} ({share_text}) "
-                f"{p.share_text()}{growth_text(opt.older_growth, BASE_YEARS)}{w_text} = "
-                f"{fmt(round(n, 1))}", 1)})
+                n, f"{OLDER_NEED_TEXT}, {route_text}; × {fmt(round(share, 4))} ({share_text}"
+                f"{onward_text}) {p.share_text()}{growth_text(opt.older_growth, BASE_YEARS)}"
+                f"{w_text} = {fmt(round(n, 1))}", 1)})
         ld = LD_NEED * p.share() * lg * lw
         rows.append({"locality": p.name, "cohort": "ld", "people": Dv(
             ld, f"working-age adults with learning disabilities with a new need in England a "
@@ -350,57 +360,148 @@ def services(opt: Options) -> list[dict]:
     ]
 
 
-def reablement_destination(pathway: str) -> dict:
-    return {
-        "pathway": pathway, "service": "home_care",
-        "share": A(1 - INDEPENDENT_AFTER, "45% leave reablement independent: the documents "
-                   "give 79% with lower support or none after a short-term service "
-                   "(000_9e956c6a8d6c89c1.txt:926-928) but not the share with none; a bit over "
-                   "half of that is taken (as MODEL.md's worked example)"),
-        "package": Dv(PACKAGE_AFTER, f"reablement avoids £{fmt(REABLEMENT_AVOIDS.value)} of "
-                      f"home care over {fmt(PACKAGE_WEEKS.value)} weeks at "
-                      f"£{fmt(HOME_CARE_RATE.value)} an hour ({REABLEMENT_AVOIDS.cite}, "
-                      f"{PACKAGE_WEEKS.cite}), i.e. {fmt(round(AVOIDED_HOURS, 4))} hours a week "
-                      f"per person; from a {fmt(HOME_CARE_HOURS.value)}-hour start need "
-                      f"({HOME_CARE_HOURS.cite}) the 55% who still need care need "
-                      f"({fmt(HOME_CARE_HOURS.value)} - {fmt(round(AVOIDED_HOURS, 4))}) ÷ 0.55 = "
-                      f"{fmt(round(PACKAGE_AFTER, 4))} hours"),
-    }
+# --- need bands: older adults able to go home, by the size of the package they would need ----
+BANDED_COHORTS = ("older_hospital", "older_community")
+"""The cohorts split by level of need: those able to go (or stay) home, whose home-care
+package and gain from reablement depend on how much help they need."""
+BAND_SPLIT = ("assumption: 40% of older adults able to go home have low needs, 40% moderate "
+              "and 20% high, so that the average package is the documents' 13 hours a week "
+              "(0.4 × 7 + 0.4 × 13 + 0.2 × 25 = 13, 000_9e956c6a8d6c89c1.txt:280); the "
+              "documents give no distribution of package sizes")
+
+
+@dataclass(frozen=True)
+class NeedBand:
+    """A level of need: its share of a cohort and the home-care package it needs."""
+
+    name: str
+    label: str
+    share: float
+    hours: dict
+    """Hours a week of home care without reablement (the band's 'start need', 001:908)."""
+
+
+BANDS = [
+    NeedBand("low", "Low", 0.4, A(7, "a low-need package of about 7 hours a week: the average "
+             "council home-care package in 2000, 6.7 hours, before councils focused on higher "
+             "needs (000_9e956c6a8d6c89c1.txt:280)")),
+    NeedBand("moderate", "Moderate", 0.4, F(HOME_CARE_HOURS)),
+    NeedBand("high", "High", 0.2, A(25, "a high-need package of about 25 hours a week: just "
+             "under the 28 hours a week below which one council counts a package as small "
+             "(001_4550ef852cabf2d2.txt:743); Joe went home with 31.5 hours "
+             "(001_4550ef852cabf2d2.txt:922)")),
+]
+MEAN_HOURS = sum(b.share * b.hours["value"] for b in BANDS)
+assert abs(MEAN_HOURS - HOME_CARE_HOURS.value) < 1e-9, "the bands must average 13 hours"
+
+
+def band_rows() -> list[dict]:
+    return [{"cohort": cohort, "name": b.name, "label": f"{b.label} need", "share": {
+        "value": b.share, "source": BAND_SPLIT}} for cohort in BANDED_COHORTS for b in BANDS]
+
+
+# Reablement takes the same share off every band's start need: the documents measure a
+# service's effectiveness as end need against start need (001:908), and value the average
+# person's gain at £8,700 of 13-hour home care (001:862, 000:280).
+AVOIDED_SHARE = AVOIDED_HOURS / HOME_CARE_HOURS.value
+AVOIDED_TEXT = (f"reablement avoids £{fmt(REABLEMENT_AVOIDS.value)} of home care over "
+                f"{fmt(PACKAGE_WEEKS.value)} weeks at £{fmt(HOME_CARE_RATE.value)} an hour "
+                f"({REABLEMENT_AVOIDS.cite}, {PACKAGE_WEEKS.cite}), "
+                f"{fmt(round(AVOIDED_HOURS, 4))} hours a week of the average "
+                f"{fmt(HOME_CARE_HOURS.value)}-hour start need ({HOME_CARE_HOURS.cite}), a "
+                f"{fmt(round(AVOIDED_SHARE, 4))} share; effectiveness is end need against start "
+                f"need ({REABLEMENT_SPREAD.cite}), so every band loses the same share of its "
+                f"start need and the bands' average is the documents' £8,700")
+
+
+def reablement_destinations(pathway: str) -> list[dict]:
+    rows = []
+    for b in BANDS:
+        hours = b.hours["value"]
+        package = hours * (1 - AVOIDED_SHARE) / (1 - INDEPENDENT_AFTER)
+        rows.append({
+            "pathway": pathway, "service": "home_care", "band": b.name,
+            "share": A(1 - INDEPENDENT_AFTER, "45% leave reablement independent: the documents "
+                       "give 79% with lower support or none after a short-term service "
+                       "(000_9e956c6a8d6c89c1.txt:926-928) but not the share with none; a bit "
+                       "over half of that is taken (as MODEL.md's worked example), in every "
+                       "band"),
+            "package": Dv(package, f"{AVOIDED_TEXT}; from this band's {fmt(hours)}-hour start "
+                          f"need the 55% who still need care need {fmt(hours)} × (1 - "
+                          f"{fmt(round(AVOIDED_SHARE, 4))}) ÷ 0.55 = {fmt(round(package, 4))} "
+                          f"hours"),
+        })
+    return rows
 
 
 # --- reablement offered more widely: people with less potential to regain independence ----
 WIDER_WEEKS = REABLEMENT_WEEKS_MAX.value
-WIDER_INDEPENDENT = INDEPENDENT_AFTER / REABLEMENT_SPREAD.value
 WIDER_AVOIDED_HOURS = AVOIDED_HOURS / REABLEMENT_SPREAD.value
-WIDER_PACKAGE = (HOME_CARE_HOURS.value - WIDER_AVOIDED_HOURS) / (1 - WIDER_INDEPENDENT)
+WIDER_INDEPENDENT = INDEPENDENT_AFTER / REABLEMENT_SPREAD.value
+"""In the moderate band (the documents' 13 hours)."""
 WIDER_TEXT = (f"the people today's service does not reach gain least: the least effective "
               f"reablement service adds a fifth of the value of the most effective "
               f"({REABLEMENT_SPREAD.cite}), taken as the gain for them")
 
 
-def wider_reablement_destination(pathway: str) -> dict:
-    return {
-        "pathway": pathway, "service": "home_care",
-        "share": Dv(1 - WIDER_INDEPENDENT, f"{WIDER_TEXT}: {fmt(INDEPENDENT_AFTER)} "
-                    f"independent (as today's reablement) ÷ {fmt(REABLEMENT_SPREAD.value)} = "
-                    f"{fmt(WIDER_INDEPENDENT)} independent, so {fmt(1 - WIDER_INDEPENDENT)} "
-                    f"still need care"),
-        "package": Dv(WIDER_PACKAGE, f"{WIDER_TEXT}: {fmt(round(AVOIDED_HOURS, 4))} hours a "
-                      f"week avoided (£{fmt(REABLEMENT_AVOIDS.value)} over "
-                      f"{fmt(PACKAGE_WEEKS.value)} weeks at £{fmt(HOME_CARE_RATE.value)}, "
-                      f"{REABLEMENT_AVOIDS.cite}) ÷ {fmt(REABLEMENT_SPREAD.value)} = "
-                      f"{fmt(round(WIDER_AVOIDED_HOURS, 4))}; from a "
-                      f"{fmt(HOME_CARE_HOURS.value)}-hour start need ({HOME_CARE_HOURS.cite}) "
-                      f"those still needing care need ({fmt(HOME_CARE_HOURS.value)} - "
-                      f"{fmt(round(WIDER_AVOIDED_HOURS, 4))}) ÷ {fmt(1 - WIDER_INDEPENDENT)} = "
-                      f"{fmt(round(WIDER_PACKAGE, 4))} hours"),
-    }
+def wider_reablement_destinations(pathway: str) -> list[dict]:
+    """A fifth of the documents' gain, the same hours in every band: a larger share of a small
+    package, so more of those with low needs leave independent."""
+    rows = []
+    for b in BANDS:
+        hours = b.hours["value"]
+        independent = WIDER_INDEPENDENT * HOME_CARE_HOURS.value / hours
+        package = (hours - WIDER_AVOIDED_HOURS) / (1 - independent)
+        rows.append({
+            "pathway": pathway, "service": "home_care", "band": b.name,
+            "share": Dv(1 - independent, (
+                f"{WIDER_TEXT}: {fmt(INDEPENDENT_AFTER)} independent (as today's reablement) ÷ "
+                f"{fmt(REABLEMENT_SPREAD.value)} = {fmt(WIDER_INDEPENDENT)} with a "
+                f"{fmt(HOME_CARE_HOURS.value)}-hour start need ({HOME_CARE_HOURS.cite}); the same "
+                f"hours avoided free more people of a smaller package: × "
+                f"{fmt(HOME_CARE_HOURS.value)} ÷ {fmt(hours)} = {fmt(round(independent, 4))} "
+                f"independent, so {fmt(round(1 - independent, 4))} still need care")),
+            "package": Dv(package, (
+                f"{WIDER_TEXT}: {fmt(round(AVOIDED_HOURS, 4))} hours a week avoided "
+                f"(£{fmt(REABLEMENT_AVOIDS.value)} over {fmt(PACKAGE_WEEKS.value)} weeks at "
+                f"£{fmt(HOME_CARE_RATE.value)}, {REABLEMENT_AVOIDS.cite}) ÷ "
+                f"{fmt(REABLEMENT_SPREAD.value)} = {fmt(round(WIDER_AVOIDED_HOURS, 4))} in every "
+                f"band; from this band's {fmt(hours)}-hour start need those still needing care "
+                f"need ({fmt(hours)} - {fmt(round(WIDER_AVOIDED_HOURS, 4))}) ÷ "
+                f"{fmt(round(1 - independent, 4))} = {fmt(round(package, 4))} hours")),
+        })
+    return rows
 
 
-def straight_home_care_destination(pathway: str) -> dict:
+def straight_home_care_destinations(pathway: str) -> list[dict]:
+    return [{"pathway": pathway, "service": "home_care", "band": b.name,
+             "share": A(1, "everyone on this pathway goes home with a package of care"),
+             "package": b.hours} for b in BANDS]
+
+
+DIVERTED_SAVING_WEEK = (DIVERSION_OFFSET.value
+                        / (CARE_HOME_ADMISSIONS.value * DIVERTIBLE.value) / WEEKS)
+DIVERTED_HOURS = (CARE_HOME_WEEK.value - DIVERTED_SAVING_WEEK) / HOME_CARE_RATE.value
+
+
+def diverted_home_care_destination(pathway: str) -> dict:
+    """People assessed for a care home but supported at home: the documents value this as
+    the care-home cost less an upper-quartile home-care package (001:634), which gives the
+    package's size."""
     return {"pathway": pathway, "service": "home_care",
             "share": A(1, "everyone on this pathway goes home with a package of care"),
-            "package": F(HOME_CARE_HOURS)}
+            "package": Dv(DIVERTED_HOURS, (
+                f"an upper-quartile package: the documents value each person supported at "
+                f"home instead of a care home at the care-home cost less an upper-quartile "
+                f"home-care package (001_4550ef852cabf2d2.txt:634), "
+                f"£{fmt(DIVERSION_OFFSET.value)} a year ÷ ({fmt(CARE_HOME_ADMISSIONS.value)} × "
+                f"{fmt(DIVERTIBLE.value)}) people ({DIVERSION_OFFSET.cite}) ÷ 52 = "
+                f"£{fmt(round(DIVERTED_SAVING_WEEK, 2))} a week; (£{fmt(CARE_HOME_WEEK.value)} "
+                f"a care-home week, {CARE_HOME_WEEK.cite}, - £"
+                f"{fmt(round(DIVERTED_SAVING_WEEK, 2))}) ÷ £{fmt(HOME_CARE_RATE.value)} an hour "
+                f"({HOME_CARE_RATE.cite}) = {fmt(round(DIVERTED_HOURS, 2))} hours a week"))}
+
+
 
 
 def care_home_destinations(pathway: str) -> list[dict]:
@@ -545,12 +646,12 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                                ("comm_reablement_wider", wider_weeks))
     ]
     destinations = [
-        reablement_destination("hosp_reablement"),
-        wider_reablement_destination("hosp_reablement_wider"),
-        straight_home_care_destination("hosp_home_care"),
+        *reablement_destinations("hosp_reablement"),
+        *wider_reablement_destinations("hosp_reablement_wider"),
+        *straight_home_care_destinations("hosp_home_care"),
         {"pathway": "hosp_d2a_bed", "service": "home_care",
-         "share": A(0.45, "after a short-term bed with reabling, 45% go home with care; the "
-                    "documents give no split"),
+         "share": A(D2A_HOME_SHARE, "after a short-term bed with reabling, 45% go home with "
+                    "care; the documents give no split"),
          "package": F(HOME_CARE_HOURS)},
         {"pathway": "hosp_d2a_bed", "service": "residential",
          "share": A(0.15, "a quarter need a permanent care home (15% residential, 10% nursing): "
@@ -558,12 +659,12 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
                     "(001_4550ef852cabf2d2.txt:2107)")},
         {"pathway": "hosp_d2a_bed", "service": "nursing",
          "share": A(0.10, "see the residential share of this pathway")},
-        straight_home_care_destination("hosp_diverted_home"),
+        diverted_home_care_destination("hosp_diverted_home"),
         *care_home_destinations("hosp_care_home"),
-        reablement_destination("comm_reablement"),
-        wider_reablement_destination("comm_reablement_wider"),
-        straight_home_care_destination("comm_home_care"),
-        straight_home_care_destination("comm_diverted_home"),
+        *reablement_destinations("comm_reablement"),
+        *wider_reablement_destinations("comm_reablement_wider"),
+        *straight_home_care_destinations("comm_home_care"),
+        diverted_home_care_destination("comm_diverted_home"),
         *care_home_destinations("comm_care_home"),
         {"pathway": "ld_supported_living", "service": "supported_living",
          "share": A(1, "everyone on the pathway moves into supported living or Shared Lives")},
@@ -573,16 +674,108 @@ def pathways_block(opt: Options) -> dict[str, list[dict]]:
     return {"pathways": pathways, "stages": stages, "destinations": destinations}
 
 
+# --- deterioration: people whose needs grow move on to a care home --------------------------
+TO_CARE_HOME = {"low": 0.015, "moderate": 0.03, "high": 0.06}
+"""Share of a band's home-care caseload moving to a care home each year."""
+TO_CARE_HOME_TEXT = (
+    "the documents give no rate at which people in home care move to a care home; 3% a year "
+    "taken for moderate needs (about one in twenty-four of the 52/72 of packages ending each "
+    "year, 001_4550ef852cabf2d2.txt:867), half that for low and twice for high needs (their "
+    "care needs grow in 38 weeks or so even with support, 001_4550ef852cabf2d2.txt:745; "
+    "almost half of one provider's reviews increased a package, "
+    "001_4550ef852cabf2d2.txt:1015)")
+BED_COHORT_BAND = "high"
+"""People assessed for a bed and cared for at home instead move on as those with high needs."""
+TO_NURSING = 0.05
+TO_NURSING_TEXT = ("a twentieth of residents of residential care homes a year come to need a "
+                   "nursing bed (part of the third who leave a year, an average three-year "
+                   "stay); the documents give no rate")
+HOME_CARE_COHORTS = ("older_hospital", "older_community", "older_hospital_bed",
+                     "older_community_care_home")
+BED_COHORTS = ("older_hospital_bed", "older_community_care_home")
+
+
+def _split_text(rate: float, which: str) -> str:
+    share = CARE_HOME_RESIDENTIAL_SPLIT if which == "residential" else 1 - \
+        CARE_HOME_RESIDENTIAL_SPLIT
+    return (f"{fmt(rate)} a year to a care home ({TO_CARE_HOME_TEXT}) × {fmt(share)} to "
+            f"{which} beds (60% of care-home admissions are to residential beds, 40% to "
+            f"nursing, an assumption as for new admissions) = {fmt(round(rate * share, 4))}")
+
+
+def _to_care_home(cohort: str) -> list[tuple[str | None, float]]:
+    """(band, yearly rate to a care home) for a cohort's home-care caseload."""
+    if cohort in BANDED_COHORTS:
+        return [(b.name, TO_CARE_HOME[b.name]) for b in BANDS]
+    return [(None, TO_CARE_HOME[BED_COHORT_BAND])]
+
+
+def from_home_care() -> tuple[float, str]:
+    """Care-home admissions a year in England (2019/20) of people already in home care, at
+    today's practice and the deterioration rates, with the arithmetic. They are among the
+    documents' 60,000 admissions (001:627), so the community's new need for a care home is
+    that much smaller: deterioration adds no admissions the documents do not count."""
+    hosp_reab = SHORT_TERM_SHARE * HOME_SHARE_OF_SHORT_TERM / (1 - HOSP_BED)
+    comm_reab = SHORT_TERM_SHARE / (1 - COMM_CH)
+    stay = HOME_CARE_LEAVE + OLDER_GROWTH_ENGLAND.value
+    total = 0.0
+    for need, reab in ((HOSP_NEED * (1 - HOSP_BED), hosp_reab),
+                       (COMM_NEED * (1 - COMM_CH), comm_reab)):
+        entering = need * (reab * (1 - INDEPENDENT_AFTER) + 1 - reab)
+        total += sum(entering * b.share * TO_CARE_HOME[b.name] for b in BANDS) / stay
+    after_beds = HOSP_NEED * HOSP_D2A * D2A_HOME_SHARE
+    total += after_beds * TO_CARE_HOME[BED_COHORT_BAND] / stay
+    return total, (
+        f"today's home-care caseload, people entering a year at today's shares ÷ "
+        f"({fmt(round(HOME_CARE_LEAVE, 4))} ending + {fmt(OLDER_GROWTH_ENGLAND.value)} growth, "
+        f"{PACKAGE_WEEKS.cite}, {OLDER_GROWTH_ENGLAND.cite}), × the deterioration rates to a "
+        f"care home ({', '.join(f'{fmt(r)} {n}' for n, r in TO_CARE_HOME.items())} need; "
+        f"{fmt(TO_CARE_HOME[BED_COHORT_BAND])} after a short-term bed) = "
+        f"{fmt(round(total))} a year")
+
+
+def deterioration_rows() -> list[dict]:
+    rows = []
+    for cohort in HOME_CARE_COHORTS:
+        for band, rate in _to_care_home(cohort):
+            for to, share in (("residential", CARE_HOME_RESIDENTIAL_SPLIT),
+                              ("nursing", 1 - CARE_HOME_RESIDENTIAL_SPLIT)):
+                row = {"cohort": cohort, "from_service": "home_care", "to_service": to,
+                       "rate": A(rate * share, _split_text(rate, to))}
+                if band is not None:
+                    row["band"] = band
+                elif cohort in BED_COHORTS:
+                    row["rate"]["source"] += (" (assessed for a bed, so with high needs: "
+                                              f"{fmt(TO_CARE_HOME[BED_COHORT_BAND])} a year)")
+                rows.append(row)
+    rows += [{"cohort": cohort, "from_service": "residential", "to_service": "nursing",
+              "rate": A(TO_NURSING, TO_NURSING_TEXT)} for cohort in HOME_CARE_COHORTS]
+    return rows
+
+
 def leave_rows() -> list[dict]:
-    hc = Dv(HOME_CARE_LEAVE, f"52 ÷ {fmt(PACKAGE_WEEKS.value)}: a long-term package lasts "
-            f"{fmt(PACKAGE_WEEKS.value)} weeks on average ({PACKAGE_WEEKS.cite})")
-    rows = [{"cohort": name, "service": "home_care", "share": hc}
-            for name, *_ in OLDER_COHORTS]
-    for cohort in ("older_hospital_bed", "older_community_care_home"):
+    """Leaving a setting other than by deterioration: a home-care package still lasts 72 weeks
+    and a residential stay three years, with those moving on to a care home or a nursing bed
+    counted among the setting's leavers."""
+    rows = []
+    for cohort in HOME_CARE_COHORTS:
+        for band, rate in _to_care_home(cohort):
+            share = HOME_CARE_LEAVE - rate
+            row = {"cohort": cohort, "service": "home_care", "share": Dv(share, (
+                f"52 ÷ {fmt(PACKAGE_WEEKS.value)}: a long-term package lasts "
+                f"{fmt(PACKAGE_WEEKS.value)} weeks on average ({PACKAGE_WEEKS.cite}), less the "
+                f"{fmt(rate)} a year who move on to a care home (the deterioration rows) = "
+                f"{fmt(round(share, 4))}"))}
+            if band is not None:
+                row["band"] = band
+            rows.append(row)
+    for cohort in HOME_CARE_COHORTS:  # every older cohort can reach a care home
         rows += [
             {"cohort": cohort, "service": "residential",
-             "share": A(LEAVE_RES, "people live in care homes for 'several years' "
-                        "(001_4550ef852cabf2d2.txt:1114); an average stay of three years taken")},
+             "share": A(LEAVE_RES - TO_NURSING, f"people live in care homes for 'several years' "
+                        f"(001_4550ef852cabf2d2.txt:1114); an average stay of three years "
+                        f"taken, 1/3 leaving a year, less the {fmt(TO_NURSING)} who move on to "
+                        f"a nursing bed (the deterioration rows)")},
             {"cohort": cohort, "service": "nursing",
              "share": A(LEAVE_NURSING, "nursing-home residents are frailer; an average stay "
                         "of two years taken (the documents give none)")},

@@ -44,6 +44,9 @@ CARE_HOME_ADMISSIONS = Fig(60_000, f"{D1}:627", "older adults entering a publicl
                            "home a year")
 FROM_HOSPITAL = Fig(1 / 3, f"{D1}:627", "1 in 3 of them from a hospital discharge")
 DIVERTIBLE = Fig(0.18, f"{D1}:627", "at least 18% could be supported more independently")
+DIVERSION_OFFSET = Fig(178e6, f"{D1}:627", "£ a year offset by supporting them more "
+                       "independently (care-home cost less an upper-quartile home-care package, "
+                       "001_4550ef852cabf2d2.txt:634)")
 HOSPITAL_SHARE = Fig(0.35, f"{D1}:1077", "hospitals' share of older adults' requests")
 HOME_CARE_OLDER = Fig(225_000, f"{D1}:658", "older adults in long-term home care")
 LD_COMMUNITY = Fig(104_000, f"{D1}:621", "working-age adults with learning disabilities "

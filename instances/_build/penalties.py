@@ -24,38 +24,61 @@ def _years_in(leave: float) -> float:
 
 def cohort_penalties(cohorts: list[dict], pathways: list[dict], stages: list[dict],
                      destinations: list[dict], services: list[dict],
-                     leave: list[dict]) -> None:
-    """Set ``unmet_penalty`` on each cohort row."""
+                     leave: list[dict], bands: list[dict] | None = None,
+                     deterioration: list[dict] | None = None) -> None:
+    """Set ``unmet_penalty`` on each cohort row (from its dearest pathway in its dearest need
+    band) and on each need band's row (from the band's own dearest pathway). A home-care
+    package lasts until it ends, whether the person leaves care or moves on to a care home
+    (the leave and deterioration rows together: 72 weeks)."""
     svc = {s["name"]: s for s in services}
-    leaves = {(r["cohort"], r["service"]): r["share"]["value"] for r in leave}
+    band_of = {b["cohort"]: [] for b in bands or []}
+    for b in bands or []:
+        band_of[b["cohort"]].append(b["name"])
+    leaves: dict[tuple, float] = {}
+    for r in leave:
+        leaves[r["cohort"], r.get("band"), r["service"]] = r["share"]["value"]
+    for r in deterioration or []:
+        key = (r["cohort"], r.get("band"), r["from_service"])
+        leaves[key] = leaves.get(key, leaves.get((key[0], None, key[2]), 0.0)) + \
+            r["rate"]["value"]
 
     def unit_year(name: str) -> float:
         s = svc[name]
         return (s["price_capacity"]["value"] / s["occupancy"]["value"]
                 + s["price_use"]["value"])
 
-    cost: dict[str, tuple[float, str]] = {}
+    cost: dict[tuple[str, str | None], tuple[float, str]] = {}
     for p in pathways:
         total = 0.0
         for st in stages:
             if st["pathway"] == p["name"]:
                 total += (unit_year(st["service"]) * st["share"]["value"]
                           * st["weeks"]["value"] / 52 * st["intensity"]["value"])
-        for d in destinations:
-            if d["pathway"] != p["name"]:
-                continue
-            package = (d.get("package") or svc[d["service"]].get("package"))["value"]
-            total += (d["share"]["value"] * package * unit_year(d["service"])
-                      * _years_in(leaves.get((p["cohort"], d["service"]), 0.0)))
-        if total > cost.get(p["cohort"], (0.0, ""))[0]:
-            cost[p["cohort"]] = (total, p["name"])
+        rows = [d for d in destinations if d["pathway"] == p["name"]]
+        for band in band_of.get(p["cohort"], [None]):
+            own = [d for d in rows if band is not None and d.get("band") == band]
+            in_band = total
+            for d in own or [d for d in rows if d.get("band") is None]:
+                package = (d.get("package") or svc[d["service"]].get("package"))["value"]
+                left = leaves.get((p["cohort"], band, d["service"]),
+                                  leaves.get((p["cohort"], None, d["service"]), 0.0))
+                in_band += (d["share"]["value"] * package * unit_year(d["service"])
+                            * _years_in(left))
+            for key in {(p["cohort"], band), (p["cohort"], None)}:
+                if in_band > cost.get(key, (0.0, ""))[0]:
+                    cost[key] = (in_band, p["name"])
     for row in cohorts:
-        total, pathway = cost[row["name"]]
-        penalty = round(MULTIPLE * total, -3)
-        row["unmet_penalty"] = {"value": penalty, "source": (
-            f"derived: {MULTIPLE} × £{fmt(round(total))}, the cost of the dearest way of "
-            f"meeting one person's need in this cohort until they leave care ({pathway}: its "
-            f"short-term stages and the long-term care it leads to, yearly cost ÷ leave rate; "
-            f"{PRICES}) = £{fmt(penalty)}: leaving need unmet always costs more than meeting "
-            f"it, and in proportion to what meeting it costs, so no cohort is left out first "
-            f"because its care is dear")}
+        row["unmet_penalty"] = _penalty(*cost[row["name"], None], "cohort")
+    for row in bands or []:
+        row["unmet_penalty"] = _penalty(*cost[row["cohort"], row["name"]], "need band")
+
+
+def _penalty(total: float, pathway: str, what: str) -> dict:
+    penalty = round(MULTIPLE * total, -3)
+    return {"value": penalty, "source": (
+        f"derived: {MULTIPLE} × £{fmt(round(total))}, the cost of the dearest way of meeting "
+        f"one person's need in this {what} until they leave care ({pathway}: its short-term "
+        f"stages and the long-term care it leads to, yearly cost ÷ leave rate; {PRICES}) = "
+        f"£{fmt(penalty)}: leaving need unmet always costs more than meeting it, and in "
+        f"proportion to what meeting it costs, so no one is left out first because their "
+        f"care is dear")}

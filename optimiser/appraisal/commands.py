@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from optimiser.appraisal.load import MAX_OPTIONS
+from optimiser.appraisal.store import DETAIL, Detail
 from optimiser.solve import SolveOptions
 
 INTERRUPTED = 130
@@ -72,6 +73,10 @@ def appraise(
     max_options: Annotated[int, typer.Option(
         help="Most options the appraisal may have (a grid multiplies quickly); raise it to "
              "run a larger one.", min=1)] = MAX_OPTIONS,
+    detail: Annotated[str, typer.Option(
+        help="Options whose full results tables (Parquet) and own report.html are written: "
+             "best (the option the report draws), all (slow: about two seconds an option) "
+             "or none. Every option gets its row of the comparison table.")] = "best",
 ) -> None:
     """Solve every option of an appraisal in parallel; write the comparison table (CSV,
     Excel) and an HTML report. Rerunning into the same folder solves only the options not
@@ -85,6 +90,9 @@ def appraise(
     from optimiser.io import InputError
 
     cli.check_limits(time_limit)
+    if detail not in DETAIL:
+        raise cli.fail(f"--detail: found {detail!r}; expected {', '.join(DETAIL)}",
+                       cli.BAD_INPUT)
     if scheduler:
         try:
             check_scheduler(scheduler)
@@ -103,7 +111,8 @@ def appraise(
     try:
         with RichProgress(cli.err, "Options") as progress:
             summary = run(loaded, out_dir, workers=workers, scheduler=scheduler,
-                          options=options, retry_failed=retry_failed, progress=progress)
+                          options=options, retry_failed=retry_failed, progress=progress,
+                          detail=cast(Detail, detail))
     except KeyboardInterrupt:
         raise cli.fail("Interrupted. Every option finished so far is recorded in "
                        f"{out_dir / 'options'}; run the same command again to finish the "
@@ -115,7 +124,8 @@ def appraise(
     counts = table["status"].value_counts().to_dict()
     cli.out.print(
         f"{len(summary.solved)} options solved in {summary.seconds:.1f} s "
-        f"({summary.resolved} by re-solving a kept model), {summary.skipped} already done. "
+        f"({summary.resolved} by re-solving a kept model; HiGHS's own time "
+        f"{summary.highs_seconds:.1f} s), {summary.skipped} already done. "
         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ".")
     cheapest = cheapest_summary(table)
     if cheapest:

@@ -143,9 +143,10 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
     spec = next(k for k in instance.indicators if k.name == indicator)
     better = spec.better
     sense = "at_least" if better == "higher" else "at_most"
-    counted = cohorts or [c.name for c in instance.cohorts]
     with_target, name = _with_target(instance, indicator, sense, cohorts)
     data = prepare(with_target)
+    # The model counts people by need group: a cohort's bands, or the cohort without bands.
+    counted = [g for g in data.cohorts if not cohorts or data.cohort_of[g] in cohorts]
 
     progress("the cheapest plan")
     m = build_model(data)
@@ -225,5 +226,6 @@ def write_frontier(frontier: Frontier, out_dir: Path) -> list[Path]:
     with atomic_path(csv) as tmp:
         frontier.table.to_csv(tmp, index=False)
     with atomic_path(page) as tmp:
-        frontier_figure(frontier).write_html(tmp, include_plotlyjs=True, full_html=True)
+        frontier_figure(frontier).write_html(tmp, include_plotlyjs=True, full_html=True,
+                                             div_id="frontier")  # same input, same page
     return [csv, page]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
 from models.appraisal import Appraisal, Option, OptionError, apply_option
@@ -190,14 +191,17 @@ def load_appraisal(path: Path | str, max_options: int = MAX_OPTIONS) -> LoadedAp
     options = appraisal.expanded()
     instances: dict[str, Instance] = {}
     problems: list[InputProblem] = []
-    for option in options:
-        try:
-            instances[option.name] = apply_option(base, option)
-        except OptionError as problem:
-            where = f"option {option.name!r}" + (
-                "" if problem.change is None else f", changes[{problem.change}]")
-            problems.append(InputProblem(str(path), where, problem.field, problem.found,
-                                         problem.expected))
+    # Every option's instance is kept: Python's cyclic collector, walking them all again and
+    # again as they pile up, would take as long as making them.
+    with PauseGC():
+        for option in options:
+            try:
+                instances[option.name] = apply_option(base, option)
+            except OptionError as problem:
+                where = f"option {option.name!r}" + (
+                    "" if problem.change is None else f", changes[{problem.change}]")
+                problems.append(InputProblem(str(path), where, problem.field, problem.found,
+                                             problem.expected))
     if problems:
         raise InputError(problems)
     return LoadedAppraisal(path, appraisal, base_path, base, options, instances)

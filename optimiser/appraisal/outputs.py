@@ -162,7 +162,7 @@ def _indicator(loaded: LoadedAppraisal) -> str | None:
     return chosen if chosen in names else (names[0] if names else None)
 
 
-def _chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
+def chosen_option(loaded: LoadedAppraisal, table: pd.DataFrame) -> str | None:
     """The option whose plan the report draws: the one the appraisal file names, else the
     cheapest that meets every person's need (else the cheapest, which the report marks)."""
     if loaded.appraisal.report.option:
@@ -371,10 +371,19 @@ def _cheapest_note(table: pd.DataFrame) -> str:
     return f"{opening}{html.escape(text, quote=False)}</p>"
 
 
+def _not_drawn(loaded: LoadedAppraisal, chosen: str | None, out_dir: Path) -> str:
+    """Why the capacity plan is not drawn: no plan, or its tables were not written."""
+    result = Store(out_dir).read(loaded.option(chosen).folder) if chosen else None
+    if result is None or result.get("status") != "optimal":
+        return "No option has a plan to show."
+    return (f"The results tables of {chosen!r} are not in its folder (--detail none): run "
+            "the appraisal again with --detail best to draw its plan.")
+
+
 def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) -> Path:
     """report.html: the charts and tables a board paper needs, viewable offline."""
     indicator = _indicator(loaded)
-    chosen = _chosen_option(loaded, table)
+    chosen = chosen_option(loaded, table)
     figures = [
         ("Cost and unmet need of every option", _cost_and_unmet_figure(table),
          "Each option's total cost with the people it leaves without care beside it. An "
@@ -393,14 +402,17 @@ def write_report(loaded: LoadedAppraisal, table: pd.DataFrame, out_dir: Path) ->
     ]
     parts = []
     first = True
-    for title, fig, note in figures:
+    for number, (title, fig, note) in enumerate(figures, start=1):
         parts.append(f"<h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>")
         if title.startswith("Contract designs"):
             parts.append(_designs_table(loaded))
         if fig is None:
-            parts.append("<p class='note'>No option has a plan to show.</p>")
+            parts.append("<p class='note'>" + html.escape(
+                _not_drawn(loaded, chosen, out_dir) if title.startswith("Capacity plan")
+                else "No option has a plan to show.") + "</p>")
             continue
         parts.append(fig.to_html(full_html=False, include_plotlyjs=first,
+                                 div_id=f"chart-{number}",  # the same page from the same run
                                  config={"displaylogo": False}))
         first = False
 

@@ -23,6 +23,7 @@ import pyomo.environ as pyo
 
 from optimiser.families import PARAMETERS
 from optimiser.headroom import refine
+from optimiser.lp import Values
 from optimiser.model import build_model, refresh_data
 from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
@@ -53,17 +54,15 @@ def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
     changed. The model's data is replaced so the results read the new figures."""
     changed = 0
-
-    def put(param, key, value):
-        nonlocal changed
-        if pyo.value(param[key]) != value:
-            param[key] = value
-            changed += 1
-
     for parameter in PARAMETERS.values():
-        component = getattr(model, parameter.name)
+        members = dict(getattr(model, parameter.name).items())
         for key, value in parameter.values(data).items():
-            put(component, key, value)
+            member = members[key]
+            if member._value != value:
+                # Where ParamData keeps its value: the figures are validated already, so
+                # Pyomo's own checks on setting one (a tenth of a re-solve) are not needed.
+                member._value = value
+                changed += 1
     refresh_data(model, data)
     return changed
 
@@ -82,6 +81,8 @@ class Solved:
     solution: Solution
     resolved: bool
     """True when a kept model was re-solved (parameters set, hot start)."""
+    values: Values | None = None
+    """The plan as arrays, when it is optimal."""
 
 
 class PersistentModels:
@@ -93,8 +94,10 @@ class PersistentModels:
         self.kept: OrderedDict[int, _Kept] = OrderedDict()
         self._next = 0
 
-    def solve(self, instance) -> Solved:
-        """Solve one instance, re-using a kept model where only mutable figures differ."""
+    def solve(self, instance, detail: bool = True) -> Solved:
+        """Solve one instance, re-using a kept model where only mutable figures differ.
+        ``detail=False`` makes no result tables for an optimal plan: its arrays
+        (``Solved.values``) are all a comparison row needs."""
         start = time.perf_counter()
         data = prepare(instance)
         entry_id = next((i for i, kept in reversed(self.kept.items())
@@ -118,7 +121,8 @@ class PersistentModels:
             timings["set_parameters"] = time.perf_counter() - start
         solve_start = time.perf_counter()
         try:
-            outcome = refine(kept.model, kept.solver, kept.solver.solve(kept.model))
+            outcome = refine(kept.model, kept.solver,
+                             kept.solver.solve(kept.model, load=detail))
         except Exception:
             self.kept.pop(entry_id, None)  # never re-use a model left in an unknown state
             raise
@@ -126,5 +130,6 @@ class PersistentModels:
         timings["highs"] = outcome.highs_seconds
         if outcome.status not in ("optimal", "infeasible", "unbounded"):
             self.kept.pop(entry_id, None)
-        solution = finish(instance.name, kept.model, outcome, timings, options=self.options)
-        return Solved(solution, resolved)
+        solution = finish(instance.name, kept.model, outcome, timings, options=self.options,
+                          tables=detail)
+        return Solved(solution, resolved, outcome.values)

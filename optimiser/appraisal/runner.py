@@ -1,13 +1,18 @@
 """Running an appraisal: every option solved in parallel, each result recorded as it lands.
 
-One code path for every kind of parallelism: the runner submits one task per option to a
-``concurrent.futures`` executor and records results as they complete. By default the
-executor is a pool of local worker processes; with a Dask scheduler address it is the Dask
-client's executor, which has the same interface. Each worker solves with HiGHS on one
-thread; the pool provides the parallelism."""
+One code path for every kind of parallelism: the runner submits chunks of options to a
+``concurrent.futures`` executor and records each option's result as its chunk completes. By
+default the executor is a pool of local worker processes; with a Dask scheduler address it
+is the Dask client's executor, which has the same interface. Each worker solves with HiGHS
+on one thread; the pool provides the parallelism.
+
+An option's result is its comparison row, made by the worker from the solution's arrays.
+Its full results tables (and its own page) are made only where they are asked for
+(:data:`~optimiser.appraisal.store.DETAIL`): by default for the one option the report draws."""
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import time
@@ -21,9 +26,10 @@ from typing import Protocol
 
 from models import Instance
 from optimiser.appraisal.load import LoadedAppraisal
-from optimiser.appraisal.store import FINISHED, Store
-from optimiser.appraisal.summary import comparison_row
-from optimiser.appraisal.worker import Outcome, Task, limit_threads, solve_option
+from optimiser.appraisal.outputs import chosen_option, comparison_table
+from optimiser.appraisal.store import DETAIL, FINISHED, Detail, Store
+from optimiser.appraisal.summary import outcome_columns
+from optimiser.appraisal.worker import Outcome, Task, limit_threads, solve_options
 from optimiser.pipeline import Solution
 from optimiser.report.html import render_report_html
 from optimiser.solve import SolveOptions
@@ -32,6 +38,9 @@ WORKER_OPTIONS = SolveOptions(threads=1, method="simplex")
 """One HiGHS thread per worker; simplex, because it hot-starts from the last basis."""
 ROUNDS = 3
 """Times the runner starts a fresh pool after a worker process died, before giving up."""
+CHUNK = 10
+"""Most options sent to a worker in one task: enough to make the trip there and back a small
+part of the work, few enough that the last tasks keep every worker busy."""
 
 
 class Progress(Protocol):
@@ -62,6 +71,10 @@ class RunSummary:
     """Options not run because a worker process stopped under them."""
     resolved: int = 0
     """Options solved by re-solving a kept model (parameters set, hot start)."""
+    detailed: list[str] = field(default_factory=list)
+    """Options solved again after the run for their full results tables (``--detail best``)."""
+    highs_seconds: float = 0.0
+    """HiGHS's own solve time over the options solved in this run."""
     seconds: float = 0.0
 
 
@@ -104,11 +117,20 @@ def _reuse_order(loaded: LoadedAppraisal, names: list[str]) -> list[str]:
     return sorted(names, key=lambda n: tuple(loaded.instances[n].settings.designs))
 
 
+def _chunks(names: list[str]) -> list[list[str]]:
+    """The options in runs of at most :data:`CHUNK`, and at least eight runs where there are
+    that many options, so a small appraisal still spreads over the workers and lands in
+    several steps."""
+    size = max(1, min(CHUNK, math.ceil(len(names) / 8)))
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
 def _record(loaded: LoadedAppraisal, store: Store, outcome: Outcome) -> None:
     option = loaded.option(outcome.option)
     instance = loaded.instances[option.name]
-    row = comparison_row(option, loaded.appraisal.dimensions(), instance, outcome.status,
-                         outcome.message, outcome.objective, outcome.tables)
+    row = outcome_columns(option, loaded.appraisal.dimensions(), instance, outcome.status,
+                          outcome.message, outcome.objective)
+    row.update(outcome.figures)
     result = {
         "option": option.name, "label": option.label, "parameters": option.parameters,
         "changes": option.describe(), "designs": list(instance.settings.designs),
@@ -126,20 +148,60 @@ PLOTLYJS = "plotly.min.js"
 
 
 def _pages(instance: Instance, outcome: Outcome) -> dict[str, str]:
-    """An option with a plan gets its own ``report.html``, reading the shared plotly.js."""
-    if outcome.status != "optimal":
+    """An option with a plan and its tables gets its own ``report.html``, reading the
+    shared plotly.js."""
+    if outcome.status != "optimal" or not outcome.tables:
         return {}
     solution = Solution(instance=instance.name, status=outcome.status, message=outcome.message,
                         objective=outcome.objective, tables=outcome.tables, inputs=instance)
     return {"report.html": render_report_html(solution, plotly_src=f"../../{PLOTLYJS}")}
 
 
+def _solve(loaded: LoadedAppraisal, store: Store, executor: Executor, names: list[str],
+           options: SolveOptions, with_tables: set[str], progress: Progress,
+           summary: RunSummary) -> list[str]:
+    """Solve the options in chunks, recording each result as its chunk lands; return the
+    options recorded."""
+    futures: dict[Future, list[str]] = {}
+    done: list[str] = []
+    try:
+        for chunk in _chunks(names):
+            tasks = [Task(option=name, instance=loaded.instances[name], options=options,
+                          with_tables=name in with_tables) for name in chunk]
+            futures[executor.submit(solve_options, tasks)] = chunk
+        for future in as_completed(futures):
+            chunk = futures[future]
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                summary.lost += chunk
+                continue
+            except Exception as problem:  # the executor failed, not the solve
+                outcomes = [Outcome(option=name, status="error",
+                                    message=f"The worker failed: {type(problem).__name__}: "
+                                            f"{problem}") for name in chunk]
+            for outcome in outcomes:
+                _record(loaded, store, outcome)
+                done.append(outcome.option)
+                summary.resolved += outcome.resolved
+                summary.highs_seconds += outcome.timings.get("highs", 0.0)
+                if outcome.status != "optimal":
+                    summary.failed.append(outcome.option)
+                progress.advance(outcome.option, outcome.status)
+    finally:
+        for future in futures:
+            future.cancel()
+    return done
+
+
 def run_appraisal(loaded: LoadedAppraisal, out_dir: Path, executor: Executor, *,
                   options: SolveOptions = WORKER_OPTIONS, retry_failed: bool = False,
-                  progress: Progress | None = None) -> RunSummary:
+                  progress: Progress | None = None, detail: Detail = "best") -> RunSummary:
     """Solve every option not already finished in ``out_dir``, recording each result the
-    moment it arrives. Never raises for an option that fails: it is recorded with its
-    reason. Options lost to a worker process that died are listed in ``lost``."""
+    moment it arrives; then, with ``detail="best"``, solve the option the report draws once
+    more for its full tables, if it has none yet. Never raises for an option that fails: it
+    is recorded with its reason. Options lost to a worker process that died are listed in
+    ``lost``."""
     start = time.perf_counter()
     progress = progress or _Silent()
     store = Store(out_dir)
@@ -149,38 +211,41 @@ def run_appraisal(loaded: LoadedAppraisal, out_dir: Path, executor: Executor, *,
             if not store.finished(o.folder, loaded.fingerprint(o.name), retry_failed)]
     summary.skipped = summary.options - len(todo)
     progress.start(summary.options, summary.skipped)
-    futures: dict[Future, str] = {}
-    try:
-        for name in _reuse_order(loaded, todo):
-            task = Task(option=name, instance=loaded.instances[name], options=options)
-            futures[executor.submit(solve_option, task)] = name
-        for future in as_completed(futures):
-            name = futures[future]
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                summary.lost.append(name)
-                continue
-            except Exception as problem:  # the executor failed, not the solve
-                outcome = Outcome(option=name, status="error",
-                                  message=f"The worker failed: {type(problem).__name__}: "
-                                          f"{problem}")
-            _record(loaded, store, outcome)
-            summary.solved.append(name)
-            summary.resolved += outcome.resolved
-            if outcome.status != "optimal":
-                summary.failed.append(name)
-            progress.advance(name, outcome.status)
-    finally:
-        for future in futures:
-            future.cancel()
+    summary.solved = _solve(loaded, store, executor, _reuse_order(loaded, todo), options,
+                            set(todo) if detail == "all" else set(), progress, summary)
+    if detail == "best" and not summary.lost:
+        summary.detailed = _detail_best(loaded, out_dir, store, executor, options)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
+def _detail_best(loaded: LoadedAppraisal, out_dir: Path, store: Store, executor: Executor,
+                 options: SolveOptions) -> list[str]:
+    """Add the results tables and page of the option the report draws, if it has a plan
+    and they are not recorded yet; its recorded result stays as it is."""
+    best = chosen_option(loaded, comparison_table(loaded, recorded(loaded, out_dir)))
+    if best is None:
+        return []
+    folder = loaded.option(best).folder
+    result = store.read(folder)
+    if result is None or result.get("status") != "optimal" or store.has_tables(folder):
+        return []
+    task = Task(option=best, instance=loaded.instances[best], options=options,
+                with_tables=True)
+    try:
+        (outcome,) = executor.submit(solve_options, [task]).result()
+    except Exception:  # the worker process died: every row is recorded, only tables lack
+        return []
+    if outcome.status != "optimal":
+        return []
+    store.add(folder, outcome.tables, _pages(loaded.instances[best], outcome))
+    return [best]
+
+
 def appraise(loaded: LoadedAppraisal, out_dir: Path, *, workers: int | None = None,
              scheduler: str | None = None, options: SolveOptions = WORKER_OPTIONS,
-             retry_failed: bool = False, progress: Progress | None = None) -> RunSummary:
+             retry_failed: bool = False, progress: Progress | None = None,
+             detail: Detail = "best") -> RunSummary:
     """Run the appraisal with a fresh executor, starting another if a worker process dies
     under some options (they are solved again; the others are already recorded)."""
     total = RunSummary(options=len(loaded.options))
@@ -188,12 +253,14 @@ def appraise(loaded: LoadedAppraisal, out_dir: Path, *, workers: int | None = No
         with open_executor(workers, scheduler) as executor:
             summary = run_appraisal(loaded, out_dir, executor, options=options,
                                     retry_failed=retry_failed and round_ == 0,
-                                    progress=progress)
+                                    progress=progress, detail=detail)
         if round_ == 0:
             total.skipped = summary.skipped
         total.solved += summary.solved
         total.failed += summary.failed
         total.resolved += summary.resolved
+        total.detailed += summary.detailed
+        total.highs_seconds += summary.highs_seconds
         total.seconds += summary.seconds
         total.lost = summary.lost
         if not summary.lost:
@@ -212,4 +279,5 @@ def recorded(loaded: LoadedAppraisal, out_dir: Path) -> dict[str, dict]:
     return results
 
 
-__all__ = ["FINISHED", "RunSummary", "appraise", "open_executor", "recorded", "run_appraisal"]
+__all__ = ["DETAIL", "FINISHED", "Detail", "RunSummary", "appraise", "open_executor", "recorded",
+           "run_appraisal"]

@@ -1,7 +1,8 @@
 """Each option's result on disk, written the moment it is known and never half-written.
 
 An option's result is one folder, ``options/<option>/``: ``result.json`` (status, reason,
-objective, timings, its comparison row) and, when it has a plan, a CSV per results table.
+objective, timings, its comparison row) and, when its detail was asked for and it has a
+plan, a Parquet file per results table (``capacity.parquet``, ...) and its ``report.html``.
 The folder is filled under a temporary name and renamed into place in one step, so after a
 crash a folder either holds a whole result or does not exist. A rerun keeps every folder
 whose option is unchanged (same fingerprint) and solves only the rest."""
@@ -15,12 +16,21 @@ import shutil
 import time
 import uuid
 from pathlib import Path
+from typing import Literal, get_args
 
 import pandas as pd
 
 OPTIONS = "options"
 RESULT = "result.json"
+TABLE = ".parquet"
+"""Each results table of an option is a Parquet file: typed columns, written and read in a
+fraction of the time of CSV."""
 FINISHED = ("optimal", "infeasible", "unbounded")
+Detail = Literal["best", "all", "none"]
+DETAIL: tuple[Detail, ...] = get_args(Detail)
+"""Which options get their results tables and their own page: the one the appraisal's
+report draws (``report.option``, else the cheapest plan that meets every person's need: the
+default), every option, or none. Every option gets its comparison row whatever is chosen."""
 """Statuses that are answers about the option; anything else may be retried."""
 
 
@@ -75,7 +85,7 @@ class Store:
         temporary.mkdir()
         try:
             for table, frame in tables.items():
-                frame.to_csv(temporary / f"{table}.csv", index=False)
+                frame.to_parquet(temporary / f"{table}{TABLE}", engine="pyarrow", index=False)
             for page, text in (pages or {}).items():
                 (temporary / page).write_text(text, encoding="utf-8")
             result = dict(result, finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
@@ -94,10 +104,35 @@ class Store:
                 shutil.rmtree(temporary, ignore_errors=True)
         return final
 
+    def add(self, name: str, tables: dict[str, pd.DataFrame], pages: dict[str, str]) -> None:
+        """Add results tables and pages to an option's recorded result, leaving its
+        ``result.json`` as it is. Each file is written under a temporary name and renamed
+        into place, so a file either is whole or does not exist."""
+        folder = self.folder(name)
+        files: list[tuple[str, pd.DataFrame | str]] = [
+            *((f"{table}{TABLE}", frame) for table, frame in tables.items()), *pages.items()]
+        for file, content in files:
+            temporary = folder / f".tmp-{uuid.uuid4().hex[:8]}-{file}.part"
+            try:
+                if isinstance(content, str):
+                    temporary.write_text(content, encoding="utf-8")
+                else:
+                    content.to_parquet(temporary, engine="pyarrow", index=False)
+                with open(temporary, "rb") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(temporary, folder / file)
+            finally:
+                temporary.unlink(missing_ok=True)
+
+    def has_tables(self, name: str) -> bool:
+        """Whether an option's results tables are recorded."""
+        folder = self.folder(name)
+        return folder.is_dir() and any(folder.glob(f"*{TABLE}"))
+
     def table(self, name: str, table: str) -> pd.DataFrame | None:
-        path = self.folder(name) / f"{table}.csv"
-        return pd.read_csv(path, keep_default_na=False, na_values=[""]) \
-            if path.exists() else None
+        """One results table of an option, or None if its detail was not written."""
+        path = self.folder(name) / f"{table}{TABLE}"
+        return pd.read_parquet(path) if path.exists() else None
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -45,14 +45,24 @@ def base_columns(option: Option, dimensions: list[str], instance: Instance) -> d
     return row
 
 
-def comparison_row(option: Option, dimensions: list[str], instance: Instance, status: str,
-                   message: str, objective: float | None,
-                   tables: dict[str, pd.DataFrame]) -> dict:
-    """The option's row of the comparison table (figures empty when it has no plan)."""
+def outcome_columns(option: Option, dimensions: list[str], instance: Instance, status: str,
+                    message: str, objective: float | None) -> dict:
+    """What the option is, then what became of it: its status, the reason it has no plan,
+    its objective. The figures of a plan follow these in its row."""
     row = base_columns(option, dimensions, instance)
     row["status"] = status
     row["reason"] = "" if status == "optimal" else message
     row["objective"] = objective if objective is not None else math.nan
+    return row
+
+
+def comparison_row(option: Option, dimensions: list[str], instance: Instance, status: str,
+                   message: str, objective: float | None,
+                   tables: dict[str, pd.DataFrame]) -> dict:
+    """The option's row of the comparison table (figures empty when it has no plan), from
+    the plan's results tables. An appraisal makes the same figures from the solution's
+    arrays instead (:mod:`optimiser.appraisal.figures`)."""
+    row = outcome_columns(option, dimensions, instance, status, message, objective)
     if status != "optimal" or not tables:
         return row
     costs = tables["costs"]

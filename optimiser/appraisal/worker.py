@@ -1,9 +1,11 @@
-"""What a worker does with one option: solve it and hand back its tables, or the reason it
-has none. Runs in a local worker process or on a Dask worker; nothing here writes files, so
-a worker on another machine needs no shared folder.
+"""What a worker does with a chunk of options: solve each and hand back its comparison row's
+figures (and, for an option whose detail is wanted, every results table), or the reason it
+has no plan. Runs in a local worker process or on a Dask worker; nothing here writes files,
+so a worker on another machine needs no shared folder.
 
 Each worker thread keeps its own persistent models (see :mod:`optimiser.appraisal.resolve`),
-so options of the same structure that land on one worker re-solve hot."""
+so options of the same structure that land on one worker re-solve hot. The options of a
+chunk share one trip to the worker and back."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import traceback
 from dataclasses import dataclass, field
 
 import pandas as pd
+from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
+from optimiser.appraisal.figures import plan_figures
 from optimiser.appraisal.resolve import PersistentModels
 from optimiser.solve import SolveOptions
 
@@ -29,6 +33,8 @@ class Task:
     option: str
     instance: Instance
     options: SolveOptions
+    with_tables: bool = False
+    """Every results table of the plan too, not only the figures of its comparison row."""
 
 
 @dataclass
@@ -40,7 +46,11 @@ class Outcome:
     """optimal, infeasible, unbounded, time_limit, ... or error (the solve itself failed)."""
     message: str
     objective: float | None = None
+    figures: dict = field(default_factory=dict)
+    """The comparison row's figures of an optimal plan
+    (:func:`~optimiser.appraisal.figures.plan_figures`)."""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    """Every results table, for an option whose detail was asked for."""
     timings: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     resolved: bool = False
@@ -62,21 +72,34 @@ def solve_option(task: Task) -> Outcome:
     start = time.perf_counter()
     worker = f"{os.getpid()}:{threading.get_ident()}"
     try:
-        solved = _models(task.options).solve(task.instance)
+        solved = _models(task.options).solve(task.instance, detail=task.with_tables)
+        solution = solved.solution
+        figures = {}
+        if solution.optimal and solution.model is not None and solved.values is not None:
+            begun = time.perf_counter()
+            figures = plan_figures(solution.model, solved.values, task.instance)
+            solution.timings["figures"] = time.perf_counter() - begun
     except Exception as problem:  # recorded with its reason, never stops the others
         return Outcome(option=task.option, status="error",
                        message=f"The solve failed: {type(problem).__name__}: {problem}",
                        timings={"total": time.perf_counter() - start}, worker=worker,
                        detail=traceback.format_exc())
-    solution = solved.solution
     timings = dict(solution.timings, total=time.perf_counter() - start)
     message = solution.message
     diagnosis = getattr(solution, "diagnosis", None)  # why an infeasible option has no plan
     if diagnosis is not None:
         message = f"{message}\n{diagnosis.text()}"
     return Outcome(option=task.option, status=solution.status, message=message,
-                   objective=solution.objective, tables=solution.tables, timings=timings,
-                   size=solution.size, resolved=solved.resolved, worker=worker)
+                   objective=solution.objective, figures=figures, tables=solution.tables,
+                   timings=timings, size=solution.size, resolved=solved.resolved,
+                   worker=worker)
+
+
+def solve_options(tasks: list[Task]) -> list[Outcome]:
+    """Solve a chunk of options in turn; never raises. Python's cyclic collector waits for
+    the end of the chunk: each time it ran it would walk every object of the kept models."""
+    with PauseGC():
+        return [solve_option(task) for task in tasks]
 
 
 def limit_threads() -> None:

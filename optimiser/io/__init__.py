@@ -7,7 +7,9 @@ problem by file, row and field; nothing else escapes from :func:`load_instance`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,15 +50,30 @@ def read_raw(path: Path | str, allow_outside: bool = False) -> RawInstance:
 def load_instance(path: Path | str, allow_outside: bool = False) -> Instance:
     """The validated instance in a YAML file or workbook; InputError for any bad input
     (including a table file outside the instance's folder, unless ``allow_outside``)."""
-    return validate(read_raw(path, allow_outside))
+    return load_with_notes(path, allow_outside)[0]
 
 
 def load_with_notes(path: Path | str, allow_outside: bool = False
                     ) -> tuple[Instance, list[str]]:
     """:func:`load_instance`, with the reader's notes on what it passed over or tidied (a
     workbook's notes sheet ignored, names matched ignoring capitals), one line each."""
-    raw = read_raw(path, allow_outside)
-    return validate(raw), raw.notes
+    with _collector_paused():
+        raw = read_raw(path, allow_outside)
+        return validate(raw), raw.notes
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a file is read and validated: what is
+    made is kept, and each full collection walked all of it again (a national instance's
+    million objects, about a second of its reading)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def save_instance(instance: Instance, path: Path | str) -> None:

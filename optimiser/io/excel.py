@@ -9,11 +9,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
 
 from models import TABLES, Instance, Settings
 from optimiser.io.atomic import atomic_path
@@ -40,8 +38,13 @@ from optimiser.io.tables import (
     source_column,
     to_frame,
 )
-from optimiser.io.workbook_aids import add_aids, add_settings_aids
 from optimiser.io.workbook_readme import meaning, readme_rows
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (a quarter of a second to import) is imported where a workbook is read or
+# written, not by every command that reads a YAML instance.
 
 README_SHEET = "README"
 SETTINGS_SHEET = "settings"
@@ -79,6 +82,8 @@ def write_excel(instance: Instance, path: Path | str) -> None:
 def write_template(path: Path | str, instance: Instance | None = None) -> None:
     """Write a workbook with every sheet and its column headings, filled with ``instance``
     where one is given and otherwise empty, ready for a commissioner to fill in."""
+    from optimiser.io.workbook_aids import add_aids, add_settings_aids
+
     sheets = {SETTINGS_SHEET: _settings_frame(instance)} | {
         table: to_frame(instance.table(table) if instance else [], row_model(table))
         for table in TABLES
@@ -162,6 +167,8 @@ def _grids(path: Path) -> dict[str, Grid]:
             raise file_problem(path, f"a workbook unpacking to {unpacked / 2**20:,.0f} MB",
                                f"{EXPECTED}, unpacking to at most "
                                f"{MAX_UNPACKED / 2**20:,.0f} MB")
+        import openpyxl
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             return {sheet.title: _sheet_grid(path, sheet) for sheet in book.worksheets}

@@ -19,6 +19,12 @@ The rules, checked before any long work starts (:func:`check_output_folder`):
 * a path that is a file, or a folder that cannot be written, is refused, naming the path;
 * a symbolic link to a folder stands for that folder (the link is kept).
 
+A run killed with ``kill -9`` while writing leaves its hidden ``.NAME.partial-…`` folder
+beside the target. The next run writing to the same target removes such folders, but only its
+own: the name fits the tool's pattern, and the folder holds the marker (:data:`STAGING`) the
+tool writes when it makes one, naming a process on this machine that is no longer running
+(:func:`remove_stale_staging`). Anything else beside the target is left alone.
+
 Single output files (a template workbook, an exported LP) follow the same rule through
 :func:`check_output_file` and :func:`optimiser.io.atomic.atomic_path`.
 """
@@ -29,6 +35,9 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
+import shutil
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +46,10 @@ from pathlib import Path
 
 MANIFEST = ".optimiser-outputs.json"
 """The file listing, relative to the folder, every file the tool wrote into it."""
+STAGING = ".optimiser-staging.json"
+"""The marker in a folder being written: the process writing it (``pid``) and its machine
+(``host``), so a later run knows the folder for its own and whether its writer still runs.
+It is taken out just before the folder is put in the target's place."""
 SHOWN = 5
 """Files named in a message about a folder's contents."""
 
@@ -137,8 +150,12 @@ def staged_output(out: Path, force: bool = False, inputs: Iterable[Path] = ()
     target = check_output_folder(out, force, inputs)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(target)
         staging = target.parent / f".{target.name}.partial-{uuid.uuid4().hex[:12]}"
         staging.mkdir()
+        (staging / STAGING).write_text(
+            json.dumps({"pid": os.getpid(), "host": socket.gethostname()}) + "\n",
+            encoding="utf-8")
     except OSError as problem:
         raise OutputError(f"--out: cannot write to {out} ({problem.strerror or problem}). "
                           "Choose a folder you can write to.") from None
@@ -160,6 +177,7 @@ def staged_output(out: Path, force: bool = False, inputs: Iterable[Path] = ()
 
 def _swap_in(staged: Staged, out: Path, force: bool, inputs: Iterable[Path]) -> None:
     """Put the written folder in the target's place; delete the earlier outputs it replaces."""
+    (staged.path / STAGING).unlink()
     written = _files(staged.path)
     (staged.path / MANIFEST).write_text(
         json.dumps({"files": written}, indent=1) + "\n", encoding="utf-8")
@@ -175,6 +193,52 @@ def _swap_in(staged: Staged, out: Path, force: bool, inputs: Iterable[Path]) -> 
     os.rename(target, aside)
     os.rename(staged.path, target)
     _remove_written(aside, earlier)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one of another user's counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal, or the id is out of range
+        return True
+    return True
+
+
+def _stale(folder: Path) -> bool:
+    """Whether ``folder`` is a staging folder this tool made whose writer has died: a real
+    folder (not a link) holding the marker, written on this machine by a process no longer
+    running. Anything unreadable or unexpected counts as not stale."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        marker = json.loads((folder / STAGING).read_text(encoding="utf-8"))
+        pid, host = marker["pid"], marker["host"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    return host == socket.gethostname() and not _running(pid)
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Remove the staging folders of ``target`` that killed runs of this tool left beside it
+    (see the module's notes), and return them; every other file and folder stays."""
+    if not target.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.partial-[0-9a-f]{{12}}")
+    removed = []
+    for folder in sorted(target.parent.iterdir()):
+        if pattern.fullmatch(folder.name) and _stale(folder):
+            try:
+                shutil.rmtree(folder)
+            except OSError:  # left as it was found: it never stands in this run's way
+                continue
+            removed.append(folder)
+    return removed
 
 
 def _remove_written(folder: Path, names: set[str]) -> None:
@@ -230,5 +294,5 @@ def check_output_file(path: Path, force: bool = False, suffixes: Iterable[str] =
                           "write to.")
 
 
-__all__ = ["MANIFEST", "OutputError", "Staged", "check_output_file", "check_output_folder",
-           "staged_output", "written_by_tool"]
+__all__ = ["MANIFEST", "STAGING", "OutputError", "Staged", "check_output_file",
+           "check_output_folder", "remove_stale_staging", "staged_output", "written_by_tool"]

@@ -25,7 +25,7 @@ INTRO = (
     "such as 001_4550ef852cabf2d2.txt:867, 'derived: <arithmetic> from FILE:LINE', or "
     "'assumption: <reason>'.",
     "Write shares as decimals (45% as 0.45) and money in pounds, without £ signs or commas. "
-    "A planning year is 52 weeks.",
+    "A planning year is 52 weeks (364 days).",
     "Separate several names in one cell with ';'. Leave a cell empty where the column is "
     "optional, and a sheet with only its header row where the table is not used.",
     "A name on one sheet refers to a row of another: a locality on the demand sheet must be a "

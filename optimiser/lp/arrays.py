@@ -3,6 +3,7 @@ with the way back from each row and column to the model's components."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,7 +21,7 @@ from optimiser.lp.reader import (
 )
 
 if TYPE_CHECKING:
-    from optimiser.lp.resolve import SplitObjective
+    from optimiser.lp.resolve import PolynomialBounds, SplitExpression, SplitObjective
 
 
 @dataclass
@@ -71,7 +72,7 @@ class ExpressionRows(NamedTuple):
 class LinearProgram:
     """The model as HiGHS reads it, with the way back from rows and columns to the model."""
 
-    columns: list
+    columns: Sequence
     """The model's variables (VarData), in column order."""
     column_blocks: dict[str, Block]
     col_lower: np.ndarray
@@ -80,7 +81,7 @@ class LinearProgram:
     offset: float
     maximise: bool
     rows: Rows
-    constraints: list
+    constraints: Sequence
     """The model's constraints (ConstraintData), in row order."""
     row_blocks: dict[str, Block]
     objective: object
@@ -99,9 +100,17 @@ class LinearProgram:
     bounds that are a coefficient times one member of the parameter: re-set by arrays. Made
     at the first re-solve (a single solve never needs it)."""
     linear_rows: set = field(default_factory=set, repr=False)
+    polynomial_bounds: PolynomialBounds | None = field(default=None, repr=False)
+    """The other rows whose bounds are sums of products of parameter members (a target's
+    level times the demand it covers), kept as arrays; made with ``linear_bounds``."""
     expression_cache: dict = field(default_factory=dict, repr=False)
     """Named-expression components as sparse rows, kept between re-solves."""
     objective_split: SplitObjective | None = field(default=None, repr=False)
+    expression_splits: dict[str, SplitExpression | None] = field(default_factory=dict,
+                                                                 repr=False)
+    """Named-expression components split into fixed terms and terms that are a number times
+    one parameter member (:class:`~optimiser.lp.resolve.SplitExpression`), made at the first
+    re-solve that changes a parameter they read (None: one that cannot be split)."""
     memo: dict = field(default_factory=dict, repr=False)
     """What result tables keep between re-solves of the same model (names, words)."""
     objective_reads: frozenset = frozenset()

@@ -4,13 +4,14 @@ mutable parameter whose values changed are read again, and HiGHS is told just th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 from pyomo.core.base.param import ParamData
 from pyomo.core.base.var import VarData
 from pyomo.core.expr import numeric_expr as ne
 
-from optimiser.lp.arrays import LinearProgram, Rows
+from optimiser.lp.arrays import ExpressionRows, LinearProgram, Rows
 from optimiser.lp.reader import (
     NAMED,
     NUMBERS,
@@ -141,6 +142,80 @@ class NotSplit(Exception):
     """The objective reads a parameter in a way the split does not follow."""
 
 
+class SplitExpression(NamedTuple):
+    """An indexed named expression (a payment) as fixed sparse rows plus terms that are a
+    number times one parameter member times a variable (``price_capacity[s] * cost_factor *
+    capacity[l,s,t]``), so that after a price change its rows are made again by one array
+    operation rather than read again member by member."""
+
+    fixed: ExpressionRows
+    parts: dict
+    """Parameter component → (members, columns, coefficients, positions of its members)."""
+
+    @classmethod
+    def read(cls, reader: Reader, component) -> SplitExpression | None:
+        """Split every member, or None if one reads a parameter any other way."""
+        count = len(component)
+        constants = np.empty(count)
+        rows: list[int] = []
+        columns: list[int] = []
+        coefficients: list[float] = []
+        by_param: dict = {}
+        for i, member in enumerate(component.values()):
+            terms: Terms = {}
+            parts: list[tuple[int, float, ParamData]] = []
+            try:
+                constants[i] = SplitObjective._add(reader, member, 1.0, terms, parts)
+            except NotSplit:
+                return None
+            rows += [i] * len(terms)
+            columns += terms
+            coefficients += terms.values()
+            for column, coefficient, param_member in parts:
+                by_param.setdefault(param_member.parent_component(), []).append(
+                    (i, column, coefficient, param_member))
+        groups = {}
+        for param, entries in by_param.items():
+            position = {id(p): k for k, p in enumerate(param.values())}
+            groups[param] = (np.asarray([e[0] for e in entries], dtype=np.int64),
+                             np.asarray([e[1] for e in entries], dtype=np.int64),
+                             np.asarray([e[2] for e in entries], dtype=np.float64),
+                             np.asarray([position[id(e[3])] for e in entries], dtype=np.int64))
+        fixed = ExpressionRows(constants, np.asarray(rows, dtype=np.int64),
+                               np.asarray(columns, dtype=np.int64),
+                               np.asarray(coefficients, dtype=np.float64), frozenset(groups))
+        return cls(fixed, groups)
+
+    def evaluate(self, snapshot: dict) -> ExpressionRows:
+        """The expression's rows at the parameters' current values."""
+        rows, columns, coefficients = [self.fixed.rows], [self.fixed.columns], \
+            [self.fixed.coefficients]
+        for param, (members, where, numbers, positions) in self.parts.items():
+            rows.append(members)
+            columns.append(where)
+            coefficients.append(numbers * snapshot[param][positions])
+        return ExpressionRows(self.fixed.constants, np.concatenate(rows),
+                              np.concatenate(columns), np.concatenate(coefficients),
+                              self.fixed.reads)
+
+
+def _refreshed_expressions(lp: LinearProgram, changed: set) -> dict:
+    """The kept expression rows after parameters changed: made again by arrays where the
+    expression splits, dropped (to be read again when asked for) where it does not."""
+    kept = {}
+    for name, cached in lp.expression_cache.items():
+        if not cached.reads & changed:
+            kept[name] = cached
+            continue
+        if name not in lp.expression_splits:
+            component = lp.columns[0].model().find_component(name)
+            lp.expression_splits[name] = SplitExpression.read(lp.reader, component)
+        split = lp.expression_splits[name]
+        if split is not None:
+            kept[name] = split.evaluate(lp.snapshot)
+    return kept
+
+
 class LinearBounds:
     """Rows whose bounds are each a number or a coefficient times one parameter member
     (``demand[l,g,t]``, ``suitable_p * demand[l,g,t]``, ``hire_max[l,w,t]``), kept as arrays so
@@ -182,6 +257,97 @@ class LinearBounds:
                 for param, sides in self.entries.items()}
 
 
+Monomial = tuple[float, tuple[ParamData, ...]]
+"""A number times a product of parameter members (none: the number alone)."""
+
+
+def monomials(node) -> list[Monomial] | None:
+    """A fixed figure as a sum of monomials, or None if it is anything but sums, products,
+    negations and divisions by a number of numbers and parameter members. Long sums (demand
+    over an area is a chain of pairs) are walked without recursion."""
+    found: list[Monomial] = []
+    stack: list[tuple[Any, float]] = [(node, 1.0)]
+    while stack:
+        item, scale = stack.pop()
+        kind = type(item)
+        if kind in NUMBERS:
+            found.append((scale * item, ()))
+        elif kind is ParamData:
+            found.append((scale, (item,)))
+        elif kind is ne.NPV_SumExpression:
+            stack.extend((arg, scale) for arg in item.args)
+        elif kind is ne.NPV_NegationExpression:
+            stack.append((item.args[0], -scale))
+        elif kind is ne.NPV_DivisionExpression and type(item.args[1]) in NUMBERS:
+            stack.append((item.args[0], scale / item.args[1]))
+        elif kind is ne.NPV_ProductExpression:
+            left, right = (monomials(arg) for arg in item.args)
+            if left is None or right is None:
+                return None
+            found += [(scale * a * b, f + g) for a, f in left for b, g in right]
+        else:
+            return None
+    return found
+
+
+class PolynomialBounds:
+    """Rows whose bounds are sums of monomials in parameter members (a target's level times
+    the sum of demand it covers), as arrays: a scenario's new bounds are one product and one
+    sum per side, not a walk of each bound's expression."""
+
+    def __init__(self) -> None:
+        self.rows: set[int] = set()
+        self.params: dict = {}
+        """Parameter component → its offset in the joined values."""
+        self._entries: list[tuple[int, int, float, list[tuple[Any, ParamData]]]] = []
+
+    def add(self, row: int, form: tuple) -> bool:
+        """Keep the row if each bound is fixed or a sum of monomials; say whether kept."""
+        sides = []
+        for side, bound in enumerate(form):
+            if bound is None:
+                continue
+            expanded = [(float(bound), ())] if type(bound) in NUMBERS else monomials(bound)
+            if expanded is None:
+                return False
+            sides.append((side, expanded))
+        for side, expanded in sides:
+            for coefficient, factors in expanded:
+                self._entries.append((row, side, coefficient,
+                                      [(f.parent_component(), f) for f in factors]))
+        self.rows.add(row)
+        return True
+
+    def arrays(self) -> PolynomialBounds:
+        """Fix the entries as arrays (after the last :meth:`add`)."""
+        positions: dict = {}
+        for _, _, _, factors in self._entries:
+            for param, _ in factors:
+                if param not in self.params:
+                    self.params[param] = sum(len(p) for p in self.params)
+                    positions[param] = {id(m): i for i, m in enumerate(param.values())}
+        one = sum(len(p) for p in self.params)  # the joined values end with a 1
+        degree = max((len(f) for *_, f in self._entries), default=0)
+        self.factor = np.full((len(self._entries), max(1, degree)), one, dtype=np.int64)
+        for k, (_, _, _, factors) in enumerate(self._entries):
+            for j, (param, member) in enumerate(factors):
+                self.factor[k, j] = self.params[param] + positions[param][id(member)]
+        self.where = np.asarray([2 * r + side for r, side, _, _ in self._entries],
+                                dtype=np.int64)
+        self.coefficient = np.asarray([c for _, _, c, _ in self._entries], dtype=np.float64)
+        self.slots = np.unique(self.where)
+        self._entries = []
+        return self
+
+    def evaluate(self, snapshot: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Each kept (row, side)'s bound at the parameters' current values: the rows and
+        sides (0 lower, 1 upper), and the values."""
+        joined = np.concatenate([*(snapshot[p] for p in self.params), [1.0]])
+        terms = self.coefficient * joined[self.factor].prod(axis=1)
+        totals = np.bincount(self.where, weights=terms, minlength=int(self.where.max()) + 1)
+        return self.slots, totals[self.slots]
+
+
 def _changed_parameters(lp: LinearProgram) -> set:
     """Mutable parameter components whose values differ from when they were last read."""
     changed = set()
@@ -201,8 +367,7 @@ def refresh(lp: LinearProgram) -> Changes:
         return changes
     reader = lp.reader
     reader.forget(changed)
-    lp.expression_cache = {name: cached for name, cached in lp.expression_cache.items()
-                             if not cached[-1] & changed}
+    lp.expression_cache = _refreshed_expressions(lp, changed)
     linear_bounds = lp.linear_bounds
     if linear_bounds is None:
         linear = LinearBounds()
@@ -211,6 +376,12 @@ def refresh(lp: LinearProgram) -> Changes:
                 del lp.bound_forms[r]
         linear_bounds = lp.linear_bounds = linear.arrays()
         lp.linear_rows = linear.rows
+        expanded = PolynomialBounds()
+        for r, bound_form in list(lp.bound_forms.items()):
+            if expanded.add(r, bound_form):
+                del lp.bound_forms[r]
+        lp.polynomial_bounds = expanded.arrays() if expanded.rows else None
+        lp.linear_rows |= expanded.rows
     for param in changed:
         values = lp.snapshot[param]
         for side, (rows, coefficients, positions) in linear_bounds.get(param,
@@ -220,6 +391,17 @@ def refresh(lp: LinearProgram) -> Changes:
             differs = new != target[rows]
             target[rows[differs]] = new[differs]
             changes.bounds.extend(rows[differs].tolist())
+    polynomial = lp.polynomial_bounds
+    if polynomial is not None and changed & polynomial.params.keys():
+        slots, values = polynomial.evaluate(lp.snapshot)
+        rows_of, upper_side = slots // 2, slots % 2 == 1
+        for side, target in ((False, lp.rows.lower), (True, lp.rows.upper)):
+            chosen = upper_side == side
+            at = rows_of[chosen]
+            new = values[chosen] - lp.row_constant[at]
+            differs = new != target[at]
+            target[at[differs]] = new[differs]
+            changes.bounds.extend(at[differs].tolist())
     rows = sorted({r for param in changed for r in lp.reads_rows.get(param, ())
                    if r not in lp.linear_rows})
     for r in rows:

@@ -202,7 +202,9 @@ def workforce_by_year(solution: Solution, words: Words) -> pd.DataFrame:
         if instance else {}
     # Each (locality, role) a row of a matrix, each year a column: the recurrence runs over
     # the years, every locality at once.
-    group, pairs = pd.factorize(pd.MultiIndex.from_arrays([work["locality"], work["role"]]))
+    group = work.groupby(["locality", "role"], sort=False).ngroup().to_numpy()  # first seen
+    first = work[["locality", "role"]].drop_duplicates()
+    pairs = list(zip(first["locality"], first["role"], strict=True))
     year, _ = pd.factorize(work["year"])
     limits = np.zeros((len(pairs), year.max() + 1))
     limits[group, year] = work["recruitment_limit"].to_numpy()

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimiser.results import NOT_SPEND
 from optimiser.simulation.run import RESULTS_FILE
 
 
-def _plan(folder: Path) -> pd.DataFrame:
+def plan_table(folder: Path) -> pd.DataFrame:
     """Per service and year, over the localities: places, spend and the simulated waits."""
     simulated = pd.read_csv(folder / RESULTS_FILE)
     costs = pd.read_csv(folder / "costs.csv")
-    spend = costs[costs["payment"] != "penalty"].groupby(["service", "year"])["cost"].sum()
+    spend = costs[~costs["payment"].isin(NOT_SPEND)].groupby(["service", "year"])["cost"].sum()
     people = simulated["people"]
     table = simulated.assign(
         waited=simulated["share_waited"] * people,
@@ -39,7 +40,7 @@ def _plan(folder: Path) -> pd.DataFrame:
 
 def comparison(average: Path, headroom: Path) -> str:
     """The two plans as Markdown tables: by service in the first year, and in total."""
-    plans = {"average": _plan(average), "headroom": _plan(headroom)}
+    plans = {"average": plan_table(average), "headroom": plan_table(headroom)}
     first = plans["average"].index.get_level_values("year")[0]
     rows = []
     for service in plans["average"].index.get_level_values("service").unique():

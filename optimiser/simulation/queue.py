@@ -24,8 +24,12 @@ from dataclasses import dataclass
 import ciw
 import numpy as np
 
-DAYS = 365.0
-MONTH_ENDS = np.cumsum([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]).astype(float)
+from models.units import DAYS_IN_MONTH, DAYS_PER_WEEK, DAYS_PER_YEAR
+
+DAYS = float(DAYS_PER_YEAR)
+"""A planning year of 52 weeks, in days (:mod:`models.units`)."""
+MONTH_ENDS = DAYS * np.cumsum(DAYS_IN_MONTH) / sum(DAYS_IN_MONTH)
+"""The end of each month of a planning year, in days (December's: the year's end)."""
 TOLERANCE = 1e-6
 
 
@@ -58,7 +62,7 @@ class QueueSpec:
     def warm_up(self) -> float:
         """Days run before the first year and not counted: five first-year stays, at least
         four weeks."""
-        return max(28.0, 5 * self.years[0].mean_stay_days)
+        return max(4.0 * DAYS_PER_WEEK, 5 * self.years[0].mean_stay_days)
 
 
 def servers(places: float) -> int:

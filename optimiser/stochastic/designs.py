@@ -159,7 +159,8 @@ def write_comparison(instance: Instance, service: str, outcomes: list[DesignOutc
                         title=f"{instance.name}: cost in each future by way of buying "
                               f"{service}", labels={"cost": "Discounted cost (£)",
                                                     "scenario": "Future"})
-        files["designs.html"] = figure.to_html(include_plotlyjs=True, full_html=True)
+        files["designs.html"] = figure.to_html(include_plotlyjs=True, full_html=True,
+                                               div_id="designs-by-future")
     written = []
     for name, content in files.items():
         with atomic_path(out_dir / name) as tmp:

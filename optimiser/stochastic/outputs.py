@@ -164,8 +164,8 @@ def write_stochastic_outputs(solution: StochasticSolution, out_dir: Path) -> lis
     text("scenario_costs.csv", scenario_costs(solution).to_csv(index=False))
     if solution.measures is not None:
         text("average_future_commit.csv", solution.average_commit.to_csv(index=False))
-    text("uncertainty.html", cost_figure(solution).to_html(include_plotlyjs=True,
-                                                           full_html=True))
+    text("uncertainty.html", cost_figure(solution).to_html(
+        include_plotlyjs=True, full_html=True, div_id="cost-by-future"))
     for future in solution.futures:
         written += write_outputs(solution.plans[future.name],
                                  out_dir / "scenarios" / folder_name(future.name))

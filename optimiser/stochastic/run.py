@@ -13,16 +13,14 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
-from optimiser.compile import Values
 from optimiser.pipeline import Progress, Solution
 from optimiser.results import extract
-from optimiser.solve import MESSAGES, SolveOptions, solve_direct
+from optimiser.solve import MESSAGES, DirectHighs, SolveOptions
 from optimiser.stochastic.deterministic_equivalent import build_deterministic_equivalent
 from optimiser.stochastic.measures import (
     Commitment,
     Measures,
     NoPlan,
-    commitment_of,
     measures,
     solve_future,
 )
@@ -121,15 +119,15 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress, method
 def _by_deterministic_equivalent(solution: StochasticSolution, options: SolveOptions,
                                  progress: Progress) -> None:
     progress("building every future's plan in one model")
-    start = time.perf_counter()
-    years = len(solution.commit_years)
-    model = build_deterministic_equivalent(solution.futures, years, solution.risk)
-    solution.timings["build"] = time.perf_counter() - start
+    equivalent = build_deterministic_equivalent(solution.futures, len(solution.commit_years),
+                                                solution.risk)
+    solution.timings["build"] = equivalent.build_seconds
     progress("solving with HiGHS")
     start = time.perf_counter()
-    outcome = solve_direct(model, options)
+    outcome = DirectHighs(options).solve_lp(equivalent.lp, equivalent.prepare_tables)
     solution.timings.update(solve_wall=time.perf_counter() - start,
-                            highs=outcome.highs_seconds, compile=outcome.compile_seconds)
+                            highs=outcome.highs_seconds,
+                            compile=equivalent.compile_seconds + outcome.compile_seconds)
     solution.size = {"rows": outcome.rows, "columns": outcome.columns,
                      "nonzeros": outcome.nonzeros}
     if outcome.status != "optimal":
@@ -138,19 +136,15 @@ def _by_deterministic_equivalent(solution: StochasticSolution, options: SolveOpt
     progress("extracting each future's plan")
     start = time.perf_counter()
     assert outcome.values is not None
-    values = outcome.values
-    solution.costs = values.expression(model.scenario_cost).tolist()
-    first = model.scenario[solution.futures[0].name]
-    solution.commit = _commit_table(commitment_of(first, solution.commit_years),
+    x, row_dual, row_value = outcome.values.x, outcome.values.row_dual, outcome.values.row_value
+    solution.costs = [block.cost_of(x) for block in equivalent.blocks]
+    solution.commit = _commit_table(Commitment(equivalent.commitment(x)),
                                     solution.futures[0], solution.commit_years)
-    for future, cost in zip(solution.futures, solution.costs, strict=True):
-        block = model.scenario[future.name]
-        # A future's shadow prices: the duals of the whole plan per unit of its probability.
-        scaled = Values(values.lp, values.x, values.row_dual / future.probability,
-                        values.row_value)
-        values.lp.memo = {}  # the result tables' words are made afresh for each future
-        solution.plans[future.name] = _plan(solution.instance, future, block, cost,
-                                            extract(block, scaled))
+    for block, cost in zip(equivalent.blocks, solution.costs, strict=True):
+        values = block.values(x, row_dual, row_value)
+        solution.plans[block.future.name] = _plan(solution.instance, block.future,
+                                                  block.held.model, cost,
+                                                  extract(block.held.model, values))
     solution.timings["extract"] = time.perf_counter() - start
 
 
