@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from models.names import SafeText
 from models.references import check_references
@@ -408,6 +415,11 @@ def _plain(value: object) -> object:
     return value
 
 
+CHECKED = "checked"
+"""The validation context's key for an instance that passed every check and shares rows with
+the one being validated (``Instance.model_validate(data, context={CHECKED: base})``): the
+checks of one table alone skip the shared tables (:func:`models.references.same_tables`)."""
+
 TABLES: tuple[str, ...] = (
     "localities", "cohorts", "demand", "services", "capacity0", "caseload0", "leave",
     "roles", "staffing", "workforce", "indicators", "pathways", "stages", "destinations",
@@ -458,8 +470,8 @@ class Instance(BaseModel):
     hire_limits: list[HireLimit] = []
 
     @model_validator(mode="after")
-    def _references_hold(self) -> Instance:
-        check_references(self)
+    def _references_hold(self, info: ValidationInfo) -> Instance:
+        check_references(self, (info.context or {}).get(CHECKED))
         check_scenarios(self)
         return self
 

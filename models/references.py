@@ -72,8 +72,10 @@ def _nearest(found: object, names: Iterable[str]) -> str:
 
 
 class _Checker:
-    def __init__(self, instance: Instance):
+    def __init__(self, instance: Instance, same: frozenset[str] = frozenset()):
         self.instance = instance
+        self.same = same
+        """Tables whose rows are those of an instance that passed these checks."""
         self.problems: list[Problem] = []
 
     def add(self, table: str, row: int | None, field: str, found: object, expected: str):
@@ -85,6 +87,8 @@ class _Checker:
     def unique(self, table: str, *key: str) -> None:
         """Each key once: every row of a repeated key is reported, so the message names them
         all (the same stage twice would otherwise double its people's cost without a word)."""
+        if table in self.same:
+            return
         rows = self.instance.table(table)
         where: defaultdict[tuple, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
@@ -127,9 +131,30 @@ def _services_of_kind(instance: Instance, kind: str) -> set[str]:
     return {s.name for s in instance.services if s.kind == kind}
 
 
-def check_references(instance: Instance) -> None:
-    """Raise :class:`ReferenceErrors` listing every cross-table problem in the instance."""
-    c = _Checker(instance)
+def same_tables(instance: Instance, checked: Instance | None) -> frozenset[str]:
+    """The tables (and ``settings``) of ``instance`` that hold the very same rows as those of
+    ``checked``, an instance that passed every check: the checks of one table alone (keys
+    given once, figures in range, cited lines that exist) need not run on them again."""
+    if checked is None:
+        return frozenset()
+    from models.instance import TABLES
+
+    same = {table for table in TABLES
+            if _identical(instance.table(table), checked.table(table))}
+    return frozenset(same | ({"settings"} if instance.settings is checked.settings else set()))
+
+
+def _identical(rows: list, checked: list) -> bool:
+    return len(rows) == len(checked) and all(a is b for a, b in zip(rows, checked, strict=True))
+
+
+def check_references(instance: Instance, checked: Instance | None = None) -> None:
+    """Raise :class:`ReferenceErrors` listing every cross-table problem in the instance.
+    ``checked``, an instance that passed these checks and shares rows with this one (an
+    option made from its base), spares the checks of one table alone on the shared
+    tables (:func:`same_tables`); every check across tables runs in full."""
+    same = same_tables(instance, checked)
+    c = _Checker(instance, same)
     _check_years(c)
     for table, key in KEYS.items():
         c.unique(table, *key)
@@ -181,7 +206,7 @@ def check_references(instance: Instance) -> None:
     from models.citations import uncited  # these use Problem, defined here
     from models.ranges import out_of_range
 
-    c.problems += out_of_range(instance) + uncited(instance)
+    c.problems += out_of_range(instance, same) + uncited(instance, skip=same)
     if c.problems:
         raise ReferenceErrors(c.problems)
 

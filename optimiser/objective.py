@@ -52,9 +52,9 @@ def agency_cost(m: Model, locality: str, role: str, year: str) -> Expr:
 
 def unmet_penalty(m: Model, locality: str, cohort: str, year: str) -> Expr:
     """The objective's charge for each person whose need is left unmet (not money spent):
-    the cohort's (or band's) penalty, else the settings' one."""
-    d = m.data
-    return d.penalty_of.get(cohort, d.penalty) * m.unmet[locality, cohort, year]
+    the cohort's (or band's) penalty, else the settings' one (``prepare`` gives every need
+    group its penalty)."""
+    return m.data.penalty_of[cohort] * m.unmet[locality, cohort, year]
 
 
 def year_spend(m: Model, year: str) -> Expr:

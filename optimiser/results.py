@@ -194,11 +194,11 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
         for t in m.T:
             count = total(achieved[k], d.localities, d.cohorts, t)
             need = sum(demand[n] for n in d.needs_in[t])
+            # An area row has no level nor people required: the frame leaves them NaN.
             rows.append({"target": "", "indicator": k, "group": "area", "year": t,
                          "achieved_people": count,
                          "achieved_share": count / need if need else 0.0,
-                         "sense": "", "level": float("nan"), "basis": "demand",
-                         "required_people": float("nan"), "met": True})
+                         "sense": "", "basis": "demand", "met": True})
     lower, upper = v.bounds(m.outcome_target)
     for i, key in enumerate(v.keys(m.outcome_target)):
         row = d.target_rows[key]

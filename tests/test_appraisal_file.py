@@ -6,8 +6,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from pydantic import ValidationError
 
-from models.appraisal import Appraisal, OptionError, apply_option
+from models.appraisal import Appraisal, OptionError, _apply_table, apply_option
+from models.instance import TABLES, Instance
+from models.references import same_tables
 from optimiser.appraisal.load import load_appraisal
 from optimiser.io import InputError, load_instance
 from tests.builders import WORKED_EXAMPLE
@@ -165,3 +168,49 @@ def test_appraise_command_exits_2_naming_the_problem(tmp_path):
     assert (f"{path}, option 'x', field settings.designs: found 'nonexistent'; expected"
             in " ".join(result.output.split()))
     assert not (tmp_path / "out").exists()
+
+
+BROKEN_OPTIONS = {
+    "figure out of range": [{"table": "demand", "field": "people", "scale": 1e7}],
+    "key given twice": [{"table": "demand", "add": [
+        {"locality": "Example", "cohort": "older_hospital",
+         "people": {"value": 5, "source": WHY}}]}],
+    "cited line that does not exist": [{"table": "services", "where": {"name": "reablement"},
+                                        "field": "price_capacity", "value": 900.0,
+                                        "source": "001_4550ef852cabf2d2.txt:99999999"}],
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_OPTIONS)
+def test_checks_of_one_table_still_catch_an_option_breaking_it(case):
+    """An option's instance skips the checks of one table alone on the tables it leaves as
+    the base's rows: on the table it changed, a figure out of range, a key given twice and a
+    citation of a missing line are still refused, by the option's name, with the same
+    problem as checking every table gives."""
+    base = _base()
+    option = _appraisal(options=[{"name": "broken", "source": WHY,
+                                  "changes": BROKEN_OPTIONS[case]}]).expanded()[0]
+    with pytest.raises(OptionError) as caught:
+        apply_option(base, option)
+    assert caught.value.option == "broken"
+    table = BROKEN_OPTIONS[case][0]["table"]
+    assert caught.value.field.startswith(f"{table}[")
+    # every table checked afresh, from the option's tables written out: the same problem
+    data = base.model_dump(mode="json")
+    for index, change in enumerate(option.changes):
+        _apply_table(data, change, option.name, index)
+    with pytest.raises(ValidationError) as everything:
+        Instance.model_validate(data)
+    assert caught.value.found in str(everything.value)
+    assert caught.value.expected.split(" (and ")[0] in str(everything.value)
+
+
+def test_an_option_leaves_the_base_rows_it_does_not_change_unchecked_again():
+    """Scaling demand: every table but demand (and the settings) is the base's own rows."""
+    base = _base()
+    option = _appraisal(options=[{"name": "more", "source": WHY, "changes": [
+        {"table": "demand", "field": "people", "scale": 1.1}]}]).expanded()[0]
+    instance = apply_option(base, option)
+    assert same_tables(instance, base) == {*TABLES, "settings"} - {"demand"}
+    assert same_tables(instance, None) == frozenset()
+    assert instance.demand[0].people.value == pytest.approx(110.0)

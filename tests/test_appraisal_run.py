@@ -276,3 +276,28 @@ def test_report_renders_offline_in_headless_chromium(local_run, tmp_path):
     assert console == []
     drawn = re.search(r'data-charts-drawn="(\d+)"', dom)
     assert drawn and f'data-charts="{drawn.group(1)}"' in dom and int(drawn.group(1)) >= 5
+
+
+def test_a_re_solve_highs_cannot_finish_is_solved_again_on_a_fresh_model(monkeypatch):
+    """HiGHS in numerical trouble on a hot start (status error) is not the option's answer:
+    it is solved once more from a model of its own, with the same optimum as alone."""
+    from optimiser.solve import DirectHighs
+
+    base = load_instance(DEFAULT)
+    option = base.updated(demand=[d.model_copy(update={"people": d.people.model_copy(
+        update={"value": d.people.value * 1.05})}) for d in base.demand])
+    kept = PersistentModels(WORKER_OPTIONS)
+    kept.solve(base, detail=False)
+    run = DirectHighs._run
+    failures = iter(["error"])
+
+    def trouble_once(self):
+        return next(failures, None) or run(self)
+
+    monkeypatch.setattr(DirectHighs, "_run", trouble_once)
+    solved = kept.solve(option, detail=False)
+    assert not solved.resolved
+    assert solved.solution.status == "optimal"
+    assert solved.solution.objective == pytest.approx(
+        solve(option, WORKER_OPTIONS).objective, rel=REL)
+    assert len(kept.kept) == 1  # the model left in trouble is not kept

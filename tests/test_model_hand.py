@@ -201,3 +201,5 @@ def test_maximise_an_outcome_within_a_budget():
     budget = _shadow(solution, "budget_limit", year="2026/27")
     assert budget.binding
     assert budget.shadow_price == pytest.approx(0.45 / 7_999.28, rel=1e-6)
+    assert budget.unit == "independent people per £"  # not £: the objective is people
+    assert budget.constraint == "budget_limit[2026/27]"

@@ -117,3 +117,32 @@ def test_a_budget_below_the_cost_of_care_leaves_need_unmet():
     budget = solution.tables["shadow_prices"].query("family == 'budget_limit'").iloc[0]
     assert budget.binding
     assert budget.shadow_price == pytest.approx(1e5 / 7_999.28 - 1, rel=1e-6)
+
+
+def test_the_duty_to_meet_eligible_need_serves_people_the_penalty_would_leave():
+    """An unmet-need penalty of £10,000 is below the £11,816.48 home care costs a person
+    (13 hours at £908.96), so on cost alone all 100 would be left unmet (£1,000,000). Under
+    the Care Act duty for their cohort nobody may be: all 100 are served, £1,181,648."""
+    data = one_locality(["2026/27"], 100, penalty=10_000)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    assert solve(build(data)).objective == pytest.approx(1_000_000, rel=REL)
+    data["settings"]["meet_eligible_need"] = ["older_hospital"]
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert solution.objective == pytest.approx(100 * 13 * HOUR_YEAR, rel=REL)
+    assert solution.tables["unmet"]["unmet"].tolist() == pytest.approx([0], abs=1e-9)
+
+
+def test_a_service_new_to_a_locality_starts_from_its_start_up_allowance():
+    """No home care today, growth of at most 10% a year on nothing, and providers can open
+    650 hours in a year: 650 hours serve 650 / 13 = 50 of the 100 people; 50 are unmet."""
+    data = _home_care(0, 0.1, 1.0)
+    data.pop("capacity0")
+    data["services"][0]["startup"] = S(650)
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert solution.tables["capacity"]["capacity"].tolist() == pytest.approx([650])
+    assert solution.tables["unmet"]["unmet"].tolist() == pytest.approx([50])

@@ -8,7 +8,7 @@ import pytest
 from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
-from optimiser.results import extract, price_base
+from optimiser.results import extract, prepare_tables, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
 
@@ -25,6 +25,23 @@ def _tables_made_after_the_solve(instance) -> dict:
     return extract(model, outcome.values)
 
 
+def test_the_words_of_the_tables_are_all_made_while_highs_solves():
+    """The parts of the tables that do not depend on the plan (index columns, words, the
+    named expressions' rows) are made while HiGHS solves, so making the tables afterwards
+    only adds the plan's own figures: nothing is added to what was made."""
+    model = build_model(prepare(build(worked_example())))
+    outcome = solve_direct(model, alongside=lambda lp: prepare_tables(model, lp))
+    assert outcome.values is not None
+    lp = outcome.values.lp
+    words, rows = dict(lp.memo), set(lp.expression_cache)
+    assert {"capacity", "flow cohorts", "achieved", "shadow_prices"} <= set(words)
+    assert {"use", "capacity_payment", "use_payment", "outcome_payment", "recruitment_cost",
+            "unmet_penalty"} <= rows
+    extract(model, outcome.values)
+    assert lp.memo.keys() == words.keys()
+    assert all(lp.memo[key] is made for key, made in words.items())
+
+
 MADE = {"while solving": lambda instance: solve(instance).tables,
         "after solving": _tables_made_after_the_solve}
 
@@ -36,6 +53,11 @@ def test_worked_example_tables_cell_by_cell(made):
     850 hours a week, all used, for a caseload of 40 + 33 = 73 people. The same whether the
     tables' words were made while HiGHS solved or afterwards."""
     tables = MADE[made](build(worked_example()))
+    assert sorted(set(tables) - {"ranging"}) == [  # the pipeline adds the ranging
+        "capacity", "caseload", "costs", "flows", "headroom", "moves", "outcomes", "phase_in",
+        "shadow_prices", "short_term", "unmet", "workforce"]
+    for table in tables.values():
+        assert list(table.index) == list(range(len(table))), "rows numbered 0, 1, 2, ..."
     capacity = tables["capacity"].set_index("service")
     assert list(tables["capacity"].columns) == ["locality", "service", "year", "unit",
                                                 "capacity", "used", "utilisation",
@@ -300,6 +322,7 @@ def test_spot_purchase_and_agency_staff_in_the_cost_table():
         "agency staff": 250_000, "recruitment": 100_000, "block": 1_136_200,
         "spot purchase": 562_500})
     assert costs["discounted_cost"].tolist() == pytest.approx(costs["cost"].tolist())
+    assert list(costs.index) == [0, 1, 2, 3], "each row numbered once"
     capacity = solution.tables["capacity"].iloc[0]
     assert (capacity.capacity, capacity.used) == pytest.approx((1000, 1300))
     workforce = solution.tables["workforce"].iloc[0]
@@ -330,18 +353,25 @@ def test_outcome_payments_in_the_cost_table():
 
 def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
-    the cost table has no rows but keeps its columns, and the unmet-need table shows a share
-    of 0 where the need is 0, not a division by zero."""
+    the cost table has no rows but keeps its columns (£ figures as numbers), and the
+    unmet-need and outcomes tables show a share of 0 where the need is 0, not a division by
+    zero."""
     data = one_locality(["2026/27"], 0)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
     data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
     data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
                              "package": S(13)}]
+    data["indicators"] = [{"name": "independent", "derived": "independent"}]
     tables = solve(build(data)).tables
     costs = tables["costs"]
     assert list(costs.columns) == ["locality", "service", "payment", "year", "cost",
                                    "discounted_cost"]
     assert costs.empty
+    assert costs["cost"].dtype == float and costs["discounted_cost"].dtype == float
+    assert not any(costs[name].dtype == float for name in ("locality", "service", "payment",
+                                                           "year")), "words stay words"
+    area = tables["outcomes"].iloc[0]
+    assert (area.group, area.achieved_people, area.achieved_share) == ("area", 0, 0)
     unmet = tables["unmet"].iloc[0]
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
 
@@ -402,6 +432,111 @@ def test_the_price_base_is_stated_in_words():
              + tail.format("not discounted"))
     assert _price_base() == given
     assert _price_base(price_year="2026/27", price_inflation=S(0.03)) == given
+
+
+def test_a_cohort_without_a_pathway_counts_in_the_area_outcome_and_unmet_need():
+    """MODEL.md's worked example (27 of the 100 older people leaving hospital end
+    independent) with 10 younger adults whose need no pathway serves: all 10 are unmet, and
+    the area row counts 27 independent of the 110 people with a new need: 24.5%."""
+    data = worked_example()
+    data["cohorts"].append({"name": "younger", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    tables = solve(build(data)).tables
+    area = tables["outcomes"].iloc[0]
+    assert (area.achieved_people, area.achieved_share) == pytest.approx((27, 27 / 110))
+    unmet = tables["unmet"].set_index("cohort").loc["younger"]
+    assert (unmet.demand, unmet.unmet, unmet.unmet_share) == pytest.approx((10, 10, 1.0))
+
+
+def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
+    """10 admissions a year to residential care over three years, half the residents leaving
+    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
+    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
+    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
+    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
+    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
+    year's costs are: £875,000 / 1.21 = £723,140.50."""
+    data = one_locality(["2026/27", "2027/28", "2028/29"], 10, penalty=1e7)
+    data["settings"].update(end_of_horizon=True, discount_rate=S(0.1))
+    data["services"] = [service("residential", "long_term", "bed", 32_000, price_use=10_000,
+                                occupancy=0.8, package=1)]
+    data["pathways"] = [{"name": "residential_care", "cohort": "older_hospital",
+                         "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "residential_care", "service": "residential",
+                             "share": S(1.0)}]
+    data["leave"] = [{"cohort": "older_hospital", "service": "residential", "share": S(0.5)}]
+    solution = solve(build(data))
+    costs = solution.tables["costs"].set_index(["payment", "year"])
+    assert costs.loc[("block", "2028/29"), "cost"] == pytest.approx(17.5 / 0.8 * 32_000)
+    assert costs.loc[("spot", "2028/29"), "cost"] == pytest.approx(17.5 * 10_000)
+    tail = costs.loc[("end of horizon", "2028/29")]
+    assert (tail.service, tail.cost, tail.discounted_cost) == pytest.approx(
+        ("residential", 875_000, 875_000 / 1.21))
+    assert len(costs) == 7
+    assert solution.objective == pytest.approx(
+        500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+
+
+def test_worked_example_shadow_prices_cell_by_cell():
+    """MODEL.md's worked example. One more person leaving hospital goes straight to home care:
+    13 × £908.96 = £11,816.48 (the demand row, signed). Reablement first costs £26,000 × 6/52
+    + 0.55 × 10 × £908.96 = £7,999.28 a person, so one more person suitable for it saves
+    £11,816.48 − £7,999.28 = £3,817.20. A place of reablement used costs its £26,000 a year,
+    an hour a week of home care its £908.96. The market limits are far away: worth nothing,
+    not binding."""
+    prices = solve(build(worked_example())).tables["shadow_prices"]
+    assert list(prices.columns) == ["family", "locality", "item", "year", "constraint_label",
+                                    "shadow_price", "unit", "binding", "constraint"]
+    assert prices[["family", "locality", "item", "year", "unit", "binding",
+                   "constraint"]].values.tolist() == [
+        ["demand_met", "Example", "older_hospital", "2026/27", "£ per person", True,
+         "demand_met[Example,older_hospital,2026/27]"],
+        ["pathway_suitable", "Example", "reablement_first", "2026/27", "£ per person", True,
+         "pathway_suitable[Example,reablement_first,2026/27]"],
+        ["capacity_covers_use", "Example", "reablement", "2026/27", "£ per unit", True,
+         "capacity_covers_use[Example,reablement,2026/27]"],
+        ["capacity_covers_use", "Example", "home_care", "2026/27", "£ per unit", True,
+         "capacity_covers_use[Example,home_care,2026/27]"],
+        ["market_growth_limit", "Example", "reablement", "2026/27", "£ per unit", False,
+         "market_growth_limit[Example,reablement,2026/27]"],
+        ["market_growth_limit", "Example", "home_care", "2026/27", "£ per unit", False,
+         "market_growth_limit[Example,home_care,2026/27]"],
+        ["market_shrink_limit", "Example", "reablement", "2026/27", "£ per unit", False,
+         "market_shrink_limit[Example,reablement,2026/27]"],
+        ["market_shrink_limit", "Example", "home_care", "2026/27", "£ per unit", False,
+         "market_shrink_limit[Example,home_care,2026/27]"]]
+    assert prices["shadow_price"].tolist() == pytest.approx(
+        [13 * HOUR_YEAR, 13 * HOUR_YEAR - (3000 + 5.5 * HOUR_YEAR), 26_000, HOUR_YEAR,
+         0, 0, 0, 0], abs=1e-6)
+    assert prices["constraint_label"].iloc[1] == (
+        "saving if one more person could take reablement first in Example, 2026/27")
+    assert prices["constraint_label"].iloc[3] == (
+        "cost of one more hour per week of home care used in Example, 2026/27")
+
+
+def test_people_who_deteriorate_take_their_new_package():
+    """100 people in home care today at 10 hours a week, nobody new. A fifth of them each
+    year need intensive home care, at 20 hours a week: 20 people and 20 × 20 = 400 hours
+    there, 80 people and 1,000 − 0.2 × 1,000 = 800 hours left in home care."""
+    data = one_locality(["2026/27"], 0)
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR),
+                        service("intensive_home_care", "long_term", "hour per week",
+                                HOUR_YEAR)]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(10)}]
+    data["caseload0"] = [{"locality": "Example", "cohort": "older_hospital",
+                          "service": "home_care", "people": S(100), "package": S(10)}]
+    data["deterioration"] = [{"cohort": "older_hospital", "from_service": "home_care",
+                              "to_service": "intensive_home_care", "rate": S(0.2),
+                              "package": S(20)}]
+    tables = solve(build(data)).tables
+    caseload = tables["caseload"].set_index("service")
+    assert caseload.loc["home_care", ["people", "units"]].tolist() == pytest.approx([80, 800])
+    assert caseload.loc["intensive_home_care", ["people", "units"]].tolist() == \
+        pytest.approx([20, 400])
+    assert tables["capacity"].set_index("service")["used"].to_dict() == pytest.approx(
+        {"home_care": 800, "intensive_home_care": 400})
 
 
 def test_labels_read_naturally_inside_the_shadow_price_sentences():

@@ -32,6 +32,10 @@ from optimiser.solve import DirectHighs, SolveOptions
 DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
 """Prepared fields the model's rows never read (names and words for the results)."""
 
+RETRIED = ("error", "unverified")
+"""Outcomes of a re-solve that are solved again on a fresh model: a hot start can leave
+HiGHS in numerical trouble that a cold solve of the same figures does not meet."""
+
 KEPT_MODELS = 3
 """Models a worker keeps for re-solving; more would hold memory for little gain."""
 
@@ -50,14 +54,26 @@ def resolvable(built: Prepared, wanted: Prepared) -> bool:
     return True
 
 
-def set_parameters(model: pyo.ConcreteModel, data: Prepared) -> int:
+Members = dict[str, dict]
+"""Each mutable parameter's members by their index, by the parameter's name."""
+
+
+def parameter_members(model: pyo.ConcreteModel) -> Members:
+    """The model's mutable parameters' members (made once for a kept model)."""
+    return {p.name: dict(getattr(model, p.name).items()) for p in PARAMETERS.values()}
+
+
+def set_parameters(model: pyo.ConcreteModel, data: Prepared,
+                   members: Members | None = None) -> int:
     """Set the model's mutable parameters to the prepared data's values; return how many
-    changed. The model's data is replaced so the results read the new figures."""
+    changed. The model's data is replaced so the results read the new figures. ``members``:
+    the model's :func:`parameter_members`, if kept."""
+    held = members or parameter_members(model)
     changed = 0
     for parameter in PARAMETERS.values():
-        members = dict(getattr(model, parameter.name).items())
+        by_index = held[parameter.name]
         for key, value in parameter.values(data).items():
-            member = members[key]
+            member = by_index[key]
             if member._value != value:
                 # Where ParamData keeps its value: the figures are validated already, so
                 # Pyomo's own checks on setting one (a tenth of a re-solve) are not needed.
@@ -72,6 +88,7 @@ class _Kept:
     prepared: Prepared
     model: pyo.ConcreteModel
     solver: DirectHighs
+    members: Members
 
 
 @dataclass
@@ -94,18 +111,20 @@ class PersistentModels:
         self.kept: OrderedDict[int, _Kept] = OrderedDict()
         self._next = 0
 
-    def solve(self, instance, detail: bool = True) -> Solved:
+    def solve(self, instance, detail: bool = True, fresh: bool = False) -> Solved:
         """Solve one instance, re-using a kept model where only mutable figures differ.
         ``detail=False`` makes no result tables for an optimal plan: its arrays
-        (``Solved.values``) are all a comparison row needs."""
+        (``Solved.values``) are all a comparison row needs. A re-solve that HiGHS cannot
+        finish (numerical trouble from the last basis) or whose plan fails the check is
+        solved once more on a model of its own (``fresh``), which is then kept."""
         start = time.perf_counter()
         data = prepare(instance)
-        entry_id = next((i for i, kept in reversed(self.kept.items())
-                         if resolvable(kept.prepared, data)), None)
+        entry_id = None if fresh else next((i for i, kept in reversed(self.kept.items())
+                                            if resolvable(kept.prepared, data)), None)
         timings: dict[str, float] = {}
         if entry_id is None:
             model = build_model(data)
-            kept = _Kept(data, model, DirectHighs(self.options))
+            kept = _Kept(data, model, DirectHighs(self.options), parameter_members(model))
             entry_id, self._next = self._next, self._next + 1
             self.kept[entry_id] = kept
             while len(self.kept) > self.keep:
@@ -115,7 +134,7 @@ class PersistentModels:
         else:
             kept = self.kept[entry_id]
             self.kept.move_to_end(entry_id)
-            set_parameters(kept.model, data)
+            set_parameters(kept.model, data, kept.members)
             kept.prepared = data
             resolved = True
             timings["set_parameters"] = time.perf_counter() - start
@@ -130,6 +149,10 @@ class PersistentModels:
         timings["highs"] = outcome.highs_seconds
         if outcome.status not in ("optimal", "infeasible", "unbounded"):
             self.kept.pop(entry_id, None)
+        if resolved and outcome.status in RETRIED:
+            again = self.solve(instance, detail, fresh=True)
+            again.solution.timings["highs"] += outcome.highs_seconds
+            return again
         solution = finish(instance.name, kept.model, outcome, timings, options=self.options,
                           tables=detail)
         return Solved(solution, resolved, outcome.values)

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from models import Instance
 from optimiser.appraisal.load import LoadedAppraisal
+from optimiser.appraisal.order import solving_order
 from optimiser.appraisal.outputs import chosen_option, comparison_table
 from optimiser.appraisal.store import DETAIL, FINISHED, Detail, Store
 from optimiser.appraisal.summary import outcome_columns
@@ -109,12 +110,6 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
         yield pool
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _reuse_order(loaded: LoadedAppraisal, names: list[str]) -> list[str]:
-    """Options that share contract designs side by side, so a worker's kept model fits the
-    next option it is given more often."""
-    return sorted(names, key=lambda n: tuple(loaded.instances[n].settings.designs))
 
 
 def _chunks(names: list[str]) -> list[list[str]]:
@@ -211,7 +206,8 @@ def run_appraisal(loaded: LoadedAppraisal, out_dir: Path, executor: Executor, *,
             if not store.finished(o.folder, loaded.fingerprint(o.name), retry_failed)]
     summary.skipped = summary.options - len(todo)
     progress.start(summary.options, summary.skipped)
-    summary.solved = _solve(loaded, store, executor, _reuse_order(loaded, todo), options,
+    order = solving_order([loaded.option(name) for name in todo], loaded.instances)
+    summary.solved = _solve(loaded, store, executor, order, options,
                             set(todo) if detail == "all" else set(), progress, summary)
     if detail == "best" and not summary.lost:
         summary.detailed = _detail_best(loaded, out_dir, store, executor, options)

@@ -27,7 +27,7 @@ def staff_retention(m: Model, locality: str, role: str, year: str) -> Expr:
     d = m.data
     before = d.previous[year]
     if before is None:
-        prior = d.staff0.get((locality, role), 0.0)
+        prior = d.staff0[locality, role]  # validation requires a row for every pair
     else:
         prior = m.staff[locality, role, before]
     return m.staff[locality, role, year] <= linear(

@@ -4,6 +4,7 @@ mutable parameter whose values changed are read again, and HiGHS is told just th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -21,7 +22,6 @@ from optimiser.lp.reader import (
     Terms,
     is_variable,
     linear_in_one,
-    parameter_values,
     read_bounds,
     read_objective,
     read_row,
@@ -348,11 +348,20 @@ class PolynomialBounds:
         return self.slots, totals[self.slots]
 
 
+_VALUE = attrgetter("_value")
+"""Where ParamData keeps its value (what ``.value`` returns, after checks not needed here)."""
+
+
 def _changed_parameters(lp: LinearProgram) -> set:
-    """Mutable parameter components whose values differ from when they were last read."""
+    """Mutable parameter components whose values differ from when they were last read (each
+    one's members listed once, then read straight from the list)."""
+    members = lp.memo.setdefault("parameter members", {})
     changed = set()
     for param, before in lp.snapshot.items():
-        now = parameter_values(param)
+        listed = members.get(param)
+        if listed is None:
+            listed = members[param] = list(param.values())
+        now = np.fromiter(map(_VALUE, listed), dtype=np.float64, count=len(listed))
         if not np.array_equal(now, before):
             changed.add(param)
             lp.snapshot[param] = now
