@@ -44,6 +44,14 @@ def _label(name: str, label: str) -> str:
     return label or name.replace("_", " ")
 
 
+def band_words(name: str, label: str) -> str:
+    """A need band in a group's label: 'low need' from the band 'low' or the label 'Low
+    need' alike."""
+    words = _label(name, label)
+    words = words[:1].lower() + words[1:]
+    return words if words.endswith("need") else f"{words} need"
+
+
 def need_groups(instance: Instance) -> list[Group]:
     """Every need group, cohort by cohort in the instance's order."""
     bands = defaultdict(list)
@@ -57,7 +65,7 @@ def need_groups(instance: Instance) -> list[Group]:
         for band in bands[cohort.name]:
             groups.append(Group(f"{cohort.name}/{band.name}", cohort.name, band.name,
                                 band.share.value,
-                                f"{cohort_label} ({_label(band.name, band.label)} need)"))
+                                f"{cohort_label} ({band_words(band.name, band.label)})"))
     return groups
 
 

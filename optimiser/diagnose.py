@@ -442,7 +442,8 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None,
 
 def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Diagnosis:
     """Explain why a built model has no feasible plan: the smallest relaxations, of each kind
-    alone and of all together, that allow one, and the limits in conflict (HiGHS's IIS)."""
+    alone and of all together, that allow one, and the limits in conflict (HiGHS's IIS,
+    unless ``options.conflict`` is off)."""
     solver = DirectHighs(options)
     infeasible = solver.solve(model).status == "infeasible"
     limits = _limits(model, solver.lp)
@@ -460,7 +461,7 @@ def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -
         if smallest is not None and not smallest.relaxations:
             smallest = None
         explanation = _explain(model, alternatives, smallest, duty)
-    conflict = _conflict(solver) if infeasible else []
+    conflict = _conflict(solver) if infeasible and options.conflict else []
     return Diagnosis(
         explanation=explanation,
         alternatives=alternatives,

@@ -89,6 +89,19 @@ def test_infeasible_example_is_explained_in_words(name):
     assert solution.summary()["diagnosis"]["explanation"] == diagnosis.explanation
 
 
+@pytest.mark.parametrize("name", sorted(EXPLANATIONS))
+def test_an_appraisals_diagnosis_gives_the_same_words_without_the_conflict(name):
+    """An appraisal's options are explained by their relaxations alone (``WORKER_OPTIONS``):
+    the same first sentence, and no limits in conflict asked of HiGHS."""
+    from optimiser.appraisal.runner import WORKER_OPTIONS
+
+    assert WORKER_OPTIONS.conflict is False
+    diagnosis = solve(_example(name), WORKER_OPTIONS).diagnosis
+    assert diagnosis is not None
+    assert diagnosis.explanation[0] == EXPLANATIONS[name]
+    assert diagnosis.conflict == [] and diagnosis.conflict_constraints == []
+
+
 def _feasible(instance, table: str, row: int, field: str, value: float) -> bool:
     """Whether the instance has a plan once one figure is changed."""
     data = instance.model_dump()

@@ -86,6 +86,18 @@ def test_a_pathway_can_be_suitable_for_more_of_one_band():
     assert solution.objective == pytest.approx(756_272, rel=REL)
 
 
+def test_a_need_groups_label_names_its_band_once():
+    """A band named 'low' and a band labelled 'Moderate need' both read as '... (low need)'
+    and '... (moderate need)' in sentences, never 'Moderate need need'."""
+    from optimiser.bands import need_groups
+
+    data = _two_bands()
+    data["bands"][1]["label"] = "Moderate need"
+    cohort = data["cohorts"][0].get("label") or "older hospital"
+    labels = [group.label for group in need_groups(build(data))]
+    assert labels == [f"{cohort} (low need)", f"{cohort} (moderate need)"]
+
+
 def test_an_instance_without_bands_keeps_its_rows_and_names():
     """No bands: one need group per cohort, named as the cohort, and pathways keep their
     names, so every instance written before bands gives the same model."""
