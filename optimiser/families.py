@@ -425,7 +425,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving from one more {label(d, w)} in post in {label(d, loc)}, {t}",
+            f"saving from one more FTE of {plural(label(d, w))} in post in {label(d, loc)}, {t}",
         explains_unmet=True,
     ),
     Family(
@@ -446,7 +446,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving if one more {label(d, w)} could be recruited in {label(d, loc)}, {t}",
+            f"saving if one more FTE of {plural(label(d, w))} could be recruited in "
+            f"{label(d, loc)}, {t}",
         explains_unmet=True,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
                     set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),

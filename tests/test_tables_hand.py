@@ -211,8 +211,8 @@ def test_a_limit_at_its_bound_with_no_shadow_price_is_not_given_as_a_reason():
     assert unmet["unmet"].tolist() == pytest.approx([50, 10])
     for locality in ("Example", "Roomy"):
         assert unmet.loc[locality, "why"] == (
-            f"saving from one more care worker in post in {locality}, 2026/27; saving if one "
-            f"more care worker could be recruited in {locality}, 2026/27")
+            f"saving from one more FTE of care workers in post in {locality}, 2026/27; saving "
+            f"if one more FTE of care workers could be recruited in {locality}, 2026/27")
 
 
 def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
@@ -400,7 +400,7 @@ def test_unmet_need_names_every_limit_binding_where_it_is_left():
     unmet = solve(build(data)).tables["unmet"].iloc[0]
     assert unmet.unmet == pytest.approx(100 - 1000 / 13)
     assert unmet.why == (
-        "saving from one more care worker in post in Example, 2026/27; "
+        "saving from one more FTE of care workers in post in Example, 2026/27; "
         "saving if the market could grow home care by one more hour per week in Example, "
         "2026/27")
 
