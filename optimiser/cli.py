@@ -91,15 +91,21 @@ def check_limits(time_limit: float | None, iteration_limit: int | None = None) -
                    "iterations, 0 or more (leave it out for HiGHS's default).", BAD_INPUT)
 
 
-def output_file(path: Path, force: bool, suffix: str, option: str = "--out") -> None:
+def output_file(path: Path, force: bool, *suffixes: str, option: str = "--out") -> None:
     """Check an output file before writing it (never replaced without ``--force``, never
-    under another format's name), or exit 2 saying why it cannot be used."""
+    under another format's name than ``suffixes``), or exit 2 saying why it cannot be used."""
     from optimiser.io.outdir import OutputError, check_output_file
 
     try:
-        check_output_file(path, force, [suffix], option)
+        check_output_file(path, force, suffixes, option)
     except OutputError as problem:
         raise fail(escape(str(problem)), BAD_INPUT) from None
+
+
+def cannot_write(path: Path, problem: OSError) -> typer.Exit:
+    """The exit (code 2) for an output file the system would not let us write."""
+    return fail(f"Cannot write {escape(str(path))} ({problem.strerror or problem}).",
+                BAD_INPUT)
 
 
 @contextmanager
@@ -302,8 +308,7 @@ def template(
     try:
         write_template(out_file, data)
     except OSError as problem:
-        raise fail(f"Cannot write {escape(str(out_file))} ({problem.strerror or problem}).",
-                   BAD_INPUT) from None
+        raise cannot_write(out_file, problem) from None
     out.print(f"Wrote {'a filled' if data else 'an empty'} workbook to {out_file}.")
 
 
@@ -318,21 +323,16 @@ def convert(
     """Write an instance in the other form, a workbook from YAML or YAML from a workbook:
     the same tables, figures and sources, so either solves to the same plan."""
     from optimiser.io import save_instance
-    from optimiser.io.outdir import OutputError, check_output_file
 
     if to.resolve() == instance.resolve():
         raise fail(f"--to: {escape(str(to))} is the instance itself; choose another file.",
                    BAD_INPUT)
-    try:
-        check_output_file(to, force, (".xlsx", ".yaml", ".yml"), "--to")
-    except OutputError as problem:
-        raise fail(escape(str(problem)), BAD_INPUT) from None
+    output_file(to, force, ".xlsx", ".yaml", ".yml", option="--to")
     data = read_instance(instance)
     try:
         save_instance(data, to)
     except OSError as problem:
-        raise fail(f"Cannot write {escape(str(to))} ({problem.strerror or problem}).",
-                   BAD_INPUT) from None
+        raise cannot_write(to, problem) from None
     out.print(f"Wrote {data.name} to {escape(str(to))}.")
 
 
@@ -380,7 +380,7 @@ def export(
         raise fail("Say where to write the model: --mps FILE.mps and/or --lp FILE.lp.",
                    BAD_INPUT)
     for path, suffix in wanted:
-        output_file(path, force, suffix, f"--{suffix[1:]}")
+        output_file(path, force, suffix, option=f"--{suffix[1:]}")
     data = read_instance(instance, allow_outside)
     model, _ = build(data)
     if needs_refining(model):  # headroom rows: the tangents at the plan's loads, as solve has
@@ -391,8 +391,7 @@ def export(
             with atomic_path(path) as temporary:
                 size = write_model(model, temporary)
         except OSError as problem:
-            raise fail(f"Cannot write {escape(str(path))} ({problem.strerror or problem}).",
-                       BAD_INPUT) from None
+            raise cannot_write(path, problem) from None
         out.print(f"Wrote {data.name}'s LP ({size['rows']:,} rows, {size['columns']:,} "
                   f"columns, {size['nonzeros']:,} nonzeros) to {escape(str(path))}.")
 
