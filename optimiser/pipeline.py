@@ -21,7 +21,7 @@ from optimiser.headroom import needs_refining, refine
 from optimiser.model import build_model
 from optimiser.prepare import prepare
 from optimiser.ranging import RANGING_ROWS, ranging_table
-from optimiser.results import NOT_SPEND, extract, prepare_tables
+from optimiser.results import NOT_SPEND, extract, prepare_tables, spending
 from optimiser.solve import DirectHighs, SolveOptions, SolveOutcome, solve_direct
 
 Progress = Callable[[str], None]
@@ -73,7 +73,7 @@ class Solution:
         costs = self.tables.get("costs")
         if costs is None:
             return None
-        return float(costs.loc[~costs["payment"].isin(NOT_SPEND), "discounted_cost"].sum())
+        return float(spending(costs)["discounted_cost"].sum())
 
     def not_spent(self) -> dict[str, float]:
         """The parts of a least-cost objective that are not spending in the planning years

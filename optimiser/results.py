@@ -224,6 +224,12 @@ NOT_SPEND = ("penalty", TAIL, "delay")
 """Payment types in the cost breakdown that are not money the council pays in the plan."""
 
 
+def spending(costs: pd.DataFrame) -> pd.DataFrame:
+    """The cost table's rows of money the council pays in the plan's years (no unmet-need
+    charge, delays or care after the last year)."""
+    return costs[~costs["payment"].isin(NOT_SPEND)]
+
+
 def price_base(d: Prepared) -> str:
     """The price base of every £ figure, and whether figures are discounted, in words."""
     first = d.years[0]

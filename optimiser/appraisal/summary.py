@@ -13,7 +13,7 @@ import pandas as pd
 from models import Instance
 from models.appraisal import Option
 from optimiser.prepare import hire_limits
-from optimiser.results import NOT_SPEND, TAIL
+from optimiser.results import TAIL, spending
 
 TOP_LIMITS = 3
 """Binding limits named in the table, by shadow price."""
@@ -66,7 +66,7 @@ def comparison_row(option: Option, dimensions: list[str], instance: Instance, st
     if status != "optimal" or not tables:
         return row
     costs = tables["costs"]
-    spend = costs[~costs["payment"].isin(NOT_SPEND)]
+    spend = spending(costs)
     row["total_cost"] = float(spend["discounted_cost"].sum())
     row["end_of_horizon"] = float(costs.loc[costs["payment"] == TAIL, "discounted_cost"].sum())
     for year in instance.years:

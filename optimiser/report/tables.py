@@ -14,7 +14,7 @@ import pandas as pd
 
 from models import Instance
 from optimiser.pipeline import Solution
-from optimiser.results import NOT_SPEND, TAIL, price_base
+from optimiser.results import TAIL, price_base, spending
 
 TOP = 10
 """Rows of each list the summary shows; the full tables are in the workbook and files."""
@@ -109,7 +109,7 @@ def money(value: float) -> str:
 
 def headline(solution: Solution) -> Headline:
     costs = solution.tables["costs"]
-    spend = costs[~costs["payment"].isin(NOT_SPEND)]
+    spend = spending(costs)
     instance = solution.inputs
     years = list(instance.years) if instance else sorted(costs["year"].unique())
     settings = instance.settings if instance else None
@@ -133,7 +133,7 @@ def cost_by_year(solution: Solution) -> pd.DataFrame:
     """£ paid out each year by payment type (undiscounted), with the year's total
     discounted."""
     costs = solution.tables["costs"]
-    spend = costs[~costs["payment"].isin(NOT_SPEND)]
+    spend = spending(costs)
     table = spend.pivot_table(index="year", columns="payment", values="cost", aggfunc="sum",
                               fill_value=0.0)
     table = table[[p for p in PAYMENTS if p in table.columns]]
@@ -146,7 +146,7 @@ def cost_by_year(solution: Solution) -> pd.DataFrame:
 def cost_by_payment(solution: Solution) -> pd.DataFrame:
     """£ over the planning years by payment type, undiscounted and discounted."""
     costs = solution.tables["costs"]
-    spend = costs[~costs["payment"].isin(NOT_SPEND)]
+    spend = spending(costs)
     table = spend.groupby("payment")[["cost", "discounted_cost"]].sum()
     table = table.reindex([p for p in PAYMENTS if p in table.index])
     return pd.DataFrame({"Payment type": [PAYMENTS[p] for p in table.index],
@@ -252,7 +252,7 @@ def localities(solution: Solution, words: Words) -> pd.DataFrame:
     """Each locality over the planning years: need, unmet need, spending, staff."""
     unmet = solution.tables["unmet"].groupby("locality", sort=False)[["demand", "unmet"]].sum()
     costs = solution.tables["costs"]
-    spend = costs[~costs["payment"].isin(NOT_SPEND)].groupby("locality", sort=False)[
+    spend = spending(costs).groupby("locality", sort=False)[
         ["cost", "discounted_cost"]].sum().reindex(unmet.index).fillna(0.0)
     work = solution.tables["workforce"]
     final = _final(solution)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimiser.results import NOT_SPEND
+from optimiser.results import spending
 from optimiser.simulation.run import RESULTS_FILE
 
 
@@ -21,7 +21,7 @@ def plan_table(folder: Path) -> pd.DataFrame:
     """Per service and year, over the localities: places, spend and the simulated waits."""
     simulated = pd.read_csv(folder / RESULTS_FILE)
     costs = pd.read_csv(folder / "costs.csv")
-    spend = costs[~costs["payment"].isin(NOT_SPEND)].groupby(["service", "year"])["cost"].sum()
+    spend = spending(costs).groupby(["service", "year"])["cost"].sum()
     people = simulated["people"]
     table = simulated.assign(
         waited=simulated["share_waited"] * people,
