@@ -269,6 +269,7 @@ class _Elastic:
         count = len(self.row_of)
         self.elastic = np.arange(self.columns, self.columns + count, dtype=np.int32)
         held.col_cost_, held.offset_ = np.zeros(self.columns), 0.0
+        held.sense_ = highspy.ObjSense.kMinimize  # the model may maximise an outcome
         self.highs = highspy.Highs()
         for name, value in highs_options(solver.options).items():
             self.highs.setOptionValue(name, value)
