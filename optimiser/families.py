@@ -33,7 +33,7 @@ value.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,8 +93,10 @@ class Family:
     signed: bool = False
     """Report the dual with its sign (an equality, whose price can go either way) rather
     than as a magnitude; its rows always count as binding."""
-    explains_unmet: bool = False
-    """A binding row of it is named as a reason for unmet need in its locality and year."""
+    explains_unmet: Callable[[Any, str], Iterable[str]] | None = None
+    """``explains_unmet(d, item)``: the need groups whose unmet need a binding row of it
+    explains in its locality and year, from the row's item (pathway, service or role, as
+    :attr:`spread` gives it); None when its rows explain none."""
     lever: Lever | None = None
     """How the diagnosis relaxes it; None for rows that must hold."""
     spread: Callable[[tuple], dict[str, str]] = _usual
@@ -172,6 +174,19 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
     constraint = getattr(m, family)[index]
     bound = constraint.upper if constraint.upper is not None else constraint.lower
     return abs(pyo.value(bound))
+
+
+# --- whose need a limit leaves unmet -------------------------------------------------------
+
+def service_groups(d: Any, service: str) -> set[str]:
+    """The need groups using a service: routed through it, or with a caseload in it."""
+    return {d.pathway_cohort[p] for p in d.pathways_using.get(service, ())} | \
+        set(d.cohorts_in.get(service, ()))
+
+
+def role_groups(d: Any, role: str) -> set[str]:
+    """The need groups using a service a role staffs."""
+    return {g for s in d.services_needing.get(role, ()) for g in service_groups(d, s)}
 
 
 # --- the Care Act duty, which is never relaxed as a choice ------------------------------------
@@ -346,7 +361,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         dual_unit="£ per person",
         shadow_price=lambda d, loc, p, t:
             f"saving if one more person could take {label(d, p)} in {label(d, loc)}, {t}",
-        explains_unmet=True,
+        explains_unmet=lambda d, pathway: [d.pathway_cohort[pathway]],
         # Clinical suitability is the least defensible limit to stretch: relaxed last.
         lever=Lever("suitability", 4.0, _pathway_need, _pathway_suits_more,
                     set_by=_pathway_limit),
@@ -399,7 +414,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         shadow_price=lambda d, loc, s, t:
             f"saving if the market could grow {label(d, s)} by one more {d.units[s]} in "
             f"{label(d, loc)}, {t}",
-        explains_unmet=True,
+        explains_unmet=service_groups,
         lever=Lever("market", 1.0, _capacity_size, _growth_relaxed),
     ),
     Family(
@@ -426,7 +441,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
             f"saving from one more FTE of {plural(label(d, w))} in post in {label(d, loc)}, {t}",
-        explains_unmet=True,
+        explains_unmet=role_groups,
     ),
     Family(
         "staff_retention", "5",
@@ -448,7 +463,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         shadow_price=lambda d, loc, w, t:
             f"saving if one more FTE of {plural(label(d, w))} could be recruited in "
             f"{label(d, loc)}, {t}",
-        explains_unmet=True,
+        explains_unmet=role_groups,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
                     set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
     ),
@@ -475,7 +490,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_a_budget_below_the_cost_of_care_leaves_need_unmet",
         dual_unit="£ per £",
         shadow_price=lambda d, t: f"value of one more £ of budget in {t}",
-        explains_unmet=True,
+        explains_unmet=lambda d, item: d.cohorts,
         lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
     ),

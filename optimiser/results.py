@@ -23,6 +23,7 @@ from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
 from optimiser.phase_in import phase_in
 from optimiser.prepare import Prepared
+from optimiser.words import label
 
 _TOLERANCE = 1e-6
 
@@ -114,30 +115,49 @@ def moves(m, v: Values) -> pd.DataFrame:
 
 
 def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
-    """New need not met, where, and the binding limits in that locality and year that explain
-    it: those with a shadow price (a limit that sits on its bound but is worth nothing to
-    relax, such as a pathway suitable for no one that the plan would not use anyway, does not
-    explain anything). A shadow price below a millionth of the largest is solver noise."""
-    explaining = [name for name, family in FAMILIES.items() if family.explains_unmet]
-    prices = binding["shadow_price"].abs()
-    valued = prices > _TOLERANCE * max(1.0, float(np.max(prices.to_numpy(), initial=0.0)))
-    limits = binding[binding["binding"] & binding["family"].isin(explaining) & valued]
+    """New need not met, where, and why: a cohort with no care pathway open says so;
+    otherwise the binding limits in that locality and year that bear on the cohort's own
+    care (its pathways, the services and staff they use, the budget) explain it, those with
+    a shadow price (a limit that sits on its bound but is worth nothing to relax, such as a
+    pathway suitable for no one that the plan would not use anyway, does not explain
+    anything). A shadow price below a millionth of the largest is solver noise."""
+    d = m.data
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
-    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
     unmet = np.flatnonzero(people > _TOLERANCE)
-    if len(unmet):
-        for year, loc, label in zip(limits["year"].tolist(), limits["locality"].tolist(),
-                                    limits["constraint_label"].tolist(), strict=True):
-            labels[year, loc].add(label)
+    labels = _explaining_limits(d, binding) if len(unmet) else {}
     reasons = [""] * len(keys)
     for i in unmet:
-        loc, _, t = keys[i]
-        here = labels.get((t, loc), set()) | labels.get((t, ""), set())
-        reasons[i] = "; ".join(sorted(here)) or \
-            "meeting it would cost more than the unmet-need penalty"
+        loc, group, t = keys[i]
+        here = labels.get((t, loc, group), set()) | labels.get((t, "", group), set())
+        reasons[i] = _unmet_reason(d, group, here)
     share = np.divide(people, demand, out=np.zeros_like(people), where=demand != 0)
     return _frame(v, m.unmet, demand=demand, unmet=people, unmet_share=share, why=reasons)
+
+
+def _explaining_limits(d, binding: pd.DataFrame) -> dict[tuple[str, str, str], set[str]]:
+    """The binding limits with a shadow price, in words, by the (year, locality, need group)
+    whose unmet need each explains (locality '' for a limit on the whole area)."""
+    prices = binding["shadow_price"].abs()
+    valued = prices > _TOLERANCE * max(1.0, float(np.max(prices.to_numpy(), initial=0.0)))
+    explaining = {name: family.explains_unmet for name, family in FAMILIES.items()
+                  if family.explains_unmet is not None}
+    limits = binding[binding["binding"] & binding["family"].isin(list(explaining)) & valued]
+    labels: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for family, item, year, loc, words in zip(
+            limits["family"].tolist(), limits["item"].tolist(), limits["year"].tolist(),
+            limits["locality"].tolist(), limits["constraint_label"].tolist(), strict=True):
+        for group in explaining[family](d, item):
+            labels[year, loc, group].add(words)
+    return labels
+
+
+def _unmet_reason(d, group: str, limits: set[str]) -> str:
+    """Why a need group's need is left unmet: no pathway open to it, the limits, or (none
+    binding) the plan finding it dearer to meet than to leave."""
+    if not any(d.suitable[p] > 0 for p in d.pathways_of.get(group, ())):
+        return f"no care pathway is open to {label(d, group)}"
+    return "; ".join(sorted(limits)) or "meeting it would cost more than the unmet-need penalty"
 
 
 def workforce_plan(m, v: Values) -> pd.DataFrame:

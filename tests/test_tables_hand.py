@@ -125,6 +125,28 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
     assert unmet.loc["Roomy", "why"] == ""
 
 
+def test_a_cohort_with_no_pathway_is_given_its_own_reason():
+    """As above in one locality, with 10 younger adults too, for whom no care pathway is
+    open: all 10 are unmet, and the reason given for them is that, not the limit on the
+    home-care market that older adults' care runs into (15.4 of them unmet as above)."""
+    data = one_locality(["2026/27"], 100)
+    data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                grow_max=0.1, startup=0)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    unmet = solve(build(data)).tables["unmet"].set_index("cohort")
+    assert unmet["unmet"].to_dict() == pytest.approx({"older_hospital": 100 - 1100 / 13,
+                                                      "younger": 10})
+    assert unmet.loc["older_hospital", "why"] == (
+        "saving if the market could grow home care by one more hour per week in Example, "
+        "2026/27")
+    assert unmet.loc["younger", "why"] == "no care pathway is open to younger adults"
+
+
 def _home_care_with_staff(penalty: float = 1e5) -> dict:
     """100 people need 13 hours of home care (£908.96 an hour-week a year); an hour a week
     needs 0.1 FTE of care worker; nobody in post today, at most 65 recruited (£2,000 each).
