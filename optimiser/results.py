@@ -380,8 +380,8 @@ def _price_words(m, lp: LinearProgram) -> dict:
     for family, how in FAMILIES.items():
         if how.dual_unit is None or how.shadow_price is None:
             continue
-        unit = how.dual_unit.replace("£", f"{d.objective_indicator} people", 1) \
-            if maximising else how.dual_unit
+        # Maximising, the objective counts people achieving the outcome (the words say which).
+        unit = how.dual_unit.replace("£", "people", 1) if maximising else how.dual_unit
         constraint = getattr(m, family)
         keys = lp.keys(constraint)
         if not keys:
@@ -402,10 +402,11 @@ def _price_words(m, lp: LinearProgram) -> dict:
 
 def shadow_prices(m, v: Values) -> pd.DataFrame:
     """The marginal value of every capacity, workforce, outcome, market, suitability and
-    budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
-    outcome per £ when maximising an outcome). An inequality's shadow price is a magnitude:
-    its words say whether it is a cost of tightening or a saving from relaxing; a family
-    registered as ``signed`` (meeting need, an equality) keeps its sign."""
+    budget limit, in words, with the binding ones flagged. Values are in discounted £, or
+    in people achieving the outcome when the plan maximises one. An inequality's shadow
+    price is a magnitude: its words say whether it is a cost of tightening or a saving from
+    relaxing (people given up, or more people); a family registered as ``signed`` (meeting
+    need, an equality) keeps its sign."""
     words, prices, binding = price_arrays(m, v)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)
