@@ -18,6 +18,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
 from models.second_wave import start_of
+from optimiser.constraints.outcomes import people_required
 from optimiser.families import FAMILIES
 from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
@@ -219,12 +220,15 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
                          "achieved_people": count,
                          "achieved_share": count / need if need else 0.0,
                          "sense": "", "basis": "demand", "met": True})
-    lower, upper = v.bounds(m.outcome_target)
-    for i, key in enumerate(v.keys(m.outcome_target)):
+    # From the levels, not the rows' bounds: a group with no pathway to the indicator has
+    # a row without variables, whose bound Pyomo holds on the other side (±inf here).
+    levels = dict(zip(m.target_level.keys(), parameter_values(m.target_level).tolist(),
+                      strict=True))
+    for key in v.keys(m.outcome_target):
         row = d.target_rows[key]
         count = total(achieved[row.indicator], row.localities, row.cohorts, row.year)
-        required = float(lower[i] if row.sense == "at_least" else upper[i])
         need = total(demand, row.localities, row.cohorts, row.year)
+        required = people_required(row, levels[key], need)
         met = count >= required - _TOLERANCE if row.sense == "at_least" \
             else count <= required + _TOLERANCE
         rows.append({"target": key[0], "indicator": row.indicator, "group": key[1],
