@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from models import ContractDesign, Instance
-from models.second_wave import ALL_COHORTS, start_of
+from models.second_wave import ALL_COHORTS, years_of_inflation
 from models.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
 from optimiser.bands import (
     BandedPathway,
@@ -339,9 +339,8 @@ def price_index(instance: Instance) -> float:
     settings = instance.settings
     if settings.price_year is None or settings.price_inflation is None:
         return 1.0
-    start, first = start_of(settings.price_year), start_of(instance.years[0])
-    assert start is not None and first is not None  # checked when the instance was read
-    return (1.0 + settings.price_inflation.value) ** (first - start)
+    years = years_of_inflation(settings.price_year, instance.years[0])
+    return (1.0 + settings.price_inflation.value) ** years
 
 
 def _split(groups: list[Group], cohort: str, band: str | None) -> list[tuple[str, float]]:

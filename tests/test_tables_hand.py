@@ -330,6 +330,23 @@ def test_spot_purchase_and_agency_staff_in_the_cost_table():
         pytest.approx((100, 50, 50))
 
 
+def test_the_capacity_table_shows_spot_purchase_beside_the_block():
+    """As above, with residential beds (no spot price, nobody routed to them) beside home
+    care. Home care: 1,000 hours in the block, 1,300 used, the 300 beyond it bought at spot,
+    so its utilisation reads 1,300 / 1,000 = 130%. Residential: nothing commissioned, used
+    or bought at spot (it cannot be: a spot figure of 0, not a gap)."""
+    data = _spot_purchase_and_agency_staff()
+    data["services"].append(service("residential", "long_term", "bed", 32_000, package=1))
+    capacity = solve(build(data)).tables["capacity"]
+    assert list(capacity.columns) == ["locality", "service", "year", "unit", "capacity",
+                                      "used", "utilisation", "capacity_today", "spot"]
+    rows = capacity.set_index("service")
+    assert rows.loc["home_care", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([1000, 1300, 1.3, 300])
+    assert rows.loc["residential", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([0, 0, 0, 0])
+
+
 def test_outcome_payments_in_the_cost_table():
     """100 people a year are reabled for 6 weeks (100 × 6/52 places at £26,000 a place-year)
     and all leave independent; the provider is paid £1,000 for each person independent, in
