@@ -444,9 +444,12 @@ def _price(designs: dict[str, ContractDesign], service, which: str) -> float:
 
 
 def _package_of(service, package) -> float:
-    """Capacity units per person: the row's own package, else the service's fixed one."""
+    """Capacity units per person: the row's own package, else the service's fixed one (every
+    row into a long-term setting without a fixed package states its own: checked when the
+    instance was read)."""
     chosen = package if package is not None else service.package
-    return chosen.value if chosen is not None else 0.0
+    assert chosen is not None, f"no package for {service.name!r}"
+    return chosen.value
 
 
 def _destinations(instance: Instance, designs, routes: list[BandedPathway],
