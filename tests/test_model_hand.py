@@ -188,7 +188,9 @@ def test_maximise_an_outcome_within_a_budget():
     """MODEL.md's example with £400,000 to spend, maximising people left independent.
     Reablement is the only pathway that leaves anyone independent (45%) and the cheapest
     (£7,999.28 a person), so the budget buys 400,000 / 7,999.28 = 50.004 reablement episodes
-    and 22.502 people independent; the rest of the need goes unmet."""
+    and 22.502 people independent; the rest of the need goes unmet. The shadow prices are in
+    people independent, not £: one more £ of budget buys 0.45 / 7,999.28 more; one more
+    reablement place needed (£26,000) gives up 26,000 × 0.45 / 7,999.28 = 1.463."""
     data = worked_example()
     data["settings"]["objective"] = "max_outcome"
     data["settings"]["objective_indicator"] = "independent"
@@ -201,5 +203,13 @@ def test_maximise_an_outcome_within_a_budget():
     budget = _shadow(solution, "budget_limit", year="2026/27")
     assert budget.binding
     assert budget.shadow_price == pytest.approx(0.45 / 7_999.28, rel=1e-6)
-    assert budget.unit == "independent people per £"  # not £: the objective is people
+    assert budget.unit == "people per £"  # not £: the objective is people
     assert budget.constraint == "budget_limit[2026/27]"
+    assert budget.constraint_label == (
+        "more people independent after a short-term service from one more £ of budget in "
+        "2026/27")
+    place = _shadow(solution, "capacity_covers_use", item="reablement")
+    assert place.shadow_price == pytest.approx(26_000 * 0.45 / 7_999.28, rel=1e-6)
+    assert (place.unit, place.constraint_label) == (
+        "people per unit", "people independent after a short-term service given up for one "
+        "more place of home reablement used in Example, 2026/27")

@@ -3,11 +3,13 @@ reads must be the plan's own figures, with the right units, in the right columns
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
+from optimiser.report.files import write_outputs
 from optimiser.results import extract, prepare_tables, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
@@ -123,6 +125,28 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
         "2026/27")
     assert unmet.loc["Roomy", "unmet"] == pytest.approx(0)
     assert unmet.loc["Roomy", "why"] == ""
+
+
+def test_a_cohort_with_no_pathway_is_given_its_own_reason():
+    """As above in one locality, with 10 younger adults too, for whom no care pathway is
+    open: all 10 are unmet, and the reason given for them is that, not the limit on the
+    home-care market that older adults' care runs into (15.4 of them unmet as above)."""
+    data = one_locality(["2026/27"], 100)
+    data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                grow_max=0.1, startup=0)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    unmet = solve(build(data)).tables["unmet"].set_index("cohort")
+    assert unmet["unmet"].to_dict() == pytest.approx({"older_hospital": 100 - 1100 / 13,
+                                                      "younger": 10})
+    assert unmet.loc["older_hospital", "why"] == (
+        "saving if the market could grow home care by one more hour per week in Example, "
+        "2026/27")
+    assert unmet.loc["younger", "why"] == "no care pathway is open to younger adults"
 
 
 def _home_care_with_staff(penalty: float = 1e5) -> dict:
@@ -309,6 +333,30 @@ def test_outcomes_table_cell_by_cell(made):
                       ].values.tolist():
         assert row == pytest.approx([27, 0.27, 0.25, 25])
     assert target["met"].tolist() == [True, True]
+
+
+def test_a_target_over_no_need_requires_no_one_in_every_output(tmp_path):
+    """MODEL.md's worked example with a second cohort, younger adults, with no new need and
+    no pathway, and a target of at least 25% of their need independent: 25% of 0 people is
+    0 people, achieved (0 independent) and met. The outcomes table, its CSV and Parquet, the
+    workbook and the summary say 0 people required, never infinity."""
+    data = worked_example()
+    data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(0)})
+    data["targets"] = [{"name": "younger_independent", "indicator": "independent",
+                        "sense": "at_least", "level": S(0.25), "cohorts": ["younger"]}]
+    solution = solve(build(data))
+    write_outputs(solution, tmp_path)
+    for table in (solution.tables["outcomes"], pd.read_csv(tmp_path / "outcomes.csv"),
+                  pd.read_parquet(tmp_path / "outcomes.parquet")):
+        row = table[table["target"] == "younger_independent"].iloc[0]
+        assert (row.achieved_people, row.required_people) == (0, 0) and row.met
+    sheets = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None)
+    cells = [str(cell) for sheet in sheets.values() for cell in sheet.to_numpy().ravel()]
+    assert not [cell for cell in cells if "inf" in cell.lower()]
+    targets = [line for line in (tmp_path / "summary.md").read_text().splitlines()
+               if line.startswith("| Independent after a short-term service: Younger")]
+    assert len(targets) == 1 and "inf" not in targets[0].lower()
 
 
 def _spot_purchase_and_agency_staff() -> dict:
