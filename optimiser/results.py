@@ -17,7 +17,7 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
-from models.second_wave import start_of
+from models.second_wave import years_of_inflation
 from optimiser.constraints.outcomes import people_required
 from optimiser.families import FAMILIES
 from optimiser.headroom import short_term_tables
@@ -260,7 +260,7 @@ def price_base(d: Prepared) -> str:
     if d.price_year is None or d.price_year == first:
         prices = f"Prices are as the instance gives them, taken to be at {first} levels."
     else:
-        years = (start_of(first) or 0) - (start_of(d.price_year) or 0)
+        years = years_of_inflation(d.price_year, first)
         rate = d.price_index ** (1 / max(1, years)) - 1
         prices = (f"Prices are at {first} levels: the instance's {d.price_year} prices raised "
                   f"by {rate:.1%} a year (× {d.price_index:.3f}).")

@@ -239,6 +239,41 @@ def test_a_limit_at_its_bound_with_no_shadow_price_is_not_given_as_a_reason():
             f"if one more FTE of care workers could be recruited in {locality}, 2026/27")
 
 
+def test_a_limit_worth_less_than_a_millionth_of_the_largest_price_is_not_a_reason():
+    """100 people need 13 hours of home care, from either of two providers: the first's
+    market cannot grow beyond its 300 hours today, the second charges £0.05 an hour-week a
+    year more. Staff limit the plan as in the tests above (65 recruits, 650 hours: 50 people
+    served, 50 unmet). The first provider's 300 hours are used and its market limit binds,
+    worth the £0.05 an hour the second provider costs more; but against the largest price,
+    the £100,000 of a person's unmet need, that is below a millionth (£0.10), so it does
+    not explain the unmet need: the care workers alone do."""
+    data = _home_care_with_staff()
+    data["localities"] = data["localities"][:1]
+    data["demand"] = data["demand"][:1]
+    data["workforce"] = data["workforce"][:1]
+    data["services"] = [
+        service("home_care", "long_term", "hour per week", HOUR_YEAR, grow_max=0, startup=0),
+        service("home_care_b", "long_term", "hour per week", HOUR_YEAR + 0.05)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(300)}]
+    data["pathways"].append({"name": "home_care_b", "cohort": "older_hospital",
+                             "suitable": S(1.0)})
+    data["destinations"].append({"pathway": "home_care_b", "service": "home_care_b",
+                                 "share": S(1.0), "package": S(13)})
+    data["staffing"].append({"service": "home_care_b", "role": "care_worker",
+                             "fte_per_unit": S(0.1)})
+    tables = solve(build(data)).tables
+    capacity = tables["capacity"].set_index("service")["capacity"]
+    assert capacity.to_dict() == pytest.approx({"home_care": 300, "home_care_b": 350})
+    prices = tables["shadow_prices"].set_index("constraint")
+    market = prices.loc["market_growth_limit[Example,home_care,2026/27]"]
+    assert market.binding and market.shadow_price == pytest.approx(0.05, abs=1e-6)
+    unmet = tables["unmet"].iloc[0]
+    assert unmet.unmet == pytest.approx(50)
+    assert unmet.why == (
+        "saving from one more FTE of care workers in post in Example, 2026/27; saving if one "
+        "more FTE of care workers could be recruited in Example, 2026/27")
+
+
 def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
     """An unmet-need penalty of £10,000 is below the £11,816.48 home care costs a person
     (13 hours at £908.96), so all 100 are left unmet, and no limit binds: the reason given is
@@ -376,6 +411,23 @@ def test_spot_purchase_and_agency_staff_in_the_cost_table():
     workforce = solution.tables["workforce"].iloc[0]
     assert (workforce.staff_needed, workforce.staff_in_post, workforce.recruited) == \
         pytest.approx((100, 50, 50))
+
+
+def test_the_capacity_table_shows_spot_purchase_beside_the_block():
+    """As above, with residential beds (no spot price, nobody routed to them) beside home
+    care. Home care: 1,000 hours in the block, 1,300 used, the 300 beyond it bought at spot,
+    so its utilisation reads 1,300 / 1,000 = 130%. Residential: nothing commissioned, used
+    or bought at spot (it cannot be: a spot figure of 0, not a gap)."""
+    data = _spot_purchase_and_agency_staff()
+    data["services"].append(service("residential", "long_term", "bed", 32_000, package=1))
+    capacity = solve(build(data)).tables["capacity"]
+    assert list(capacity.columns) == ["locality", "service", "year", "unit", "capacity",
+                                      "used", "utilisation", "capacity_today", "spot"]
+    rows = capacity.set_index("service")
+    assert rows.loc["home_care", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([1000, 1300, 1.3, 300])
+    assert rows.loc["residential", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([0, 0, 0, 0])
 
 
 def test_outcome_payments_in_the_cost_table():
