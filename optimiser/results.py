@@ -154,10 +154,14 @@ def _explaining_limits(d, binding: pd.DataFrame) -> dict[tuple[str, str, str], s
 
 
 def _unmet_reason(d, group: str, limits: set[str]) -> str:
-    """Why a need group's need is left unmet: no pathway open to it, the limits, or (none
-    binding) the plan finding it dearer to meet than to leave."""
+    """Why a need group's need is left unmet: no pathway open to it; when the plan maximises
+    an outcome (need met first), the budget and the other limits; else the limits binding,
+    or (none binding) the plan finding it dearer to meet than to leave."""
     if not any(d.suitable[p] > 0 for p in d.pathways_of.get(group, ())):
         return f"no care pathway is open to {label(d, group)}"
+    if d.objective != "min_cost":  # the prices are the outcome's, not why need is unmet
+        return ("the budget cannot meet it: no plan within the budget and the other limits "
+                "leaves less need unmet")
     return "; ".join(sorted(limits)) or "meeting it would cost more than the unmet-need penalty"
 
 
@@ -338,7 +342,8 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
 
 def _names(component, keys: list) -> list[str]:
     """Pyomo's names for a component's members (``capacity_covers_use[Melton,reablement,
-    2027/28]``), each index value written once however many members share it."""
+    2027/28]``; a row with no index, ``least_unmet``), each index value written once however
+    many members share it."""
     written: dict = {}
 
     def write(value) -> str:
@@ -348,6 +353,8 @@ def _names(component, keys: list) -> list[str]:
         return text
 
     prefix = component.name
+    if not component.is_indexed():
+        return [prefix] * len(keys)
     return [f"{prefix}[{','.join(map(write, key))}]" if type(key) is tuple
             else f"{prefix}[{write(key)}]" for key in keys]
 
