@@ -204,6 +204,20 @@ def test_a_kept_models_diagnosis_matches_one_made_from_nothing(hot, monkeypatch)
     assert after.objective == pytest.approx(solve(feasible).objective, rel=1e-9)
 
 
+def test_a_plan_maximising_an_outcome_is_explained_as_one_minimising_cost():
+    """The relaxations weigh only how far limits move, whatever the model optimises: the
+    workforce example maximising people left independent (within a budget of £1bn a year,
+    which never binds) is explained in the same words."""
+    data = _example("infeasible-workforce-target").model_dump()
+    data["settings"]["objective"] = "max_outcome"
+    data["settings"]["objective_indicator"] = "independent"
+    data["budget"] = [{"year": year, "amount": S(1e9)} for year in data["years"]]
+    solution = solve(Instance.model_validate(data))
+    assert solution.status == "infeasible" and solution.maximised
+    assert solution.diagnosis is not None
+    assert solution.diagnosis.explanation == [EXPLANATIONS["infeasible-workforce-target"]]
+
+
 def test_solve_command_prints_the_diagnosis_and_writes_it_to_the_summary(tmp_path: Path):
     out = tmp_path / "plan"
     result = CliRunner().invoke(app, [
