@@ -125,6 +125,20 @@ def test_an_option_sent_as_its_changes_gives_the_row_of_its_whole_instance(small
                     pytest.approx(value, rel=1e-9) if isinstance(value, float) else value)
 
 
+def test_a_finished_option_is_reused_only_while_it_and_its_base_are_unchanged(small_grid):
+    """The fingerprint a finished result is kept by: the same for the same file read again,
+    different for every option once the base changes, and different between options."""
+    from dataclasses import replace
+
+    names = list(small_grid.instances)
+    again = load_appraisal(small_grid.path)
+    assert [again.fingerprint(n) for n in names] == [small_grid.fingerprint(n) for n in names]
+    assert len({small_grid.fingerprint(n) for n in names}) == len(names)
+    changed = replace(small_grid, base=small_grid.base.model_copy(
+        update={"description": "the base, described again"}))
+    assert all(changed.fingerprint(n) != small_grid.fingerprint(n) for n in names)
+
+
 def test_infeasible_option_is_recorded_with_its_reason_and_the_rest_complete(local_run):
     summary, table, out = local_run
     rows = table.set_index("option")
