@@ -127,10 +127,12 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
     assert unmet.loc["Roomy", "why"] == ""
 
 
-def test_a_cohort_with_no_pathway_is_given_its_own_reason():
+@pytest.mark.parametrize("suits_no_one", [False, True])
+def test_a_cohort_with_no_pathway_is_given_its_own_reason(suits_no_one):
     """As above in one locality, with 10 younger adults too, for whom no care pathway is
-    open: all 10 are unmet, and the reason given for them is that, not the limit on the
-    home-care market that older adults' care runs into (15.4 of them unmet as above)."""
+    open (none at all, or a home-care pathway suitable for none of them): all 10 are unmet,
+    and the reason given for them is that, not the limit on the home-care market that older
+    adults' care runs into (15.4 of them unmet as above)."""
     data = one_locality(["2026/27"], 100)
     data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
     data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
@@ -140,6 +142,11 @@ def test_a_cohort_with_no_pathway_is_given_its_own_reason():
     data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
     data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
                              "package": S(13)}]
+    if suits_no_one:
+        data["pathways"].append({"name": "younger_home_care", "cohort": "younger",
+                                 "suitable": S(0.0)})
+        data["destinations"].append({"pathway": "younger_home_care", "service": "home_care",
+                                     "share": S(1.0), "package": S(13)})
     unmet = solve(build(data)).tables["unmet"].set_index("cohort")
     assert unmet["unmet"].to_dict() == pytest.approx({"older_hospital": 100 - 1100 / 13,
                                                       "younger": 10})
