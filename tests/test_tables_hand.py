@@ -3,6 +3,7 @@ reads must be the plan's own figures, with the right units, in the right columns
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -460,7 +461,8 @@ def test_outcome_payments_in_the_cost_table():
 
 def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
-    the cost table has no rows but keeps its columns (£ figures as numbers), and the
+    the cost table has no rows but keeps its columns (£ figures as numbers), every shadow
+    price is 0 (HiGHS gives meeting need a dual of −0.0: it must not read '-0'), and the
     unmet-need and outcomes tables show a share of 0 where the need is 0, not a division by
     zero."""
     data = one_locality(["2026/27"], 0)
@@ -481,6 +483,9 @@ def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     assert (area.group, area.achieved_people, area.achieved_share) == ("area", 0, 0)
     unmet = tables["unmet"].iloc[0]
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
+    prices = tables["shadow_prices"]["shadow_price"].to_numpy()
+    assert (prices == 0).all(), "nothing to meet, nothing worth relaxing"
+    assert not np.signbit(prices).any(), "a price of nothing reads 0, never -0 (HiGHS: -0.0)"
 
 
 def test_unmet_need_names_every_limit_binding_where_it_is_left():
