@@ -359,6 +359,7 @@ def test_a_target_over_no_need_requires_no_one_in_every_output(tmp_path):
                   pd.read_parquet(tmp_path / "outcomes.parquet")):
         row = table[table["target"] == "younger_independent"].iloc[0]
         assert (row.achieved_people, row.required_people) == (0, 0) and row.met
+        assert row.achieved_share == 0, "0 of no need: a share of 0, as the area rows show"
     sheets = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None)
     cells = [str(cell) for sheet in sheets.values() for cell in sheet.to_numpy().ravel()]
     assert not [cell for cell in cells if "inf" in cell.lower()]
