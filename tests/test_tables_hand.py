@@ -11,7 +11,7 @@ from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
 from optimiser.report.files import write_outputs
-from optimiser.results import extract, prepare_tables, price_base
+from optimiser.results import extract, prepare_tables, price_arrays, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
 
@@ -625,6 +625,24 @@ def test_worked_example_shadow_prices_cell_by_cell():
         "saving if one more person could take reablement first in Example, 2026/27")
     assert prices["constraint_label"].iloc[3] == (
         "cost of one more hour per week of home care used in Example, 2026/27")
+
+
+def test_the_appraisal_reads_the_same_shadow_prices_as_arrays():
+    """The appraisal's comparison row reads the shadow-price table as arrays (no frame per
+    option): for MODEL.md's worked example, the same rows in the same order as the table
+    above, with the same prices worked out there and the same binding flags."""
+    model = build_model(prepare(build(worked_example())))
+    values = solve_direct(model).values
+    assert values is not None
+    words, prices, binding = price_arrays(model, values)
+    table = extract(model, values)["shadow_prices"]
+    for name in ("family", "locality", "item", "year", "constraint_label", "unit",
+                 "constraint"):
+        assert words["columns"][name] == table[name].tolist()
+    assert prices.tolist() == pytest.approx(
+        [13 * HOUR_YEAR, 13 * HOUR_YEAR - (3000 + 5.5 * HOUR_YEAR), 26_000, HOUR_YEAR,
+         0, 0, 0, 0], abs=1e-6)
+    assert binding.tolist() == [True, True, True, True, False, False, False, False]
 
 
 def test_people_who_deteriorate_take_their_new_package():
