@@ -561,14 +561,9 @@ def test_a_cohort_without_a_pathway_counts_in_the_area_outcome_and_unmet_need():
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == pytest.approx((10, 10, 1.0))
 
 
-def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
+def _residential_tail() -> dict:
     """10 admissions a year to residential care over three years, half the residents leaving
-    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
-    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
-    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
-    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
-    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
-    year's costs are: £875,000 / 1.21 = £723,140.50."""
+    each year, the end-of-horizon tail on and costs discounted at 10% a year."""
     data = one_locality(["2026/27", "2027/28", "2028/29"], 10, penalty=1e7)
     data["settings"].update(end_of_horizon=True, discount_rate=S(0.1))
     data["services"] = [service("residential", "long_term", "bed", 32_000, price_use=10_000,
@@ -578,7 +573,18 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     data["destinations"] = [{"pathway": "residential_care", "service": "residential",
                              "share": S(1.0)}]
     data["leave"] = [{"cohort": "older_hospital", "service": "residential", "share": S(0.5)}]
-    solution = solve(build(data))
+    return data
+
+
+def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
+    """10 admissions a year to residential care over three years, half the residents leaving
+    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
+    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
+    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
+    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
+    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
+    year's costs are: £875,000 / 1.21 = £723,140.50."""
+    solution = solve(build(_residential_tail()))
     costs = solution.tables["costs"].set_index(["payment", "year"])
     assert costs.loc[("block", "2028/29"), "cost"] == pytest.approx(17.5 / 0.8 * 32_000)
     assert costs.loc[("spot", "2028/29"), "cost"] == pytest.approx(17.5 * 10_000)
@@ -588,6 +594,20 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     assert len(costs) == 7
     assert solution.objective == pytest.approx(
         500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+
+
+def test_a_setting_no_one_reaches_adds_nothing_after_the_horizon():
+    """As above, with NHS-funded beds beside residential care that no pathway, caseload or
+    move reaches, and whose capacity the council cannot use (occupancy 0): they have no
+    residents at the end, so no tail (and no division by their occupancy). The plan and its
+    cost are the same as above: £500,000 + £750,000 / 1.1 + (£875,000 + £875,000) / 1.21."""
+    data = _residential_tail()
+    data["services"].append(service("nhs_beds", "long_term", "bed", 60_000, occupancy=0,
+                                    package=1))
+    solution = solve(build(data))
+    assert solution.objective == pytest.approx(
+        500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+    assert "nhs_beds" not in set(solution.tables["costs"]["service"])
 
 
 def test_worked_example_shadow_prices_cell_by_cell():
