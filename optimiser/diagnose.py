@@ -240,6 +240,9 @@ def _elastic(solver: DirectHighs, penalty: np.ndarray) -> np.ndarray | None:
     plan. None if the rows that may not move cannot all hold even so; :class:`_CutShort`
     if HiGHS could not tell."""
     highs, lp = solver.highs, solver.lp
+    # HiGHS relaxes in the model's own sense: a model maximising an outcome would have the
+    # largest relaxation, not the smallest.
+    highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
     try:
         status = highs.feasibilityRelaxation(-1.0, -1.0, -1.0, None, None, penalty)
     except RuntimeError as problem:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from optimiser.model import build_model
 from optimiser.pipeline import solve
+from optimiser.prepare import prepare
+from optimiser.solve import DirectHighs
 from tests.builders import S, build, one_locality, service, worked_example
 from tests.invariants import check_invariants
 
@@ -285,3 +288,38 @@ def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
     assert solution.tables["unmet"]["why"].tolist() == [
         "the budget cannot meet it: no plan within the budget and the other limits leaves "
         "less need unmet"]
+
+
+def test_a_re_solve_of_a_maximised_outcome_finds_the_least_unmet_need_afresh():
+    """The first stage is solved again whenever the model is, with no limit on unmet need:
+    the budget of £600,000 leaves 100 − 60 − (600,000 − 60 × 7,999.28) / 11,816.48 = 29.841
+    people unmet (27 independent); £10m meets everyone (still 27, the suitability limit);
+    back to £600,000, the 29.841 come back (the previous solve's limit of none unmet would
+    make it impossible)."""
+    model = build_model(prepare(build(_maximising(600_000))))
+    solver = DirectHighs()
+    short = 100 - 60 - (600_000 - 60 * 7_999.28) / (13 * HOME_CARE_HOUR_YEAR)
+    for budget, unmet in ((600_000, short), (10e6, 0.0), (600_000, short)):
+        model.budget["2026/27"] = budget
+        outcome = solver.solve(model)
+        assert outcome.status == "optimal"
+        assert outcome.objective == pytest.approx(27, rel=1e-6)
+        assert sum(model.unmet[n].value for n in model.NEED) == pytest.approx(unmet, abs=1e-5)
+    assert solver.solves == 3
+
+
+def test_a_duty_the_budget_cannot_meet_is_diagnosed_alike_when_maximising_an_outcome():
+    """With the Care Act duty on every cohort and £400,000, no plan exists. The least
+    meeting all 100 costs is MODEL.md's £952,616, so the budget is £552,616 short, and it
+    meets 400,000 / 7,999.28 = 50.004 people at most: at least 50 go without. Maximising an
+    outcome the diagnosis is the same (it once took the relaxation in the objective's sense,
+    the largest rather than the smallest)."""
+    data = _maximising(400_000)
+    data["settings"]["meet_eligible_need"] = True
+    solution = solve(build(data))
+    assert solution.status == "infeasible" and solution.diagnosis is not None
+    assert solution.diagnosis.explanation[0].endswith(
+        "cannot be met with the budget: it needs £552,616 more budget in 2026/27 (£952,616 "
+        "rather than £400,000).")
+    assert "at least 50 people eligible for care would go without it" in \
+        solution.diagnosis.explanation[1]
