@@ -290,6 +290,44 @@ def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
         "less need unmet"]
 
 
+def test_maximising_an_outcome_meets_the_need_with_the_higher_penalty_first():
+    """Two cohorts of 100, £600,000. Older adults leaving hospital (penalty £100,000) can
+    only go straight to home care (£11,816.48 a person, none independent); people in the
+    community (penalty £50,000) only through reablement (£7,999.28, 45% independent).
+    Counting only the outcome, the budget went on 75.007 reablement episodes, leaving every
+    older adult leaving hospital unmet.
+
+    Stage 1 minimises unmet need weighted by penalty over the highest: a person leaving
+    hospital counts 1, one in the community 0.5. Per £ that is 1 / 11,816.48 against
+    0.5 / 7,999.28, so the hospital cohort comes first: 600,000 / 11,816.48 = 50.776 met,
+    and U* = 49.224 + 0.5 × 100 = 99.224. (Counting people alike, the cheaper community
+    need would have come first.) Stage 2 has nothing left for reablement: no one
+    independent. Leaving one more weighted unit unmet moves money from the hospital cohort
+    to reablement: each person less there buys 11,816.48 / 7,999.28 = 1.4772 episodes and
+    adds 1 − 0.5 × 1.4772 = 0.2614 to U, so the least-unmet row's price is 0.45 × 1.4772 /
+    0.2614 = 2.543 people independent per person."""
+    data = _maximising(600_000)
+    data["cohorts"].append({"name": "community", "growth": S(0.0),
+                            "unmet_penalty": S(50_000)})
+    data["demand"].append({"locality": "Example", "cohort": "community", "people": S(100)})
+    reablement = data["pathways"][1]
+    reablement.update(cohort="community", suitable=S(1.0))
+    solution = solve(build(data))
+    check_invariants(solution)
+    straight = 13 * HOME_CARE_HOUR_YEAR
+    unmet = solution.tables["unmet"].set_index("cohort")["unmet"]
+    assert unmet["older_hospital"] == pytest.approx(100 - 600_000 / straight, rel=1e-5)
+    assert unmet["community"] == pytest.approx(100, rel=1e-5)
+    assert solution.objective == pytest.approx(0, abs=1e-3)
+    episodes = straight / 7_999.28
+    least = _shadow(solution, "least_unmet")
+    assert least.shadow_price == pytest.approx(0.45 * episodes / (1 - 0.5 * episodes),
+                                               rel=1e-6)
+    assert least.constraint_label.endswith(
+        "given up for each more person whose need is met (a person of a group with a lower "
+        "unmet-need penalty counts as that penalty's share of the highest)")
+
+
 def test_a_re_solve_of_a_maximised_outcome_finds_the_least_unmet_need_afresh():
     """The first stage is solved again whenever the model is, with no limit on unmet need:
     the budget of £600,000 leaves 100 − 60 − (600,000 − 60 × 7,999.28) / 11,816.48 = 29.841
