@@ -36,14 +36,14 @@ the least, or a millionth of a person when the least is below one person."""
 
 
 class NeedFirst:
-    """The two stages on one loaded model: :meth:`of` starts the first (when the model
+    """The two stages on one loaded model: :meth:`begin` starts the first (when the model
     maximises an outcome), :meth:`then_outcome` runs the second."""
 
     def __init__(self, highs: highspy.Highs, lp: LinearProgram, row: int):
         self.highs, self.lp, self.row = highs, lp, row
 
     @classmethod
-    def of(cls, highs: highspy.Highs, lp: LinearProgram) -> NeedFirst | None:
+    def begin(cls, highs: highspy.Highs, lp: LinearProgram) -> NeedFirst | None:
         """Set ``highs`` to minimise weighted unmet need, with no limit on it, if the model
         maximises an outcome; None (``highs`` untouched) otherwise."""
         block = lp.row_blocks.get(ROW)

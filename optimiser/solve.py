@@ -300,7 +300,7 @@ class DirectHighs:
                       alongside: Callable[[LinearProgram], None] | None = None,
                       load: bool = True) -> SolveOutcome:
         highs, lp = self.highs, self.lp
-        need_first = NeedFirst.of(highs, lp)  # maximising an outcome: least unmet need first
+        need_first = NeedFirst.begin(highs, lp)  # maximising an outcome: least unmet need first
         bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
