@@ -87,9 +87,10 @@ class NeedFirst:
 
     @classmethod
     def begin(cls, highs: highspy.Highs, lp: LinearProgram, scale: Scale) -> NeedFirst | None:
-        """Set ``highs`` to minimise weighted unmet need, with no limit on it or on the
-        outcome, if the model maximises an outcome; None (``highs`` untouched) otherwise.
-        ``scale`` gives HiGHS's objective scaling for each stage's costs."""
+        """Set ``highs`` to minimise weighted unmet need, with no limit on it, if the model
+        maximises an outcome; None (``highs`` untouched) otherwise. ``scale`` gives HiGHS's
+        objective scaling for each stage's costs. (The outcome is never left limited: the
+        third stage frees it however it ends.)"""
         block = lp.row_blocks.get(ROW)
         if not lp.maximise or block is None or not block.keys:
             return None
@@ -100,7 +101,6 @@ class NeedFirst:
         weights[lp.rows.index[first:last]] = lp.rows.value[first:last]
         stages._objective(weights, 0.0, highspy.ObjSense.kMinimize)
         stages._limit(stages.row, -np.inf, np.inf)
-        stages._limit(stages.outcome_row, -np.inf, np.inf)
         return stages
 
     def then_outcome(self, status: str, bounds: Bounds, run: Callable[[], str]) -> str:
@@ -153,8 +153,8 @@ class NeedFirst:
     def _least_cost(self) -> tuple[np.ndarray, float]:
         """The usual cost objective's costs and constant, from the model's ``total_cost``."""
         lp = self.lp
-        constants, _, columns, coefficients, _ = lp.expression_rows(
-            lp.objective.model().total_cost)  # type: ignore[attr-defined]
+        model = lp.columns[0].model()
+        constants, _, columns, coefficients, _ = lp.expression_rows(model.total_cost)
         return (np.bincount(columns, weights=coefficients, minlength=len(lp.columns)),
                 float(constants[0]))
 
