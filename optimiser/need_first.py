@@ -67,13 +67,6 @@ class Plan(NamedTuple):
     row_value: np.ndarray
     objective: float
 
-    @classmethod
-    def held(cls, highs: highspy.Highs) -> Plan:
-        """The plan ``highs`` holds, with its objective."""
-        solution = highs.getSolution()
-        return cls(np.asarray(solution.col_value), np.asarray(solution.row_value),
-                   highs.getInfo().objective_function_value)
-
 
 class NeedFirst:
     """The three stages on one loaded model: :meth:`begin` starts the first (when the model
@@ -141,8 +134,9 @@ class NeedFirst:
         self._objective(cost, offset, highspy.ObjSense.kMinimize)
         status = run()
         if status == "optimal":
-            x, row_value, _ = Plan.held(highs)
-            self._plan = Plan(x, row_value, float(lp.cost @ x) + lp.offset)
+            solution = highs.getSolution()
+            x = np.asarray(solution.col_value)
+            self._plan = Plan(x, np.asarray(solution.row_value), float(lp.cost @ x) + lp.offset)
         self._limit(self.outcome_row, -np.inf, np.inf)
         self._outcome()
         if status != "optimal":

@@ -320,10 +320,12 @@ class DirectHighs:
             compile_seconds=compile_seconds, notes=dropped_note(lp, bounds),
         )
         if status == "optimal":
-            # maximising an outcome, the third stage's plan with the second stage's duals
-            x, row_value, outcome.objective = (Plan.held(highs) if need_first is None
-                                               else need_first.plan())
-            row_dual = np.asarray(highs.getSolution().row_dual)
+            solution = highs.getSolution()
+            row_dual = np.asarray(solution.row_dual)
+            # maximising an outcome, the third stage's plan beside the second stage's duals
+            x, row_value, outcome.objective = need_first.plan() if need_first else Plan(
+                np.asarray(solution.col_value), np.asarray(solution.row_value),
+                highs.getInfo().objective_function_value)
             if load and self._held().model is not None:
                 with PauseGC():
                     for var, value in zip(lp.columns, x.tolist(), strict=True):
