@@ -75,7 +75,9 @@ class NeedFirst:
     def __init__(self, highs: highspy.Highs, lp: LinearProgram, scale: Scale):
         self.highs, self.lp, self.scale = highs, lp, scale
         self.row = lp.row_blocks[ROW].start
-        self.outcome_row = lp.row_blocks[OUTCOME_ROW].start
+        outcome = lp.row_blocks[OUTCOME_ROW]
+        self.outcome_rows = range(outcome.start, outcome.stop)
+        """The outcome's row; none for an outcome no pathway achieves (nothing to hold)."""
         self._plan: Plan | None = None
 
     @classmethod
@@ -128,8 +130,9 @@ class NeedFirst:
         most = highs.getInfo().objective_function_value
         second = highs.getBasis()
         floor = most - OUTCOME_TOLERANCE * max(1.0, abs(most))
-        self._limit(self.outcome_row, floor, np.inf)
-        bounds.row_lower[self.outcome_row] = floor
+        for r in self.outcome_rows:
+            self._limit(r, floor, np.inf)
+            bounds.row_lower[r] = floor
         cost, offset = self._least_cost()
         self._objective(cost, offset, highspy.ObjSense.kMinimize)
         status = run()
@@ -137,7 +140,8 @@ class NeedFirst:
             solution = highs.getSolution()
             x = np.asarray(solution.col_value)
             self._plan = Plan(x, np.asarray(solution.row_value), float(lp.cost @ x) + lp.offset)
-        self._limit(self.outcome_row, -np.inf, np.inf)
+        for r in self.outcome_rows:
+            self._limit(r, -np.inf, np.inf)
         self._outcome()
         if status != "optimal":
             return status

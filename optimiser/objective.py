@@ -121,10 +121,14 @@ def best_outcome(m: Model) -> Expr:
     A plan that buys the best outcome the budget allows spends no more than that outcome
     needs: no money goes on places, hours or beds nobody will use. The row is stated here
     with no limit; the solve (:mod:`optimiser.need_first`) finds the most of the outcome,
-    O*, and sets the limit before it finds the least cost."""
+    O*, and sets the limit before it finds the least cost. An outcome no pathway achieves
+    is the same, none, in every plan: there is nothing to hold."""
     if m.data.objective == "min_cost":
         return pyo.Constraint.Skip
-    return outcome_achieved(m) >= -math.inf
+    outcome = outcome_achieved(m)
+    if isinstance(outcome, int | float):  # no pathway achieves it
+        return pyo.Constraint.Skip
+    return outcome >= -math.inf
 
 
 def declare_objective(m: Model, sense: str) -> Expr:

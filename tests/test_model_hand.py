@@ -305,6 +305,20 @@ def test_maximising_an_outcome_spends_no_more_than_the_outcome_needs():
     assert short.spend <= 600_000 * (1 + 1e-9)
 
 
+def test_maximising_an_outcome_no_pathway_achieves_buys_the_least_cost_plan():
+    """An indicator no pathway achieves (no ``pathway_outcomes`` row names it) is none in
+    every plan, so nothing holds it: the plan is the least-cost one that meets need first.
+    With £10m that is MODEL.md's, £952,616 (it once spent the whole budget)."""
+    data = _maximising(10e6)
+    data["indicators"].append({"name": "happy"})
+    data["settings"]["objective_indicator"] = "happy"
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert solution.objective == 0
+    assert _unmet(solution) == pytest.approx(0, abs=1e-5)
+    assert solution.spend == pytest.approx(952_616, rel=REL)
+
+
 def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
     """MODEL.md's example with £600,000 and a reablement place at £100,000 a year, so
     reablement costs 6/52 × £100,000 + 0.55 × 10 × £908.96 = £16,537.74 a person (45%
