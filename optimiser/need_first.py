@@ -103,7 +103,8 @@ class NeedFirst:
         (in HiGHS, the model's arrays and the ``bounds`` the plan is checked against) and
         maximise the outcome with ``run``, then hold the outcome at its most and find the
         least cost; the status of the whole. Whatever ends it, ``highs`` is left maximising
-        the outcome, holding the second stage when that found a plan."""
+        the outcome with no limit on it, and, when the third stage found a plan, holding the
+        second stage's optimum (its duals and basis) again."""
         if status != "optimal":
             self._outcome()
             return status
