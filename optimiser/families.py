@@ -149,6 +149,14 @@ def net_cost(d: Any, change: str) -> str:
 
 # --- outcome targets, whose words depend on the target row ----------------------------------
 
+def _weighted(d: Any) -> str:
+    """How the least unmet need counts people when need groups' penalties differ."""
+    if len(set(d.penalty_of.values())) <= 1:
+        return ""
+    return (" (a person of a group with a lower unmet-need penalty counts as that penalty's "
+            "share of the highest)")
+
+
 def target_where(d: Any, name: str, group: str, year: str) -> str:
     """Where a target row applies: 'in Melton', 'across the area'."""
     row = d.target_rows[name, group, year]
@@ -576,6 +584,29 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         dual_unit="£ per person",
         shadow_price=lambda d, loc, g, t:
             cost(d, f"the duty to meet one more {label(d, g)} need in {label(d, loc)}, {t}"),
+    ),
+    Family(
+        "least_unmet", "Objective",
+        "Maximising an outcome, the plan first meets as much need as the budget and the "
+        "other limits allow, as the Care Act duty asks, and buys the best outcome with what "
+        "is left.",
+        limit=lambda d, _: "the least unmet need the budget allows, met before the outcome "
+                           "is maximised",
+        tested_by="tests/test_model_hand.py::"
+                  "test_maximising_an_outcome_meets_need_first_when_the_budget_allows",
+        dual_unit="£ per person",
+        shadow_price=lambda d, _: cost(d, "each more person whose need is met"
+                                          + _weighted(d)),
+        spread=lambda index: {"locality": "", "item": "", "year": ""},
+    ),
+    Family(
+        "best_outcome", "Objective",
+        "Maximising an outcome, the plan spends no more than the best outcome the budget "
+        "buys needs: no money goes on places, hours or beds that nobody will use.",
+        limit=lambda d, _: "the most of the outcome the budget buys, kept while the cost is "
+                           "made least",
+        tested_by="tests/test_model_hand.py::"
+                  "test_maximising_an_outcome_spends_no_more_than_the_outcome_needs",
     ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""

@@ -223,5 +223,11 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
     m.end_of_horizon = pyo.Expression(m.TAIL, rule=objective.end_of_horizon)
     m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)
+    # Maximising an outcome: need met first, then the outcome at least cost (the limits and
+    # the stages' costs set by the solve, optimiser.need_first).
+    m.least_unmet = pyo.Constraint(rule=duty.least_unmet)
+    m.best_outcome = pyo.Constraint(rule=objective.best_outcome)
+    if data.objective != "min_cost":
+        m.total_cost = pyo.Expression(expr=objective.total_cost(m))
     m.objective = objective.declare_objective(m, data.objective)
     return m

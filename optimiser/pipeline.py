@@ -121,9 +121,11 @@ def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.Concrete
 
 def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
            timings: dict[str, float], progress: Progress = _quiet,
-           options: SolveOptions = SolveOptions(), tables: bool = True) -> Solution:
+           options: SolveOptions = SolveOptions(), tables: bool = True,
+           solver: DirectHighs | None = None) -> Solution:
     """Turn a solve's outcome into a solution: the tables when it is optimal (unless
-    ``tables`` is False), a diagnosis when it is infeasible."""
+    ``tables`` is False), a diagnosis when it is infeasible (from ``solver``'s loaded LP, if
+    given: the HiGHS object that solved the model)."""
     solution = Solution(
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
@@ -141,7 +143,7 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
         start = time.perf_counter()
-        solution.diagnosis = diagnose(model, options)
+        solution.diagnosis = diagnose(model, options, solver)
         solution.timings["diagnose"] = time.perf_counter() - start
     return solution
 
@@ -178,7 +180,8 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
         timings["highs_headroom"] = outcome.highs_seconds
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
-    solution = finish(instance.name, model, outcome, timings, progress, options)
+    solution = finish(instance.name, model, outcome, timings, progress, options,
+                      solver=solver)
     wanted = ranging if ranging is not None else solver.lp.rows.count <= RANGING_ROWS
     if solution.optimal and wanted:
         progress("ranging prices and limits")

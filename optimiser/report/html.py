@@ -129,9 +129,7 @@ def _sections(solution: Solution, words: T.Words) -> list[Section]:
                 [html_table(T.unmet(solution, words), "Unmet need")] if unmet_chart else [],
                 alarm=f"{round(head.unmet_people):,} people's new need is not met over the "
                       "planning years." if unmet_chart else ""),
-        Section("limits", "What limits the plan most",
-                "The binding limits with the largest shadow prices: what one more unit of "
-                "each would save (or cost), in discounted £.", "",
+        Section("limits", "What limits the plan most", T.limits_meaning(solution), "",
                 [html_table(T.binding_limits(solution, top=ROWS_SHOWN), "Limits",
                             T.binding_count(solution))]),
         *_ranging(solution),
@@ -162,7 +160,8 @@ def render_report_html(solution: Solution, plotly_src: str = "") -> str:
         no_plan="", why="", **common,
         objective_exact=repr(head.objective),
         objective_words="Objective minimised: discounted cost with the unmet-need penalty"
-        if head.minimised_cost else "Objective maximised: people achieving the outcome",
+        if head.minimised_cost else "Objective maximised: people achieving the outcome, "
+                                    "once all the need the budget can meet is met",
         objective_shown=T.money(head.objective) if head.minimised_cost
         else f"{head.objective:,.0f} people",
         spend_discounted=T.money(head.spend_discounted),
