@@ -107,6 +107,39 @@ def test_winter_peak_commissions_more_than_a_flat_year():
     assert peaked >= peak * load + beta * math.sqrt(peak * load) + correction(beta) - 1e-6
 
 
+def _recounted(instance: Instance, *, units_per_person: float = 1.0,
+               occupancy: float = 1.0) -> Instance:
+    """The same beds counted in units of 1/``units_per_person`` of a bed (each person takes
+    that many units, each at that fraction of a bed's price), or as beds of which only
+    ``occupancy`` can be filled (each at that fraction of a bed's price)."""
+    data = instance.model_dump(mode="json", exclude_defaults=True)
+    bed = data["services"][0]
+    bed["price_capacity"]["value"] = BED_YEAR / units_per_person * occupancy
+    bed["occupancy"]["value"] = occupancy
+    data["stages"][0]["intensity"]["value"] = units_per_person
+    data["short_term_variability"][0]["units_per_person"] = S(units_per_person)
+    return build(data)
+
+
+@pytest.mark.parametrize(("units_per_person", "occupancy"), [(2.0, 1.0), (1.0, 0.5)])
+def test_priced_waits_are_the_same_whatever_the_unit_of_capacity(units_per_person, occupancy):
+    """2,600 people a year stay 2 weeks in a discharge-to-assess bed, each day waited priced
+    at £285.71. Counted in half-beds (each person takes 2, at half a bed's price) or as beds
+    only half of which can be filled (at half a bed's price), the queue is the same: the
+    same waits at the same cost, and twice the capacity, at half the price, so the same
+    total. (The waits' rows divide by the units a person takes and count only the capacity
+    that can be filled.)"""
+    base = d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7)
+    recounted = _recounted(base, units_per_person=units_per_person, occupancy=occupancy)
+    beds, again = solve(base), solve(recounted)
+    assert again.objective == pytest.approx(beds.objective, rel=1e-9)
+    delays = [s.tables["costs"].query("payment == 'delay'")["cost"].sum()
+              for s in (beds, again)]
+    assert delays[0] > 0 and delays[1] == pytest.approx(delays[0], rel=1e-9)
+    capacity = [s.tables["capacity"]["capacity"].iloc[0] for s in (beds, again)]
+    assert capacity[1] == pytest.approx(2 * capacity[0], rel=1e-9)
+
+
 def test_the_average_plan_has_no_headroom_without_variability():
     """Without a variability row the plan is sized to the average, as before: capacity =
     load / occupancy."""
