@@ -26,7 +26,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.lp import LinearProgram, Values, compile_model, refresh
-from optimiser.need_first import NeedFirst
+from optimiser.need_first import NeedFirst, Plan
 from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
@@ -300,10 +300,11 @@ class DirectHighs:
                       alongside: Callable[[LinearProgram], None] | None = None,
                       load: bool = True) -> SolveOutcome:
         highs, lp = self.highs, self.lp
-        need_first = NeedFirst.of(highs, lp)  # maximising an outcome: least unmet need first
-        bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
+        # maximising an outcome: least unmet need first (optimiser.need_first)
+        need_first = NeedFirst.begin(highs, lp, _power_of_two_down)
+        bounds = pass_without_huge_limits(highs, lp)
         before = highs.getRunTime()
         if alongside is None:
             status = self._run()
@@ -320,16 +321,18 @@ class DirectHighs:
         )
         if status == "optimal":
             solution = highs.getSolution()
-            x = np.asarray(solution.col_value)
             row_dual = np.asarray(solution.row_dual)
+            # maximising an outcome, the third stage's plan beside the second stage's duals
+            x, row_value, outcome.objective = need_first.plan() if need_first else Plan(
+                np.asarray(solution.col_value), np.asarray(solution.row_value),
+                highs.getInfo().objective_function_value)
             if load and self._held().model is not None:
                 with PauseGC():
                     for var, value in zip(lp.columns, x.tolist(), strict=True):
                         var.set_value(value, skip_validation=True)
                     outcome.duals = dict(zip(lp.constraints, row_dual.tolist(),
                                              strict=True))
-            outcome.objective = highs.getInfo().objective_function_value
-            outcome.values = Values(lp, x, row_dual, np.asarray(solution.row_value))
+            outcome.values = Values(lp, x, row_dual, row_value)
             verdict = verify(lp, bounds, x, row_dual, outcome.objective)
             if not verdict.ok:
                 outcome.status, outcome.message = "unverified", verdict.message()
