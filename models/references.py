@@ -99,7 +99,14 @@ class _Checker:
                          f"each {' and '.join(key)} once in {table} (given in {len(found)} "
                          "rows, each listed here)")
 
-    def refers(self, table: str, field: str, target: str, allowed: set[str] | None = None):
+    def refers(self, table: str, field: str, target: str, allowed: set[str] | None = None,
+               within: str | None = None):
+        """Each of the table's ``field`` names one of ``allowed`` (by default, the names in
+        the table ``target``; else the names chosen from the table ``within``). Skipped
+        where the rows and the table the names come from are both those of an instance
+        that passed: nothing either holds has changed."""
+        if table in self.same and (target if allowed is None else within) in self.same:
+            return
         allowed = self.names(target) if allowed is None else allowed
         for i, row in enumerate(self.instance.table(table)):
             value = getattr(row, field)
@@ -170,23 +177,23 @@ def check_references(instance: Instance, checked: Instance | None = None) -> Non
         c.refers(table, "service", "services")
     # An outcome payment is made for the people on the pathways using a short-term service
     # (objective.outcome_payment); on a long-term one it would silently cost nothing.
-    c.refers("outcome_prices", "service", "short-term services", short)
-    c.refers("caseload0", "service", "long-term services", long)
-    c.refers("leave", "service", "long-term services", long)
-    c.refers("stages", "service", "short-term services", short)
-    c.refers("destinations", "service", "long-term services", long)
-    c.refers("moves", "from_service", "long-term services", long)
-    c.refers("moves", "to_service", "long-term services", long)
-    c.refers("deterioration", "from_service", "long-term services", long)
-    c.refers("deterioration", "to_service", "long-term services", long)
-    c.refers("indicators", "services", "long-term services", long)
+    c.refers("outcome_prices", "service", "short-term services", short, "services")
+    c.refers("caseload0", "service", "long-term services", long, "services")
+    c.refers("leave", "service", "long-term services", long, "services")
+    c.refers("stages", "service", "short-term services", short, "services")
+    c.refers("destinations", "service", "long-term services", long, "services")
+    c.refers("moves", "from_service", "long-term services", long, "services")
+    c.refers("moves", "to_service", "long-term services", long, "services")
+    c.refers("deterioration", "from_service", "long-term services", long, "services")
+    c.refers("deterioration", "to_service", "long-term services", long, "services")
+    c.refers("indicators", "services", "long-term services", long, "services")
     for table in ("staffing", "workforce", "hire_limits"):
         c.refers(table, "role", "roles")
     for table in ("stages", "destinations", "pathway_outcomes", "band_suitability"):
         c.refers(table, "pathway", "pathways")
     typed = {k.name for k in instance.indicators if k.derived == "none"}
     c.refers("pathway_outcomes", "indicator", "indicators typed per pathway (derived: none)",
-             typed)
+             typed, "indicators")
     for table in ("outcome_prices", "targets"):
         c.refers(table, "indicator", "indicators")
     c.refers("outcome_prices", "design", "contract_designs")

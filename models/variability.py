@@ -93,9 +93,9 @@ def check_variability(c: _Checker, instance: Instance) -> None:
     """Cross-table checks: short-term services and localities that exist, one row per
     service and locality, twelve months once each for a service with a profile."""
     short = {s.name for s in instance.services if s.kind == "short_term"}
-    c.refers("short_term_variability", "service", "short-term services", short)
+    c.refers("short_term_variability", "service", "short-term services", short, "services")
     c.refers("short_term_variability", "locality", "localities")
-    c.refers("arrival_profile", "service", "short-term services", short)
+    c.refers("arrival_profile", "service", "short-term services", short, "services")
     c.unique("short_term_variability", "service", "locality")
     c.unique("arrival_profile", "service", "month")
     months: dict[str, set[str]] = {}

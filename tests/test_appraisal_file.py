@@ -179,6 +179,8 @@ BROKEN_OPTIONS = {
     "cited line that does not exist": [{"table": "services", "where": {"name": "reablement"},
                                         "field": "price_capacity", "value": 900.0,
                                         "source": "001_4550ef852cabf2d2.txt:99999999"}],
+    "name that is not defined": [{"table": "demand", "add": [
+        {"locality": "Example", "cohort": "nobody", "people": {"value": 5, "source": WHY}}]}],
 }
 
 
@@ -217,3 +219,15 @@ def test_an_option_leaves_the_base_rows_it_does_not_change_unchecked_again():
     assert same_tables(instance, base) == {*TABLES, "settings"} - {"demand"}
     assert same_tables(instance, None) == frozenset()
     assert instance.demand[0].people.value == pytest.approx(110.0)
+
+
+def test_a_name_an_option_removes_is_refused_where_an_unchanged_table_uses_it():
+    """Removing the reablement service leaves the stages table as the base's rows, checked
+    already; the names it may use come from the services the option changed, so its
+    reference to reablement is checked again and refused, naming the option and field."""
+    option = _appraisal(options=[{"name": "no reablement", "changes": [
+        {"table": "services", "where": {"name": "reablement"}, "remove": True}]}]).expanded()[0]
+    with pytest.raises(OptionError) as caught:
+        apply_option(_base(), option)
+    assert (caught.value.option, caught.value.field) == ("no reablement", "stages[0].service")
+    assert caught.value.found == "'reablement'"
