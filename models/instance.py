@@ -52,7 +52,8 @@ class Settings(Row):
     unmet_penalty: Amount
     """£ charged in the objective per person whose new need is not met in a year."""
     objective: Literal["min_cost", "max_outcome"] = "min_cost"
-    """Minimise cost, or maximise one outcome indicator within the budget."""
+    """Minimise cost, or maximise one outcome indicator within the budget after meeting as
+    much need as the budget allows."""
     objective_indicator: Name | None = None
     """With ``max_outcome``: the indicator whose achieved count is maximised."""
     designs: list[Name] = []

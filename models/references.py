@@ -198,6 +198,7 @@ def check_references(instance: Instance, checked: Instance | None = None) -> Non
 
     _check_settings(c)
     _check_coverage(c)
+    _check_rate_targets(c)
     _check_packages(c)
     _check_pathway_shares(c)
     _check_indicators(c)
@@ -273,6 +274,21 @@ def _check_coverage(c: _Checker) -> None:
         if p.name not in routed:
             c.add("pathways", i, "name", p.name,
                   "at least one stage or destination for the pathway")
+
+
+def _check_rate_targets(c: _Checker) -> None:
+    """A target per 100,000 population counts the population of every locality it covers:
+    without one stated, a locality would count as no one and the target would ask for
+    nobody (met by any plan, without a word)."""
+    localities = c.instance.localities
+    for t in c.instance.targets:
+        if t.basis != "population":
+            continue
+        covered = set(t.localities) or {loc.name for loc in localities}
+        for i, loc in enumerate(localities):
+            if loc.name in covered and loc.population is None:
+                c.add("localities", i, "population", None,
+                      f"the population that target {t.name!r} counts per 100,000")
 
 
 def _check_packages(c: _Checker) -> None:

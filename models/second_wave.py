@@ -23,6 +23,14 @@ def start_of(year: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def years_of_inflation(price_year: str, first_year: str) -> int:
+    """Years from the price year to the first planning year (3 from '2023/24' to '2026/27'),
+    of an instance whose price base was checked when it was read."""
+    start, first = start_of(price_year), start_of(first_year)
+    assert start is not None and first is not None  # checked when the instance was read
+    return first - start
+
+
 def check_second_wave(c: Checker) -> None:
     """Record every problem with bands, deterioration, the tail, the duty and the price base."""
     _check_bands(c)

@@ -33,6 +33,12 @@ DOCUMENT = r"\d{3}_[0-9a-f]{16}\.txt"
 DOCUMENT_REF = re.compile(rf"({DOCUMENT}):(\d+)(?:-(\d+))?")
 _CITATION = re.compile(rf"^{DOCUMENT}:\d+(?:-\d+)?$")
 _MIN_REASON = 10
+_WORDED = {
+    "ref:": "a reference must name the publication and its table or page",
+    "assumption:": "an assumption must give its reason and basis",
+}
+"""The sources made of words, and what their words must give: at least :data:`_MIN_REASON`
+characters after the prefix."""
 SOURCES_SETTING = "CARE_SOURCES"
 """The environment setting naming the folder of source documents."""
 DEFAULT_SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -84,20 +90,11 @@ def check_source(source: str) -> str:
                 "from, e.g. 'derived: 8700 / 7 from 001_4550ef852cabf2d2.txt:862'"
             )
         return text
-    if text.startswith("ref:"):
-        if len(text.removeprefix("ref:").strip()) < _MIN_REASON:
-            raise ValueError(
-                f"found {source!r}; a reference must name the publication and its table or "
-                "page (at least a few words)"
-            )
-        return text
-    if text.startswith("assumption:"):
-        if len(text.removeprefix("assumption:").strip()) < _MIN_REASON:
-            raise ValueError(
-                f"found {source!r}; an assumption must give its reason and basis "
-                "(at least a few words)"
-            )
-        return text
+    for prefix, needs in _WORDED.items():
+        if text.startswith(prefix):
+            if len(text.removeprefix(prefix).strip()) < _MIN_REASON:
+                raise ValueError(f"found {source!r}; {needs} (at least a few words)")
+            return text
     raise ValueError(
         f"found {source!r}; expected a document line such as "
         "'001_4550ef852cabf2d2.txt:867', 'derived: <arithmetic> from FILE:LINE', "

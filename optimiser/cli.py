@@ -199,7 +199,8 @@ def solve(
         help="HiGHS method: choose, ipm (interior point) or simplex; or, for an instance "
              "with scenarios, ph (progressive hedging with mpi-sppy).")] = "choose",
     maximise: Annotated[str | None, typer.Option(
-        help="Maximise this outcome indicator within the budget instead of minimising cost.",
+        help="Maximise this outcome indicator within the budget instead of minimising cost, "
+             "after meeting as much need as the budget allows.",
     )] = None,
     changes: Annotated[list[str] | None, typer.Option(
         "--set", help="Change a figure for this solve only, e.g. "

@@ -17,13 +17,15 @@ Adding a constraint family is one entry in :data:`FAMILIES`::
         limit=lambda d, loc, s, t: f"the free {label(d, s)} kept in {label(d, loc)}, {t}",
         tested_by="tests/test_headroom.py::test_headroom_keeps_a_share_of_places_free",
         dual_unit="£ per unit",
-        shadow_price=lambda d, loc, s, t: f"cost of keeping one more {d.units[s]} of ...",
+        shadow_price=lambda d, loc, s, t: cost(d, f"keeping one more {d.units[s]} of ..."),
     ),
 
 ``dual_unit`` and ``shadow_price`` (both or neither) put its rows in the shadow-price
-table; ``lever`` lets the diagnosis relax it; ``spread`` says how its index becomes the
-locality / item / year columns when it is not (locality, item, ..., year). A mutable
-parameter is one entry in :data:`PARAMETERS`.
+table; the words say what one more unit of the limit is worth through :func:`cost`,
+:func:`saving`, :func:`value` or :func:`net_cost`, which read it in £ or, when the plan
+maximises an outcome, in the people achieving it; ``lever`` lets the diagnosis relax it;
+``spread`` says how its index becomes the locality / item / year columns when it is not
+(locality, item, ..., year). A mutable parameter is one entry in :data:`PARAMETERS`.
 
 Index words receive the model's data (``m.data``) and the row's index; lever functions
 receive the model itself, because a limit's size may read a mutable parameter's current
@@ -33,7 +35,7 @@ value.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,21 +89,73 @@ class Family:
     tested_by: str
     """``tests/FILE.py::TEST``: a hand-worked test that fails without the family."""
     dual_unit: str | None = None
-    """The unit of its shadow price (in discounted £); None when it is not reported."""
+    """The unit of its shadow price (in discounted £, read as people when the plan
+    maximises an outcome); None when it is not reported."""
     shadow_price: Words | None = None
     """``shadow_price(d, *index)``: what one row's shadow price means, in words."""
     signed: bool = False
     """Report the dual with its sign (an equality, whose price can go either way) rather
     than as a magnitude; its rows always count as binding."""
-    explains_unmet: bool = False
-    """A binding row of it is named as a reason for unmet need in its locality and year."""
+    explains_unmet: Callable[[Any, str], Iterable[str]] | None = None
+    """``explains_unmet(d, item)``: the need groups whose unmet need a binding row of it
+    explains in its locality and year, from the row's item (pathway, service or role, as
+    :attr:`spread` gives it); None when its rows explain none."""
     lever: Lever | None = None
     """How the diagnosis relaxes it; None for rows that must hold."""
     spread: Callable[[tuple], dict[str, str]] = _usual
     """The row's index as the shadow-price table's locality, item and year columns."""
 
 
+# --- what one more unit of a limit is worth, in the objective's own unit ---------------------
+
+def _achieving(d: Any) -> str:
+    """The people the objective counts when it maximises an outcome: 'people independent
+    after a short-term service'."""
+    return f"people {label(d, d.objective_indicator)}"
+
+
+def cost(d: Any, change: str) -> str:
+    """A limit one unit tighter: 'cost of {change}' (£), or, when the plan maximises an
+    outcome, '{people achieving it} given up for {change}'."""
+    if d.objective == "min_cost":
+        return f"cost of {change}"
+    return f"{_achieving(d)} given up for {change}"
+
+
+def saving(d: Any, change: str, by: str = "if") -> str:
+    """A limit one unit looser: 'saving if {change}' (£), or, when the plan maximises an
+    outcome, 'more {people achieving it} if {change}'; ``by`` 'from' for a noun."""
+    if d.objective == "min_cost":
+        return f"saving {by} {change}"
+    return f"more {_achieving(d)} {by} {change}"
+
+
+def value(d: Any, change: str) -> str:
+    """One more £ of a resource: 'value of {change}', or 'more {people achieving it} from
+    {change}'."""
+    if d.objective == "min_cost":
+        return f"value of {change}"
+    return saving(d, change, by="from")
+
+
+def net_cost(d: Any, change: str) -> str:
+    """An equality's signed price: 'cost of {change}' (a negative cost is a saving), or,
+    as more of the outcome is better when maximising, 'more {people achieving it} from
+    {change}' (negative: fewer)."""
+    if d.objective == "min_cost":
+        return cost(d, change)
+    return saving(d, change, by="from")
+
+
 # --- outcome targets, whose words depend on the target row ----------------------------------
+
+def _weighted(d: Any) -> str:
+    """How the least unmet need counts people when need groups' penalties differ."""
+    if len(set(d.penalty_of.values())) <= 1:
+        return ""
+    return (" (a person of a group with a lower unmet-need penalty counts as that penalty's "
+            "share of the highest)")
+
 
 def target_where(d: Any, name: str, group: str, year: str) -> str:
     """Where a target row applies: 'in Melton', 'across the area'."""
@@ -149,8 +203,8 @@ def _target_price(d: Any, name: str, group: str, year: str) -> str:
     row = d.target_rows[name, group, year]
     target = f"the {label(d, row.indicator)} target ({name.replace('_', ' ')})"
     if row.sense == "at_least":
-        return f"cost of one more person achieving {target} {where}, {year}"
-    return f"saving if {target} allowed one more person {where}, {year}"
+        return cost(d, f"one more person achieving {target} {where}, {year}")
+    return saving(d, f"{target} allowed one more person {where}, {year}")
 
 
 def move_words(d: Any, name: str) -> str:
@@ -172,6 +226,19 @@ def _bound(m: pyo.ConcreteModel, family: str, index: tuple) -> float:
     constraint = getattr(m, family)[index]
     bound = constraint.upper if constraint.upper is not None else constraint.lower
     return abs(pyo.value(bound))
+
+
+# --- whose need a limit leaves unmet -------------------------------------------------------
+
+def service_groups(d: Any, service: str) -> set[str]:
+    """The need groups using a service: routed through it, or with a caseload in it."""
+    return {d.pathway_cohort[p] for p in d.pathways_using.get(service, ())} | \
+        set(d.cohorts_in.get(service, ()))
+
+
+def role_groups(d: Any, role: str) -> set[str]:
+    """The need groups using a service a role staffs."""
+    return {g for s in d.services_needing.get(role, ()) for g in service_groups(d, s)}
 
 
 # --- the Care Act duty, which is never relaxed as a choice ------------------------------------
@@ -314,7 +381,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, g, t:
-            f"cost of meeting one more {label(d, g)} need in {label(d, loc)}, {t}",
+            net_cost(d, f"meeting one more {label(d, g)} need in {label(d, loc)}, {t}"),
         signed=True,
     ),
     Family(
@@ -345,8 +412,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         tested_by="tests/test_model_hand.py::test_worked_example_of_model_md",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, p, t:
-            f"saving if one more person could take {label(d, p)} in {label(d, loc)}, {t}",
-        explains_unmet=True,
+            saving(d, f"one more person could take {label(d, p)} in {label(d, loc)}, {t}"),
+        explains_unmet=lambda d, pathway: [d.pathway_cohort[pathway]],
         # Clinical suitability is the least defensible limit to stretch: relaxed last.
         lever=Lever("suitability", 4.0, _pathway_need, _pathway_suits_more,
                     set_by=_pathway_limit),
@@ -361,8 +428,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_the_share_for_whom_they_suit",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving if one more person were suitable to move ({move_words(d, a)}) in "
-            f"{label(d, loc)}, {t}",
+            saving(d, f"one more person were suitable to move ({move_words(d, a)}) in "
+                      f"{label(d, loc)}, {t}"),
         lever=Lever("suitability", 4.0, _move_suitable_size, _move_suits_more),
     ),
     Family(
@@ -374,8 +441,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_moves_are_bounded_by_how_many_can_be_supported_a_year",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, a, t:
-            f"saving from supporting one more move ({move_words(d, a)}) in {label(d, loc)}, "
-            f"{t}",
+            saving(d, f"supporting one more move ({move_words(d, a)}) in {label(d, loc)}, "
+                      f"{t}", by="from"),
         lever=Lever("moves", 1.0, _move_limit, _moves_relaxed, set_by=_move_limit),
     ),
     Family(
@@ -387,7 +454,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         tested_by="tests/test_model_hand.py::test_caseload_carries_over_into_the_next_year",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"cost of one more {d.units[s]} of {label(d, s)} used in {label(d, loc)}, {t}",
+            cost(d, f"one more {d.units[s]} of {label(d, s)} used in {label(d, loc)}, {t}"),
     ),
     Family(
         "market_growth_limit", "4",
@@ -397,9 +464,9 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         tested_by="tests/test_model_limits.py::test_market_growth_limit_caps_new_capacity",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"saving if the market could grow {label(d, s)} by one more {d.units[s]} in "
-            f"{label(d, loc)}, {t}",
-        explains_unmet=True,
+            saving(d, f"the market could grow {label(d, s)} by one more {d.units[s]} in "
+                      f"{label(d, loc)}, {t}"),
+        explains_unmet=service_groups,
         lever=Lever("market", 1.0, _capacity_size, _growth_relaxed),
     ),
     Family(
@@ -411,8 +478,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_market_shrink_limit_keeps_capacity_that_is_not_needed",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"saving if one more {d.units[s]} of {label(d, s)} could be decommissioned in "
-            f"{label(d, loc)}, {t}",
+            saving(d, f"one more {d.units[s]} of {label(d, s)} could be decommissioned in "
+                      f"{label(d, loc)}, {t}"),
         lever=Lever("market", 1.0, _capacity_size, _shrink_relaxed),
     ),
     Family(
@@ -425,8 +492,9 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving from one more FTE of {plural(label(d, w))} in post in {label(d, loc)}, {t}",
-        explains_unmet=True,
+            saving(d, f"one more FTE of {plural(label(d, w))} in post in {label(d, loc)}, {t}",
+                   by="from"),
+        explains_unmet=role_groups,
     ),
     Family(
         "staff_retention", "5",
@@ -446,9 +514,9 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_workforce_limit_forces_unmet_need_and_the_penalty_shows_it",
         dual_unit="£ per FTE",
         shadow_price=lambda d, loc, w, t:
-            f"saving if one more FTE of {plural(label(d, w))} could be recruited in "
-            f"{label(d, loc)}, {t}",
-        explains_unmet=True,
+            saving(d, f"one more FTE of {plural(label(d, w))} could be recruited in "
+                      f"{label(d, loc)}, {t}"),
+        explains_unmet=role_groups,
         lever=Lever("workforce", 1.0, _hiring_size, _hiring_relaxed,
                     set_by=lambda m, loc, w, t: pyo.value(m.hire_max[loc, w, t])),
     ),
@@ -474,8 +542,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         tested_by="tests/test_model_limits.py::"
                   "test_a_budget_below_the_cost_of_care_leaves_need_unmet",
         dual_unit="£ per £",
-        shadow_price=lambda d, t: f"value of one more £ of budget in {t}",
-        explains_unmet=True,
+        shadow_price=lambda d, t: value(d, f"one more £ of budget in {t}"),
+        explains_unmet=lambda d, item: d.cohorts,
         lever=Lever("budget", 1.0, lambda m, year: pyo.value(m.budget[year]), _budget_relaxed),
         spread=lambda index: {"locality": "", "item": "", "year": index[0]},
     ),
@@ -489,8 +557,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
         tested_by="tests/test_headroom.py::test_headroom_is_within_one_place_of_erlang_c",
         dual_unit="£ per unit",
         shadow_price=lambda d, loc, s, t:
-            f"cost of the waiting standard per {d.units[s]} of {label(d, s)} it needs in "
-            f"{label(d, loc)}, {t}",
+            cost(d, f"the waiting standard per {d.units[s]} of {label(d, s)} it needs in "
+                    f"{label(d, loc)}, {t}"),
         # A standard the council sets, like a target: relaxed by letting people wait more.
         lever=Lever("waiting", 1.0, _headroom_size, _waits_longer, set_by=_headroom_size),
     ),
@@ -515,7 +583,21 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                   "test_the_duty_to_meet_need_with_too_few_staff_is_diagnosed_as_workforce",
         dual_unit="£ per person",
         shadow_price=lambda d, loc, g, t:
-            f"cost of the duty to meet one more {label(d, g)} need in {label(d, loc)}, {t}",
+            cost(d, f"the duty to meet one more {label(d, g)} need in {label(d, loc)}, {t}"),
+    ),
+    Family(
+        "least_unmet", "Objective",
+        "Maximising an outcome, the plan first meets as much need as the budget and the "
+        "other limits allow, as the Care Act duty asks, and buys the best outcome with what "
+        "is left.",
+        limit=lambda d, _: "the least unmet need the budget allows, met before the outcome "
+                           "is maximised",
+        tested_by="tests/test_model_hand.py::"
+                  "test_maximising_an_outcome_meets_need_first_when_the_budget_allows",
+        dual_unit="£ per person",
+        shadow_price=lambda d, _: cost(d, "each more person whose need is met"
+                                          + _weighted(d)),
+        spread=lambda index: {"locality": "", "item": "", "year": ""},
     ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""

@@ -223,5 +223,7 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
     m.end_of_horizon = pyo.Expression(m.TAIL, rule=objective.end_of_horizon)
     m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)
+    # Maximising an outcome: need met first (the limit set by the solve, optimiser.need_first).
+    m.least_unmet = pyo.Constraint(rule=duty.least_unmet)
     m.objective = objective.declare_objective(m, data.objective)
     return m

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from models import ContractDesign, Instance
-from models.second_wave import ALL_COHORTS, start_of
+from models.second_wave import ALL_COHORTS, years_of_inflation
 from models.units import DAYS_PER_YEAR, WEEKS_PER_YEAR
 from optimiser.bands import (
     BandedPathway,
@@ -119,7 +119,6 @@ class Prepared:
     penalty: float
     objective: str
     objective_indicator: str | None
-    designs: list[str] = field(default_factory=list)
     variability: Variability = field(default_factory=Variability)
     local_usage: dict[Key, float] = field(default_factory=dict)
     """(locality, pathway, service) → capacity units a year per person routed, where the
@@ -136,9 +135,6 @@ class Prepared:
     without bands, or one band of a cohort, named ``cohort/band``)."""
     band_of: dict[str, str | None] = field(default_factory=dict)
     """The need band of each need group (None for a cohort without bands)."""
-    pathway_of: dict[str, str] = field(default_factory=dict)
-    """The instance's pathway each routed pathway comes from (``pathway/band`` for a pathway
-    open to every band of a banded cohort)."""
     penalty_of: dict[str, float] = field(default_factory=dict)
     """£ per person of unmet need, by need group (band, else cohort, else ``penalty``)."""
     duty: list[str] = field(default_factory=list)
@@ -222,16 +218,15 @@ def prepare(instance: Instance) -> Prepared:
                 services[r.service], r.package)
     moves = [
         MoveArc(
-            name=f"{g.name}: {m.from_service} to {m.to_service}",
-            cohort=g.name, from_service=m.from_service, to_service=m.to_service,
+            name=f"{g}: {m.from_service} to {m.to_service}",
+            cohort=g, from_service=m.from_service, to_service=m.to_service,
             suitable=m.suitable.value,
             max_per_year=None if m.max_per_year is None else m.max_per_year.value * weight,
             package_from=_package_of(services[m.from_service], None),
             package_to=_package_of(services[m.to_service], m.package),
         )
         for m in instance.moves
-        for g, weight in ((g, g.share if g.band else 1.0)
-                          for g in groups_for(groups, m.cohort, None))
+        for g, weight in _split(groups, m.cohort, None)
     ]
     worsening = _worsening(instance, groups, services)
     leave = _leave(instance, groups)
@@ -293,7 +288,6 @@ def prepare(instance: Instance) -> Prepared:
         penalty=instance.settings.unmet_penalty.value,
         objective=instance.settings.objective,
         objective_indicator=instance.settings.objective_indicator,
-        designs=list(instance.settings.designs),
         variability=variability,
         local_usage=local_usage,
         price_spot={s: row.price_spot.value for s, row in services.items()
@@ -302,7 +296,6 @@ def prepare(instance: Instance) -> Prepared:
                         if w.agency_premium is not None},
         cohort_of={g.name: g.cohort for g in groups},
         band_of={g.name: g.band for g in groups},
-        pathway_of={r.name: r.pathway for r in routes},
         penalty_of=_penalties(instance, groups),
         duty=_duty(instance, groups),
         worsening=worsening,
@@ -339,9 +332,8 @@ def price_index(instance: Instance) -> float:
     settings = instance.settings
     if settings.price_year is None or settings.price_inflation is None:
         return 1.0
-    start, first = start_of(settings.price_year), start_of(instance.years[0])
-    assert start is not None and first is not None  # checked when the instance was read
-    return (1.0 + settings.price_inflation.value) ** (first - start)
+    years = years_of_inflation(settings.price_year, instance.years[0])
+    return (1.0 + settings.price_inflation.value) ** years
 
 
 def _split(groups: list[Group], cohort: str, band: str | None) -> list[tuple[str, float]]:
@@ -445,9 +437,12 @@ def _price(designs: dict[str, ContractDesign], service, which: str) -> float:
 
 
 def _package_of(service, package) -> float:
-    """Capacity units per person: the row's own package, else the service's fixed one."""
+    """Capacity units per person: the row's own package, else the service's fixed one (every
+    row into a long-term setting without a fixed package states its own: checked when the
+    instance was read)."""
     chosen = package if package is not None else service.package
-    return chosen.value if chosen is not None else 0.0
+    assert chosen is not None, f"no package for {service.name!r}"
+    return chosen.value
 
 
 def _destinations(instance: Instance, designs, routes: list[BandedPathway],

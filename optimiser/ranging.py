@@ -247,9 +247,11 @@ def _price_words(label: str, what: str, value: float, lower: float, upper: float
     return f"The plan holds for {label} {span} (now {_money(value)}){caveat}."
 
 
-_STRUCTURAL = frozenset({"capacity_covers_use", "staff_cover_capacity", "move_suitable"})
+_STRUCTURAL = frozenset({"capacity_covers_use", "staff_cover_capacity", "move_suitable",
+                         "least_unmet"})
 """Limits whose right-hand side is the plan's own (capacity used within capacity bought,
-staff within staff in post), not a figure of the instance: no range is given for them."""
+staff within staff in post, the least unmet need the first stage of maximising an outcome
+found), not a figure of the instance: no range is given for them."""
 
 
 def limit_ranges(highs: highspy.Highs, lp: LinearProgram,

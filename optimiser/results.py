@@ -17,12 +17,14 @@ import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.component_namer import name_repr
 
-from models.second_wave import start_of
+from models.second_wave import years_of_inflation
+from optimiser.constraints.outcomes import people_required
 from optimiser.families import FAMILIES
 from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
 from optimiser.phase_in import phase_in
 from optimiser.prepare import Prepared
+from optimiser.words import label
 
 _TOLERANCE = 1e-6
 
@@ -114,30 +116,53 @@ def moves(m, v: Values) -> pd.DataFrame:
 
 
 def unmet_need(m, v: Values, binding: pd.DataFrame) -> pd.DataFrame:
-    """New need not met, where, and the binding limits in that locality and year that explain
-    it: those with a shadow price (a limit that sits on its bound but is worth nothing to
-    relax, such as a pathway suitable for no one that the plan would not use anyway, does not
-    explain anything). A shadow price below a millionth of the largest is solver noise."""
-    explaining = [name for name, family in FAMILIES.items() if family.explains_unmet]
-    prices = binding["shadow_price"].abs()
-    valued = prices > _TOLERANCE * max(1.0, float(np.max(prices.to_numpy(), initial=0.0)))
-    limits = binding[binding["binding"] & binding["family"].isin(explaining) & valued]
+    """New need not met, where, and why: a cohort with no care pathway open says so;
+    otherwise the binding limits in that locality and year that bear on the cohort's own
+    care (its pathways, the services and staff they use, the budget) explain it, those with
+    a shadow price (a limit that sits on its bound but is worth nothing to relax, such as a
+    pathway suitable for no one that the plan would not use anyway, does not explain
+    anything). A shadow price below a millionth of the largest is solver noise."""
+    d = m.data
     keys = v.keys(m.unmet)
     people, demand = v.of(m.unmet), parameter_values(m.demand)
-    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
     unmet = np.flatnonzero(people > _TOLERANCE)
-    if len(unmet):
-        for year, loc, label in zip(limits["year"].tolist(), limits["locality"].tolist(),
-                                    limits["constraint_label"].tolist(), strict=True):
-            labels[year, loc].add(label)
+    labels = _explaining_limits(d, binding) if len(unmet) else {}
     reasons = [""] * len(keys)
     for i in unmet:
-        loc, _, t = keys[i]
-        here = labels.get((t, loc), set()) | labels.get((t, ""), set())
-        reasons[i] = "; ".join(sorted(here)) or \
-            "meeting it would cost more than the unmet-need penalty"
+        loc, group, t = keys[i]
+        here = labels.get((t, loc, group), set()) | labels.get((t, "", group), set())
+        reasons[i] = _unmet_reason(d, group, here)
     share = np.divide(people, demand, out=np.zeros_like(people), where=demand != 0)
     return _frame(v, m.unmet, demand=demand, unmet=people, unmet_share=share, why=reasons)
+
+
+def _explaining_limits(d, binding: pd.DataFrame) -> dict[tuple[str, str, str], set[str]]:
+    """The binding limits with a shadow price, in words, by the (year, locality, need group)
+    whose unmet need each explains (locality '' for a limit on the whole area)."""
+    prices = binding["shadow_price"].abs()
+    valued = prices > _TOLERANCE * max(1.0, float(np.max(prices.to_numpy(), initial=0.0)))
+    explaining = {name: family.explains_unmet for name, family in FAMILIES.items()
+                  if family.explains_unmet is not None}
+    limits = binding[binding["binding"] & binding["family"].isin(list(explaining)) & valued]
+    labels: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for family, item, year, loc, words in zip(
+            limits["family"].tolist(), limits["item"].tolist(), limits["year"].tolist(),
+            limits["locality"].tolist(), limits["constraint_label"].tolist(), strict=True):
+        for group in explaining[family](d, item):
+            labels[year, loc, group].add(words)
+    return labels
+
+
+def _unmet_reason(d, group: str, limits: set[str]) -> str:
+    """Why a need group's need is left unmet: no pathway open to it; when the plan maximises
+    an outcome (need met first), the budget and the other limits; else the limits binding,
+    or (none binding) the plan finding it dearer to meet than to leave."""
+    if not any(d.suitable[p] > 0 for p in d.pathways_of.get(group, ())):
+        return f"no care pathway is open to {label(d, group)}"
+    if d.objective != "min_cost":  # the prices are the outcome's, not why need is unmet
+        return ("the budget cannot meet it: no plan within the budget and the other limits "
+                "leaves less need unmet")
+    return "; ".join(sorted(limits)) or "meeting it would cost more than the unmet-need penalty"
 
 
 def workforce_plan(m, v: Values) -> pd.DataFrame:
@@ -199,12 +224,15 @@ def outcome_report(m, v: Values) -> pd.DataFrame:
                          "achieved_people": count,
                          "achieved_share": count / need if need else 0.0,
                          "sense": "", "basis": "demand", "met": True})
-    lower, upper = v.bounds(m.outcome_target)
-    for i, key in enumerate(v.keys(m.outcome_target)):
+    # From the levels, not the rows' bounds: a group with no pathway to the indicator has
+    # a row without variables, whose bound Pyomo holds on the other side (±inf here).
+    levels = dict(zip(m.target_level.keys(), parameter_values(m.target_level).tolist(),
+                      strict=True))
+    for key in v.keys(m.outcome_target):
         row = d.target_rows[key]
         count = total(achieved[row.indicator], row.localities, row.cohorts, row.year)
-        required = float(lower[i] if row.sense == "at_least" else upper[i])
         need = total(demand, row.localities, row.cohorts, row.year)
+        required = people_required(row, levels[key], need)
         met = count >= required - _TOLERANCE if row.sense == "at_least" \
             else count <= required + _TOLERANCE
         rows.append({"target": key[0], "indicator": row.indicator, "group": key[1],
@@ -236,7 +264,7 @@ def price_base(d: Prepared) -> str:
     if d.price_year is None or d.price_year == first:
         prices = f"Prices are as the instance gives them, taken to be at {first} levels."
     else:
-        years = (start_of(first) or 0) - (start_of(d.price_year) or 0)
+        years = years_of_inflation(d.price_year, first)
         rate = d.price_index ** (1 / max(1, years)) - 1
         prices = (f"Prices are at {first} levels: the instance's {d.price_year} prices raised "
                   f"by {rate:.1%} a year (× {d.price_index:.3f}).")
@@ -314,7 +342,8 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
 
 def _names(component, keys: list) -> list[str]:
     """Pyomo's names for a component's members (``capacity_covers_use[Melton,reablement,
-    2027/28]``), each index value written once however many members share it."""
+    2027/28]``; a row with no index, ``least_unmet``), each index value written once however
+    many members share it."""
     written: dict = {}
 
     def write(value) -> str:
@@ -324,6 +353,8 @@ def _names(component, keys: list) -> list[str]:
         return text
 
     prefix = component.name
+    if not component.is_indexed():
+        return [prefix] * len(keys)
     return [f"{prefix}[{','.join(map(write, key))}]" if type(key) is tuple
             else f"{prefix}[{write(key)}]" for key in keys]
 
@@ -360,8 +391,8 @@ def _price_words(m, lp: LinearProgram) -> dict:
     for family, how in FAMILIES.items():
         if how.dual_unit is None or how.shadow_price is None:
             continue
-        unit = how.dual_unit.replace("£", f"{d.objective_indicator} people", 1) \
-            if maximising else how.dual_unit
+        # Maximising, the objective counts people achieving the outcome (the words say which).
+        unit = how.dual_unit.replace("£", "people", 1) if maximising else how.dual_unit
         constraint = getattr(m, family)
         keys = lp.keys(constraint)
         if not keys:
@@ -382,10 +413,11 @@ def _price_words(m, lp: LinearProgram) -> dict:
 
 def shadow_prices(m, v: Values) -> pd.DataFrame:
     """The marginal value of every capacity, workforce, outcome, market, suitability and
-    budget limit, in words, with the binding ones flagged. Values are in discounted £ (or
-    outcome per £ when maximising an outcome). An inequality's shadow price is a magnitude:
-    its words say whether it is a cost of tightening or a saving from relaxing; a family
-    registered as ``signed`` (meeting need, an equality) keeps its sign."""
+    budget limit, in words, with the binding ones flagged. Values are in discounted £, or
+    in people achieving the outcome when the plan maximises one. An inequality's shadow
+    price is a magnitude: its words say whether it is a cost of tightening or a saving from
+    relaxing (people given up, or more people); a family registered as ``signed`` (meeting
+    need, an equality) keeps its sign."""
     words, prices, binding = price_arrays(m, v)
     if not words["families"]:
         return pd.DataFrame(columns=_PRICE_COLUMNS)

@@ -27,6 +27,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from optimiser.lp import LinearProgram, Values, compile_model, refresh
 from optimiser.lp.release import give_back
+from optimiser.need_first import NeedFirst
 from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
@@ -317,6 +318,7 @@ class DirectHighs:
                       load: bool = True) -> SolveOutcome:
         held = self._held()
         highs, lp = self.highs, held.lp
+        need_first = NeedFirst.of(highs, lp)  # maximising an outcome: least unmet need first
         bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
@@ -325,6 +327,8 @@ class DirectHighs:
             status = self._run()
         else:
             status = self._run_alongside(alongside)
+        if need_first is not None:
+            status = need_first.then_outcome(status, bounds, self._run)
         self.solves += 1
         outcome = SolveOutcome(
             status=status, message=MESSAGES[status], objective=None,

@@ -185,6 +185,13 @@ CASES = [
              "price": {"value": 1000, "source": "assumption: a payment per person"}}])),
          ("table outcome_prices, item 1", "field service", "found 'home_care'",
           "short-term services")),
+    Case("A target per 100,000 population over a locality with no population",
+         _corrupt(lambda d: d.update(targets=[{
+             "name": "independence_rate", "indicator": "independent", "sense": "at_least",
+             "basis": "population",
+             "level": {"value": 36, "source": "assumption: a rate per 100,000"}}])),
+         ("table localities, item 1", "field population", "found None",
+          "the population that target 'independence_rate' counts per 100,000")),
     Case("An unknown cohort",
          _corrupt(lambda d: d["pathways"][0].update(cohort="older_people")),
          ("table pathways, item 1", "field cohort", "found 'older_people'",

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from optimiser.appraisal.frontier import FrontierError, trace
+from optimiser.appraisal.frontier import FrontierError, achieved_column, price_column, trace
 from tests.builders import S, build, worked_example
 
 HOME_CARE = 908.96 * 13  # £11,816.48 a person straight to home care
@@ -42,6 +42,46 @@ def test_frontier_is_linear_from_cheapest_to_best_reachable_level():
     assert table["level"].iloc[-1] == pytest.approx(0.27, rel=1e-6)
 
 
+def _reablement_starting_small() -> dict:
+    """Dear reablement over two years (100 people a year, no one leaving home care), with
+    at most one place in 2026/27 (start-up 1) and room to grow after. A person reabled in
+    2026/27 saves 7.5 home-care hours in both years, £13,634.40 against £12,000 of
+    reablement, so the cheapest plan fills the place: 52/6 = 8.67 people, 3.9% independent
+    in 2026/27; in 2027/28 the saving is one year's, £6,817.20, so nobody: 0%. It costs
+    2026/27 £104,000 + (1,300 − 7.5 × 8.67) × £908.96 = £1,226,565.60 and 2027/28
+    (1,235 + 1,300) × £908.96 = £2,304,213.60: £3,530,779.20."""
+    data = _dear_reablement().model_dump(mode="json")
+    data["years"] = ["2026/27", "2027/28"]
+    data["services"][0]["startup"] = S(1)
+    return data
+
+
+@pytest.mark.parametrize(("year", "best"), [(None, 0.039), ("2027/28", 0.27)])
+def test_a_frontier_for_one_year_leaves_the_others_as_they_are(year, best):
+    """In every year, the weakest is 2027/28 but 2026/27's one place caps both at 3.9%;
+    for 2027/28 alone the frontier runs on to 27% (60 reabled), while 2026/27 stays at the
+    cheapest plan's 3.9%. Either way, each point is the cheapest plan plus £5,182.80 for
+    each person reabled in 2027/28: £11,517.33 a person independent."""
+    frontier = trace(build(_reablement_starting_small()), "independent", points=3, year=year)
+    assert (frontier.low, frontier.high) == pytest.approx((0.0, best), rel=1e-9, abs=1e-9)
+    table = frontier.table
+    assert list(table["status"]) == ["optimal"] * 3
+    assert table[achieved_column(year)].tolist() == pytest.approx(table["level"].tolist())
+    for row in table.itertuples():
+        assert row.total_cost == pytest.approx(
+            3_530_779.20 + (100 * row.level / 0.45) * 5_182.80, rel=1e-7)
+    assert table["achieved (all years)"].tolist() == pytest.approx(
+        [(0.039 + level) / 2 for level in table["level"]])
+    assert table[price_column(year)].iloc[1:].tolist() == pytest.approx(
+        [5_182.80 / 0.45] * 2, rel=1e-6)
+
+
+def test_frontier_rejects_a_year_the_instance_does_not_plan():
+    with pytest.raises(FrontierError, match="--year: found '2031/32'; expected one of the "
+                                            "instance's years: 2026/27, 2027/28"):
+        trace(build(_reablement_starting_small()), "independent", year="2031/32")
+
+
 def test_frontier_rejects_an_unknown_indicator():
     with pytest.raises(FrontierError, match="--outcome: found 'independance'; expected one "
                                             "of the instance's indicators: independent"):
@@ -68,6 +108,23 @@ def test_frontier_command_writes_table_and_chart(tmp_path):
                     "--outcome", "independent", "--out", str(again), "--points", "3"],
                    capture_output=True, timeout=120, check=True)
     assert (again / "frontier.html").read_text() == page
+
+
+def test_frontier_command_traces_one_year(tmp_path):
+    """``--year`` reaches the trace: the table's columns and the closing line name the year,
+    and the frontier runs to 27% (above)."""
+    import yaml
+
+    instance = tmp_path / "small.yaml"
+    instance.write_text(yaml.safe_dump(_reablement_starting_small(), allow_unicode=True))
+    out = tmp_path / "frontier"
+    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "frontier", str(instance),
+                           "--outcome", "independent", "--out", str(out), "--points", "2",
+                           "--year", "2027/28"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "from 0.0% to 27.0% of new need in 2027/28" in " ".join(done.stdout.split())
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["achieved (2027/28)"].tolist() == pytest.approx([0.0, 0.27], rel=1e-6)
 
 
 def test_a_lower_is_better_frontier_never_leaves_need_unmet():

@@ -155,6 +155,22 @@ def test_source_that_cites_nothing(tmp_path):
     assert problem.expected.startswith("a document line such as '001_4550ef852cabf2d2.txt:867'")
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    ("ref: DHSC", "a reference must name the publication and its table or page (at least a "
+                  "few words)"),
+    ("assumption:  a guess ", "an assumption must give its reason and basis (at least a few "
+                              "words)"),
+])
+def test_a_worded_source_too_short_to_say_anything(tmp_path, source, expected):
+    """A reference or an assumption needs at least ten characters after its prefix (spaces
+    around them not counted): each is told what its words must give."""
+    path = corrupted(tmp_path, lambda data: data["stages"][0]["weeks"].update(source=source))
+
+    problem = only_problem(path)
+    assert (problem.field, problem.found, problem.expected) == (
+        "weeks.source", repr(source), expected)
+
+
 def test_missing_settings(tmp_path):
     path = corrupted(tmp_path, lambda data: data.pop("settings"))
 

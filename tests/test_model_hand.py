@@ -188,7 +188,9 @@ def test_maximise_an_outcome_within_a_budget():
     """MODEL.md's example with £400,000 to spend, maximising people left independent.
     Reablement is the only pathway that leaves anyone independent (45%) and the cheapest
     (£7,999.28 a person), so the budget buys 400,000 / 7,999.28 = 50.004 reablement episodes
-    and 22.502 people independent; the rest of the need goes unmet."""
+    and 22.502 people independent; the rest of the need goes unmet. The shadow prices are in
+    people independent, not £: one more £ of budget buys 0.45 / 7,999.28 more; one more
+    reablement place needed (£26,000) gives up 26,000 × 0.45 / 7,999.28 = 1.463."""
     data = worked_example()
     data["settings"]["objective"] = "max_outcome"
     data["settings"]["objective_indicator"] = "independent"
@@ -201,5 +203,85 @@ def test_maximise_an_outcome_within_a_budget():
     budget = _shadow(solution, "budget_limit", year="2026/27")
     assert budget.binding
     assert budget.shadow_price == pytest.approx(0.45 / 7_999.28, rel=1e-6)
-    assert budget.unit == "independent people per £"  # not £: the objective is people
+    assert budget.unit == "people per £"  # not £: the objective is people
     assert budget.constraint == "budget_limit[2026/27]"
+    assert budget.constraint_label == (
+        "more people independent after a short-term service from one more £ of budget in "
+        "2026/27")
+    place = _shadow(solution, "capacity_covers_use", item="reablement")
+    assert place.shadow_price == pytest.approx(26_000 * 0.45 / 7_999.28, rel=1e-6)
+    assert (place.unit, place.constraint_label) == (
+        "people per unit", "people independent after a short-term service given up for one "
+        "more place of home reablement used in Example, 2026/27")
+
+
+def _maximising(budget: float, reablement_place: float = 26_000) -> dict:
+    data = worked_example()
+    data["services"][0]["price_capacity"] = S(reablement_place)
+    data["settings"]["objective"] = "max_outcome"
+    data["settings"]["objective_indicator"] = "independent"
+    data["budget"] = [{"year": "2026/27", "amount": S(budget)}]
+    return data
+
+
+def _unmet(solution) -> float:
+    return solution.tables["unmet"]["unmet"].sum()
+
+
+def test_maximising_an_outcome_meets_need_first_when_the_budget_allows():
+    """MODEL.md's example with £10m to spend, maximising people left independent. Reablement
+    (£7,999.28 a person, 45% independent) suits 60 people; home care straight away
+    (£11,816.48, none independent) suits all. Counting only the outcome, the 40 people
+    reablement does not suit were left unmet: meeting their need adds no one independent.
+
+    Need is met first. Stage 1: meeting all 100 costs at most 60 × £7,999.28 + 40 ×
+    £11,816.48 = £952,616 < £10m, so the least unmet need is 0, and any mix of the two
+    pathways meets it. Stage 2, with unmet need held at 0 (within a millionth of a person):
+    the most independent is 60 through reablement, 40 straight to home care: 0.45 × 60 = 27
+    people. Leaving one more person unmet would add no one independent (reablement's
+    suitability binds, worth 0.45 a person), so the least-unmet row's price is 0."""
+    solution = solve(build(_maximising(10e6)))
+    check_invariants(solution)
+    assert solution.objective == pytest.approx(0.45 * 60, rel=1e-6)
+    assert _unmet(solution) == pytest.approx(0, abs=1e-5)
+    assert _people(solution, "reablement_first") == pytest.approx(60, rel=1e-6)
+    assert _people(solution, "straight_to_home_care") == pytest.approx(40, rel=1e-6)
+    assert _shadow(solution, "pathway_suitable").shadow_price == pytest.approx(0.45, rel=1e-6)
+    least = _shadow(solution, "least_unmet")
+    assert least.shadow_price == pytest.approx(0, abs=1e-9)
+    assert (least.unit, least.constraint, least.constraint_label) == (
+        "people per person", "least_unmet", "people independent after a short-term service "
+        "given up for each more person whose need is met")
+
+
+def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
+    """MODEL.md's example with £600,000 and a reablement place at £100,000 a year, so
+    reablement costs 6/52 × £100,000 + 0.55 × 10 × £908.96 = £16,537.74 a person (45%
+    independent) and home care straight away £11,816.48 (none). Counting only the outcome,
+    the whole budget went on 600,000 / 16,537.74 = 36.281 reablement episodes (16.326
+    independent), leaving 63.719 people unmet.
+
+    Need is met first. Stage 1: the least unmet need is reached by the cheaper pathway alone:
+    600,000 / 11,816.48 = 50.7765 people met, 49.2235 unmet; no plan within the budget meets
+    more. Stage 2, with unmet need held there: nothing is left for reablement, so (to the
+    millionth the limit allows) no one is independent. The least-unmet row's price is what
+    each more person met gives up: leaving one unmet frees £11,816.48, which turns
+    11,816.48 / (16,537.74 − 11,816.48) = 2.5028 people from home care to reablement, 0.45 ×
+    2.5028 = 1.1263 people independent. One more £ of budget, with unmet need held, turns
+    1 / 4,721.26 of a person to reablement: 0.45 / 4,721.26 = 9.531e-5 people independent.
+    The unmet need is explained by the budget, not by a penalty the plan did not count."""
+    solution = solve(build(_maximising(600_000, reablement_place=100_000)))
+    check_invariants(solution)
+    reablement = 100_000 * 6 / 52 + 0.55 * 10 * HOME_CARE_HOUR_YEAR
+    straight = 13 * HOME_CARE_HOUR_YEAR
+    met = 600_000 / straight
+    assert _unmet(solution) == pytest.approx(100 - met, rel=2e-6)
+    assert _people(solution, "straight_to_home_care") == pytest.approx(met, rel=1e-5)
+    assert solution.objective == pytest.approx(0, abs=1e-3)
+    assert _shadow(solution, "least_unmet").shadow_price == pytest.approx(
+        0.45 * straight / (reablement - straight), rel=1e-6)
+    assert _shadow(solution, "budget_limit").shadow_price == pytest.approx(
+        0.45 / (reablement - straight), rel=1e-6)
+    assert solution.tables["unmet"]["why"].tolist() == [
+        "the budget cannot meet it: no plan within the budget and the other limits leaves "
+        "less need unmet"]

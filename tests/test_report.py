@@ -146,6 +146,25 @@ def test_the_summary_lists_the_largest_ten_and_points_to_the_rest():
                      limits)
 
 
+def test_a_summary_maximising_an_outcome_counts_its_limits_in_people():
+    """MODEL.md's example with £400,000 to spend, maximising people left independent
+    (tests/test_model_hand.py): the limit worth most is a reablement place, 26,000 × 0.45 /
+    7,999.28 = 1.46 people independent given up for each one more a person needs. Its value
+    is people, so the summary neither calls it discounted nor says the table is in £."""
+    data = worked_example()
+    data["settings"]["objective"] = "max_outcome"
+    data["settings"]["objective_indicator"] = "independent"
+    data["budget"] = [{"year": "2026/27", "amount": S(400_000)}]
+    text = markdown_summary(solve(build(data)))
+    assert ("What limits the plan most: people independent after a short-term service given "
+            "up for one more place of home reablement used in Example, 2026/27, worth 1.46 "
+            "(people per unit).") in text
+    limits = text.split("## What limits the plan most")[1].split("##")[0]
+    assert ("the people independent after a short-term service that one more unit of each "
+            "would add (or take away)") in limits
+    assert "discounted £" not in limits
+
+
 def test_unmet_need_is_stated_in_the_headline(short_of_staff):
     solution, out = short_of_staff
     text = (out / "summary.md").read_text()

@@ -3,11 +3,13 @@ reads must be the plan's own figures, with the right units, in the right columns
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
+from optimiser.report.files import write_outputs
 from optimiser.results import extract, prepare_tables, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
@@ -125,6 +127,28 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
     assert unmet.loc["Roomy", "why"] == ""
 
 
+def test_a_cohort_with_no_pathway_is_given_its_own_reason():
+    """As above in one locality, with 10 younger adults too, for whom no care pathway is
+    open: all 10 are unmet, and the reason given for them is that, not the limit on the
+    home-care market that older adults' care runs into (15.4 of them unmet as above)."""
+    data = one_locality(["2026/27"], 100)
+    data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
+                                grow_max=0.1, startup=0)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+    unmet = solve(build(data)).tables["unmet"].set_index("cohort")
+    assert unmet["unmet"].to_dict() == pytest.approx({"older_hospital": 100 - 1100 / 13,
+                                                      "younger": 10})
+    assert unmet.loc["older_hospital", "why"] == (
+        "saving if the market could grow home care by one more hour per week in Example, "
+        "2026/27")
+    assert unmet.loc["younger", "why"] == "no care pathway is open to younger adults"
+
+
 def _home_care_with_staff(penalty: float = 1e5) -> dict:
     """100 people need 13 hours of home care (£908.96 an hour-week a year); an hour a week
     needs 0.1 FTE of care worker; nobody in post today, at most 65 recruited (£2,000 each).
@@ -215,6 +239,41 @@ def test_a_limit_at_its_bound_with_no_shadow_price_is_not_given_as_a_reason():
             f"if one more FTE of care workers could be recruited in {locality}, 2026/27")
 
 
+def test_a_limit_worth_less_than_a_millionth_of_the_largest_price_is_not_a_reason():
+    """100 people need 13 hours of home care, from either of two providers: the first's
+    market cannot grow beyond its 300 hours today, the second charges £0.05 an hour-week a
+    year more. Staff limit the plan as in the tests above (65 recruits, 650 hours: 50 people
+    served, 50 unmet). The first provider's 300 hours are used and its market limit binds,
+    worth the £0.05 an hour the second provider costs more; but against the largest price,
+    the £100,000 of a person's unmet need, that is below a millionth (£0.10), so it does
+    not explain the unmet need: the care workers alone do."""
+    data = _home_care_with_staff()
+    data["localities"] = data["localities"][:1]
+    data["demand"] = data["demand"][:1]
+    data["workforce"] = data["workforce"][:1]
+    data["services"] = [
+        service("home_care", "long_term", "hour per week", HOUR_YEAR, grow_max=0, startup=0),
+        service("home_care_b", "long_term", "hour per week", HOUR_YEAR + 0.05)]
+    data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(300)}]
+    data["pathways"].append({"name": "home_care_b", "cohort": "older_hospital",
+                             "suitable": S(1.0)})
+    data["destinations"].append({"pathway": "home_care_b", "service": "home_care_b",
+                                 "share": S(1.0), "package": S(13)})
+    data["staffing"].append({"service": "home_care_b", "role": "care_worker",
+                             "fte_per_unit": S(0.1)})
+    tables = solve(build(data)).tables
+    capacity = tables["capacity"].set_index("service")["capacity"]
+    assert capacity.to_dict() == pytest.approx({"home_care": 300, "home_care_b": 350})
+    prices = tables["shadow_prices"].set_index("constraint")
+    market = prices.loc["market_growth_limit[Example,home_care,2026/27]"]
+    assert market.binding and market.shadow_price == pytest.approx(0.05, abs=1e-6)
+    unmet = tables["unmet"].iloc[0]
+    assert unmet.unmet == pytest.approx(50)
+    assert unmet.why == (
+        "saving from one more FTE of care workers in post in Example, 2026/27; saving if one "
+        "more FTE of care workers could be recruited in Example, 2026/27")
+
+
 def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
     """An unmet-need penalty of £10,000 is below the £11,816.48 home care costs a person
     (13 hours at £908.96), so all 100 are left unmet, and no limit binds: the reason given is
@@ -276,6 +335,30 @@ def test_outcomes_table_cell_by_cell(made):
     assert target["met"].tolist() == [True, True]
 
 
+def test_a_target_over_no_need_requires_no_one_in_every_output(tmp_path):
+    """MODEL.md's worked example with a second cohort, younger adults, with no new need and
+    no pathway, and a target of at least 25% of their need independent: 25% of 0 people is
+    0 people, achieved (0 independent) and met. The outcomes table, its CSV and Parquet, the
+    workbook and the summary say 0 people required, never infinity."""
+    data = worked_example()
+    data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(0)})
+    data["targets"] = [{"name": "younger_independent", "indicator": "independent",
+                        "sense": "at_least", "level": S(0.25), "cohorts": ["younger"]}]
+    solution = solve(build(data))
+    write_outputs(solution, tmp_path)
+    for table in (solution.tables["outcomes"], pd.read_csv(tmp_path / "outcomes.csv"),
+                  pd.read_parquet(tmp_path / "outcomes.parquet")):
+        row = table[table["target"] == "younger_independent"].iloc[0]
+        assert (row.achieved_people, row.required_people) == (0, 0) and row.met
+    sheets = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None)
+    cells = [str(cell) for sheet in sheets.values() for cell in sheet.to_numpy().ravel()]
+    assert not [cell for cell in cells if "inf" in cell.lower()]
+    targets = [line for line in (tmp_path / "summary.md").read_text().splitlines()
+               if line.startswith("| Independent after a short-term service: Younger")]
+    assert len(targets) == 1 and "inf" not in targets[0].lower()
+
+
 def _spot_purchase_and_agency_staff() -> dict:
     """100 people need 13 hours of home care in a locality whose prices are 25% above
     average. 1,000 hours are commissioned today and the market cannot grow (no growth, no
@@ -328,6 +411,23 @@ def test_spot_purchase_and_agency_staff_in_the_cost_table():
     workforce = solution.tables["workforce"].iloc[0]
     assert (workforce.staff_needed, workforce.staff_in_post, workforce.recruited) == \
         pytest.approx((100, 50, 50))
+
+
+def test_the_capacity_table_shows_spot_purchase_beside_the_block():
+    """As above, with residential beds (no spot price, nobody routed to them) beside home
+    care. Home care: 1,000 hours in the block, 1,300 used, the 300 beyond it bought at spot,
+    so its utilisation reads 1,300 / 1,000 = 130%. Residential: nothing commissioned, used
+    or bought at spot (it cannot be: a spot figure of 0, not a gap)."""
+    data = _spot_purchase_and_agency_staff()
+    data["services"].append(service("residential", "long_term", "bed", 32_000, package=1))
+    capacity = solve(build(data)).tables["capacity"]
+    assert list(capacity.columns) == ["locality", "service", "year", "unit", "capacity",
+                                      "used", "utilisation", "capacity_today", "spot"]
+    rows = capacity.set_index("service")
+    assert rows.loc["home_care", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([1000, 1300, 1.3, 300])
+    assert rows.loc["residential", ["capacity", "used", "utilisation", "spot"]].tolist() == \
+        pytest.approx([0, 0, 0, 0])
 
 
 def test_outcome_payments_in_the_cost_table():

@@ -152,6 +152,9 @@ def frontier(
     cohorts: Annotated[list[str] | None, typer.Option(
         "--cohort", help="Count the outcome among these cohorts only (repeat the option); "
                          "default: every cohort.")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="Trace the target in this planning year only (e.g. 2028/29), the other years "
+             "kept as in the instance; default: the same target in every year.")] = None,
     force: Annotated[bool, typer.Option(
         help="Replace the outputs an earlier run wrote (never other files).")] = False,
     allow_outside: Annotated[bool, typer.Option(
@@ -159,7 +162,8 @@ def frontier(
              "folder.")] = False,
 ) -> None:
     """Trace the cost of reaching each level of one outcome (the epsilon-constraint method):
-    from the level the cheapest plan reaches to the best level any plan reaches."""
+    from the level the cheapest plan reaches to the best level any plan reaches, in its
+    weakest year or in the year given."""
     from optimiser import cli
     from optimiser.appraisal.frontier import FrontierError, trace, write_frontier
 
@@ -168,20 +172,21 @@ def frontier(
     try:
         with cli.progress_of(f"Tracing the {outcome} frontier of {data.name}") as progress:
             result = trace(data, outcome, points=points, cohorts=cohorts or [],
-                           progress=progress)
+                           progress=progress, year=year)
     except FrontierError as problem:
         raise cli.fail(f"[bold red]No frontier:[/] {escape(str(problem))}",
                        problem.code) from None
     with cli.written_folder(out_dir, force, [instance]) as staged:
         written = [out_dir / path.name for path in write_frontier(result, staged.path)]
     feasible = result.table[result.table["status"] == "optimal"]
+    need = f"of new need in {year}" if year else "of new need"
     if len(result.table) == 1:
         cli.out.print(f"The cheapest plan already reaches the best level of {result.label} any "
-                      f"plan can: {result.low:.1%} of new need, at £"
+                      f"plan can: {result.low:.1%} {need}, at £"
                       f"{feasible['total_cost'].min():,.0f}. The frontier is one point.")
     else:
         cli.out.print(f"{len(feasible)} of {len(result.table)} points have a plan: "
-                      f"{result.label} from {result.low:.1%} to {result.high:.1%} of new "
-                      f"need, cost £{feasible['total_cost'].min():,.0f} to "
+                      f"{result.label} from {result.low:.1%} to {result.high:.1%} {need}, "
+                      f"cost £{feasible['total_cost'].min():,.0f} to "
                       f"£{feasible['total_cost'].max():,.0f}.")
     cli.out.print(f"Wrote {', '.join(str(p) for p in written)}.")

@@ -13,6 +13,10 @@ built once and re-solved, hot-started, for each e from
 Each point is the least cost of reaching that level, with the target's shadow price: what one
 more person achieving the outcome would cost at that point.
 
+With a year given, the target holds in that year only, and "weakest year" above is that
+year: the other years keep the instance's own targets (the cheapest plan's outcome there, or
+whatever the target year's plan brings with it).
+
 Need left unmet can never rise above the cheapest plan's, at any point or in finding the best
 level: otherwise "fewer care-home admissions" could be bought by leaving people without care.
 """
@@ -62,9 +66,22 @@ class Frontier:
     high: float
     """The best share any plan reaches in every year."""
     table: pd.DataFrame
+    year: str | None = None
+    """The one year the target holds in; None for every year."""
 
 
-def _check(instance: Instance, indicator: str, cohorts: list[str]) -> None:
+def achieved_column(year: str | None) -> str:
+    """The table's column of the share achieved in the year the target holds in, or in the
+    weakest year."""
+    return f"achieved ({year or 'weakest year'})"
+
+
+def price_column(year: str | None) -> str:
+    """The table's column of the target's shadow price, summed over the years it holds in."""
+    return f"shadow price (£ per person, {year or 'all years'})"
+
+
+def _check(instance: Instance, indicator: str, cohorts: list[str], year: str | None) -> None:
     names = [k.name for k in instance.indicators]
     if indicator not in names:
         raise FrontierError(f"--outcome: found {indicator!r}; expected one of the instance's "
@@ -74,16 +91,20 @@ def _check(instance: Instance, indicator: str, cohorts: list[str]) -> None:
     if unknown:
         raise FrontierError(f"--cohort: found {', '.join(unknown)}; expected cohorts of the "
                             f"instance: {', '.join(sorted(known))}", 2)
+    if year is not None and year not in instance.years:
+        raise FrontierError(f"--year: found {year!r}; expected one of the instance's years: "
+                            f"{', '.join(instance.years)}", 2)
 
 
-def _with_target(instance: Instance, indicator: str, sense: str, cohorts: list[str]
-                 ) -> tuple[Instance, str]:
+def _with_target(instance: Instance, indicator: str, sense: str, cohorts: list[str],
+                 year: str | None) -> tuple[Instance, str]:
     taken = {t.name for t in instance.targets}
     name = next(n for n in (f"frontier_{indicator}", *(f"frontier_{indicator}_{i}"
                                                        for i in range(2, 100)))
                 if n not in taken)
     target = {
         "name": name, "indicator": indicator, "sense": sense, "cohorts": cohorts,
+        "years": [year] if year else [],
         "level": {"value": 0.0 if sense == "at_least" else 1.0,
                   "source": "assumption: the frontier's swept level; set for each point"},
     }
@@ -99,7 +120,7 @@ def _shares(m, indicator: str, cohorts: list[str]) -> dict[str, float]:
     for year in d.years:
         demand = sum(pyo.value(m.demand[loc, g, year]) for loc in d.localities for g in cohorts)
         count = pyo.value(achieved(m, indicator, d.localities, cohorts, year))
-        shares[year] = count / demand if demand else 0.0
+        shares[year] = count / demand + 0.0 if demand else 0.0  # + 0.0: never '-0.0%'
     return shares
 
 
@@ -109,8 +130,10 @@ def _cap_unmet(m, unmet: dict) -> None:
         m.NEED, rule=lambda m, *need: m.unmet[need] <= unmet[need] + UNMET_SLACK)
 
 
-def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict) -> float:
-    """The best share reachable in every year: maximise (or minimise) the weakest year's."""
+def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict,
+             years: list[str]) -> float:
+    """The best share reachable in every one of ``years``: maximise (or minimise) the
+    weakest year's."""
     m = build_model(data)
     _cap_unmet(m, unmet)
     m.objective.deactivate()
@@ -125,7 +148,7 @@ def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict)
         return (m.weakest * demand <= count) if better == "higher" \
             else (m.weakest * demand >= count)
 
-    m.weakest_year = pyo.Constraint(m.T, rule=hold)
+    m.weakest_year = pyo.Constraint(years, rule=hold)
     m.best = pyo.Objective(expr=m.weakest,
                            sense=pyo.maximize if better == "higher" else pyo.minimize)
     outcome = solve_direct(m, FRONTIER_OPTIONS)
@@ -136,14 +159,17 @@ def _extreme(data, indicator: str, cohorts: list[str], better: str, unmet: dict)
 
 
 def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[str] | None = None,
-          progress=lambda step: None) -> Frontier:
-    """The frontier's points, cheapest first."""
+          progress=lambda step: None, year: str | None = None) -> Frontier:
+    """The frontier's points, cheapest first: of the target in every year, or in ``year``
+    only."""
     cohorts = list(cohorts or [])
-    _check(instance, indicator, cohorts)
+    _check(instance, indicator, cohorts, year)
     spec = next(k for k in instance.indicators if k.name == indicator)
     better = spec.better
     sense = "at_least" if better == "higher" else "at_most"
-    with_target, name = _with_target(instance, indicator, sense, cohorts)
+    with_target, name = _with_target(instance, indicator, sense, cohorts, year)
+    years = [year] if year else list(instance.years)
+    weakest = min if better == "higher" else max
     data = prepare(with_target)
     # The model counts people by need group: a cohort's bands, or the cohort without bands.
     counted = [g for g in data.cohorts if not cohorts or data.cohort_of[g] in cohorts]
@@ -155,10 +181,10 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
         raise FrontierError(f"{instance.name} has no plan even without an outcome target: "
                             f"{first.message} (`optimiser solve` explains why)", 1)
     shares = _shares(m, indicator, counted)
-    low = min(shares.values()) if better == "higher" else max(shares.values())
+    low = weakest(shares[t] for t in years)
     unmet = {need: pyo.value(m.unmet[need]) for need in m.NEED}
     progress("the best reachable level")
-    high = _extreme(data, indicator, counted, better, unmet)
+    high = _extreme(data, indicator, counted, better, unmet, years)
     _cap_unmet(m, unmet)
     solver = DirectHighs(FRONTIER_OPTIONS)  # the model with the cap, re-solved for each point
     if abs(high - low) < 1e-6:
@@ -177,19 +203,19 @@ def trace(instance: Instance, indicator: str, points: int = 11, cohorts: list[st
             spend = sum(m.data.discount[t] * pyo.value(m.year_spend[t]) for t in m.T)
             achieved_by_year = _shares(m, indicator, counted)
             row.update({
-                "achieved (weakest year)": min(achieved_by_year.values()) if better == "higher"
-                else max(achieved_by_year.values()),
+                achieved_column(year): weakest(achieved_by_year[t] for t in years),
                 "achieved (all years)": _overall(m, indicator, counted),
                 "total_cost": spend, "objective": outcome.objective,
                 "unmet people": sum(pyo.value(v) for v in m.unmet.values()),
-                "shadow price (£ per person, all years)": sum(
+                price_column(year): sum(
                     abs(outcome.duals.get(m.outcome_target[key], 0.0)) for key in keys),
             })
         else:
             row["reason"] = outcome.message
         rows.append(row)
     table = pd.DataFrame(rows)
-    return Frontier(instance.name, indicator, spec.label or indicator, better, low, high, table)
+    return Frontier(instance.name, indicator, spec.label or indicator, better, low, high, table,
+                    year)
 
 
 def _overall(m, indicator: str, cohorts: list[str]) -> float:
@@ -206,14 +232,16 @@ def frontier_figure(frontier: Frontier):
     ok = frontier.table[frontier.table["status"] == "optimal"]
     fig = go.Figure(go.Scatter(
         x=ok["level"], y=ok["total_cost"] / 1e6, mode="lines+markers",
-        customdata=ok[["shadow price (£ per person, all years)", "unmet people"]],
+        customdata=ok[[price_column(frontier.year), "unmet people"]],
         hovertemplate="level %{x:.1%}<br>£%{y:,.2f}m<br>marginal £%{customdata[0]:,.0f} "
                       "per person<br>unmet %{customdata[1]:,.0f}<extra></extra>"))
     direction = "at least" if frontier.better == "higher" else "at most"
+    when = f"in {frontier.year}" if frontier.year else "in every year"
     fig.update_layout(
         title=f"{frontier.instance}: least cost of {frontier.label} {direction} each level "
-              "in every year",
-        xaxis={"title": f"{frontier.label} (share of new need, every year)",
+              f"{when}",
+        xaxis={"title": f"{frontier.label} (share of new need, "
+                        f"{frontier.year or 'every year'})",
                "tickformat": ".1%"},
         yaxis={"title": "total cost, £m discounted"})
     return fig

@@ -29,7 +29,7 @@ from optimiser.pipeline import Solution, finish
 from optimiser.prepare import Prepared, prepare
 from optimiser.solve import DirectHighs, SolveOptions
 
-DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units", "designs")
+DESCRIPTIVE: tuple[str, ...] = ("name", "labels", "units")
 """Prepared fields the model's rows never read (names and words for the results)."""
 
 RETRIED = ("error", "unverified")

@@ -1,9 +1,15 @@
 """MODEL.md 11: unmet need by duty. For the cohorts a council must serve in full, no one's
-eligible need may be left unmet."""
+eligible need may be left unmet; and a plan that maximises an outcome meets as much need as
+it can before it buys better outcomes."""
 
 from __future__ import annotations
 
+import math
+
+import pyomo.environ as pyo
+
 from optimiser.constraints import Expr, Model
+from optimiser.constraints.linear import linear
 
 
 def eligible_need_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
@@ -12,3 +18,24 @@ def eligible_need_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
     Under the Care Act duty everyone eligible gets care: the plan may not leave anyone of
     this cohort without it, whatever it costs."""
     return m.unmet[locality, cohort, year] <= 0
+
+
+def unmet_weight(m: Model, cohort: str) -> float:
+    """A need group's weight in the least unmet need: its unmet-need penalty over the highest
+    penalty, so a person of the group the council puts first counts one."""
+    penalties = m.data.penalty_of
+    return penalties[cohort] / max(penalties.values())
+
+
+def least_unmet(m: Model) -> Expr:
+    r"""\sum_{l,g,t} (penalty_g / \max_h penalty_h) unmet_{l,g,t} \le U^*, maximising an
+    outcome only.
+
+    A council must meet eligible need before it buys better outcomes: the plan leaves no
+    more need unmet (weighted by priority, as the unmet-need penalties weigh it) than the
+    least the budget and the other limits allow. The row is stated here with no limit; the
+    solve (:mod:`optimiser.need_first`) finds that least, U*, by minimising the row's body,
+    and sets the limit before it maximises the outcome."""
+    if m.data.objective == "min_cost":
+        return pyo.Constraint.Skip
+    return linear((unmet_weight(m, g), m.unmet[loc, g, t]) for loc, g, t in m.NEED) <= math.inf

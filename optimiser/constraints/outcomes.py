@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from optimiser.constraints import Expr, Model
+from optimiser.prepare import TargetRow
 
 
 def achieved(m: Model, indicator: str, localities: Sequence[str], cohorts: Sequence[str],
@@ -27,11 +28,16 @@ def outcome_target(m: Model, name: str, group: str, year: str) -> Expr:
     people leaving hospital still at home, or no more than N care-home admissions per 100,000."""
     target = m.data.target_rows[name, group, year]
     count = achieved(m, target.indicator, target.localities, target.cohorts, year)
-    if target.basis == "population":
-        bound = m.target_level[name, group, year] * target.population / 100_000
-    else:
-        bound = m.target_level[name, group, year] * sum(
-            m.demand[locality, cohort, year]
-            for locality in target.localities for cohort in target.cohorts
-        )
+    need = sum(m.demand[locality, cohort, year]
+               for locality in target.localities for cohort in target.cohorts)
+    bound = people_required(target, m.target_level[name, group, year], need)
     return count >= bound if target.sense == "at_least" else count <= bound
+
+
+def people_required(target: TargetRow, level: Expr, need: Expr) -> Expr:
+    """The people a target's level asks for: ``level`` per 100,000 of the group's
+    population for a rate, or ``level`` times the new ``need`` it counts for a share (the
+    model's expressions, or their values)."""
+    if target.basis == "population":
+        return level * target.population / 100_000
+    return level * need

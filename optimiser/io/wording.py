@@ -17,7 +17,8 @@ NUMERIC_RULE = (": digits with an optional sign, decimal point and exponent, suc
                 "or 4.2e6")
 FIGURE = "a number and its source"
 FIGURE_IN_YAML = 'a number and its source, written {value: 12, source: "..."}'
-SOURCE = "its source: a document line (FILE:LINE), 'derived: ...' or 'assumption: ...'"
+SOURCE = ("its source: a document line (FILE:LINE), 'derived: ...', 'ref: ...' or "
+          "'assumption: ...'")
 SHOWN_LENGTH = 60
 _BOUNDS = {
     "greater_than_equal": ("ge", "≥"),

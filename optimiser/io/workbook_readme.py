@@ -34,7 +34,7 @@ INTRO = (
     "has a note saying what to enter. Other sheets (your notes, charts) are passed over.",
 )
 GUIDE_COLUMNS = ("sheet", "column or parameter", "required", "what to enter", "meaning")
-SOURCE_GUIDE = "A document line, 'derived: ...' or 'assumption: ...'."
+SOURCE_GUIDE = "A document line, 'derived: ...', 'ref: ...' or 'assumption: ...'."
 
 # Fields whose meaning is the same wherever they appear, so the models leave them undescribed.
 _UNDOCUMENTED = {

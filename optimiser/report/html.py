@@ -129,9 +129,7 @@ def _sections(solution: Solution, words: T.Words) -> list[Section]:
                 [html_table(T.unmet(solution, words), "Unmet need")] if unmet_chart else [],
                 alarm=f"{round(head.unmet_people):,} people's new need is not met over the "
                       "planning years." if unmet_chart else ""),
-        Section("limits", "What limits the plan most",
-                "The binding limits with the largest shadow prices: what one more unit of "
-                "each would save (or cost), in discounted £.", "",
+        Section("limits", "What limits the plan most", T.limits_meaning(solution), "",
                 [html_table(T.binding_limits(solution, top=ROWS_SHOWN), "Limits",
                             T.binding_count(solution))]),
         *_ranging(solution),

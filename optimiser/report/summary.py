@@ -124,8 +124,7 @@ def markdown_summary(solution: Solution) -> str:
         *summary_lines(solution.tables, words.labels),
         *_ranging(solution),
         "## What limits the plan most", "",
-        "The binding limits with the largest shadow prices: what one more unit of each "
-        "would save (or cost), in discounted £.", "",
+        T.limits_meaning(solution), "",
         _top_of(T.binding_limits(solution, top=T.TOP), T.binding_count(solution),
                 "binding limits", "Limits"), "",
         "## Full tables", "",

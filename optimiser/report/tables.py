@@ -15,6 +15,7 @@ import pandas as pd
 from models import Instance
 from optimiser.pipeline import Solution
 from optimiser.results import TAIL, price_base, spending
+from optimiser.words import lower_first
 
 TOP = 10
 """Rows of each list the summary shows; the full tables are in the workbook and files."""
@@ -381,8 +382,20 @@ def binding_count(solution: Solution) -> int:
                 & (prices["shadow_price"] > TOLERANCE)).sum())
 
 
+def limits_meaning(solution: Solution) -> str:
+    """What the values of the binding-limits table are: discounted £, or, when the plan
+    maximises an outcome, the people achieving it."""
+    if solution.maximised:
+        return ("The binding limits with the largest shadow prices: the people "
+                f"{lower_first(solution.maximised)} that one more unit of each would add (or "
+                "take away).")
+    return ("The binding limits with the largest shadow prices: what one more unit of each "
+            "would save (or cost), in discounted £.")
+
+
 def what_limits_most(solution: Solution) -> str:
-    """The limit worth most to relax, in a sentence with its £ value."""
+    """The limit worth most to relax, in a sentence with its value (discounted £, or people
+    when the plan maximises an outcome)."""
     limits = binding_limits(solution, top=1)
     if limits.empty:
         return ("No limit binds: the plan is the cheapest way to meet the need at the prices "
@@ -390,8 +403,9 @@ def what_limits_most(solution: Solution) -> str:
     top = limits.iloc[0]
     value = f"£{top['Value']:,.0f}" if str(top["Unit"]).startswith("£") \
         else f"{top['Value']:,.2f}"
-    return (f"What limits the plan most: {top['Limit']}, worth {value} "
-            f"({top['Unit']}, discounted). {binding_count(solution):,} limits bind in all.")
+    unit = top["Unit"] if solution.maximised else f"{top['Unit']}, discounted"
+    return (f"What limits the plan most: {top['Limit']}, worth {value} ({unit}). "
+            f"{binding_count(solution):,} limits bind in all.")
 
 
 def caseload_by_year(solution: Solution, words: Words) -> pd.DataFrame:
