@@ -140,9 +140,9 @@ def solve(instance: Instance | str | Path, changes: Sequence[str] = (), *,
     docs/python.md), each with ``source`` (default ``assumption: command-line override``).
 
     ``maximise`` names an outcome indicator to maximise within the budget instead of
-    minimising cost, after meeting as much need as the budget allows
-    (:mod:`optimiser.need_first`); ``ranging`` says whether to work out the ranging table
-    (by default, for models of up to 100,000 rows). A bad change raises
+    minimising cost, after meeting as much need as the budget allows, at the least cost that
+    achieves it (:mod:`optimiser.need_first`); ``ranging`` says whether to work out the
+    ranging table (by default, for models of up to 100,000 rows). A bad change raises
     :class:`models.overrides.OverrideError` naming the table and field."""
     if not isinstance(instance, Instance):
         instance = load(instance)

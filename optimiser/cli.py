@@ -200,7 +200,8 @@ def solve(
              "with scenarios, ph (progressive hedging with mpi-sppy).")] = "choose",
     maximise: Annotated[str | None, typer.Option(
         help="Maximise this outcome indicator within the budget instead of minimising cost, "
-             "after meeting as much need as the budget allows.",
+             "after meeting as much need as the budget allows, at the least cost that "
+             "achieves it.",
     )] = None,
     changes: Annotated[list[str] | None, typer.Option(
         "--set", help="Change a figure for this solve only, e.g. "

@@ -8,7 +8,7 @@ how many people can be supported to move, and for whom a pathway or move is suit
 
 1. asks HiGHS for an irreducible infeasible subsystem (IIS): a smallest set of limits that
    cannot all hold, named in words;
-2. asks HiGHS for a *feasibility relaxation* of the loaded LP: each hard limit with a lever
+2. solves a *feasibility relaxation* of the loaded LP: each hard limit with a lever
    (:mod:`optimiser.families`) may move, at a penalty per unit of the lever's weight over the
    limit's natural size (the target's people, the year's budget, the usual yearly
    recruitment, today's capacity), so relaxing any limit by 5% costs about the same,
@@ -22,8 +22,9 @@ how many people can be supported to move, and for whom a pathway or move is suit
    says so first, for which cohorts, and how many people would go without care. The duty
    itself is never offered as a change.
 
-The model itself is never changed: HiGHS builds the elastic problem beside the loaded LP and
-removes it again. Staff retention and the
+The model and its solver are never changed: the elastic problem is built once, beside a copy
+of the loaded LP in a HiGHS object of its own, and every relaxation after the first starts
+from the first one's basis (a hot start). Staff retention and the
 staffing of capacity are not relaxed, because a shortfall of staff is always fixed as well by
 recruiting more (which is reported); they still appear in the IIS.
 """
@@ -46,16 +47,13 @@ from optimiser.families import (
     target_level_after,
     target_subject,
 )
-from optimiser.lp import LinearProgram
-from optimiser.solve import DirectHighs, SolveOptions
+from optimiser.lp import Block, LinearProgram
+from optimiser.solve import DirectHighs, SolveOptions, array_scaling, highs_options
 from optimiser.words import and_, label, level, number, or_, people, plural
 
 NEGLIGIBLE = 1e-6
 """A relaxation smaller than this share of its limit's size is solver noise, not a change a
 commissioner could make, and is not reported."""
-HOLDS = 1e-6
-"""A row that must hold may be off by this share of its bound (at least 1) in HiGHS's
-relaxed plan, as its feasibility tolerance allows."""
 MAX_LISTED = 6
 """Relaxations listed in one alternative; the rest are counted."""
 
@@ -234,49 +232,131 @@ class _CutShort(Exception):
     """HiGHS stopped a relaxation early (a time or iteration limit, or trouble)."""
 
 
-def _elastic(solver: DirectHighs, penalty: np.ndarray) -> np.ndarray | None:
-    """HiGHS's feasibility relaxation of the loaded LP with ``penalty`` per unit a row moves
-    (-1: it may not move): how far each row is beyond its bounds in the cheapest relaxed
-    plan. None if the rows that may not move cannot all hold even so; :class:`_CutShort`
-    if HiGHS could not tell."""
-    highs, lp = solver.highs, solver.lp
-    try:
-        status = highs.feasibilityRelaxation(-1.0, -1.0, -1.0, None, None, penalty)
-    except RuntimeError as problem:
-        raise _CutShort(str(problem)) from None
-    if status != highspy.HighsStatus.kOk:  # a time or iteration limit, or trouble
-        raise _CutShort(status.name)
-    # HiGHS leaves the model's own status (infeasible) in place, and the plan it found for
-    # the relaxed problem: a plan that breaks a row that must hold means no relaxation of
-    # the chosen rows is enough.
-    solution = highs.getSolution()
-    activity = np.asarray(solution.row_value)
-    lower, upper = lp.rows.lower, lp.rows.upper
-    beyond = np.maximum(np.maximum(lower - activity, activity - upper), 0.0)
-    scale = np.maximum(1.0, np.maximum(np.abs(np.where(np.isfinite(lower), lower, 0.0)),
-                                       np.abs(np.where(np.isfinite(upper), upper, 0.0))))
-    x = np.asarray(solution.col_value)
-    if (beyond[penalty < 0] > HOLDS * scale[penalty < 0]).any() or \
-            (x < lp.col_lower - HOLDS).any() or (x > lp.col_upper + HOLDS).any():
+HOT_SHARE = 0.05
+"""Simplex iterations, as a share of the LP's rows (and at least :data:`HOT_ITERATIONS`),
+the first relaxation may take from the basis the solver ended with before it is solved
+from nothing instead. In an appraisal that basis is a few hundred iterations away (317 on
+the 30 × 10 benchmark's infeasible option, where a solve from nothing takes 16,000); after
+a solve from nothing it may be no nearer."""
+HOT_ITERATIONS = 100
+COLD_METHOD = "ipm"
+"""HiGHS's method for a relaxation solved from nothing (interior point, then crossover to a
+basis): on the benchmark's infeasible option it took 3 s where the dual simplex took 8."""
+
+_Status = highspy.HighsModelStatus
+
+
+class _Elastic:
+    """The loaded LP with an elastic column beside each finite bound of each row that may
+    move, costing that row's penalty per unit; the model's own costs are left out, so the
+    cheapest plan is the smallest weighted relaxation. It is HiGHS's feasibility relaxation,
+    built once in a HiGHS object of its own (the solver's model is never changed).
+
+    Every relaxation is this one LP: which rows may move is only which elastic columns may
+    rise above zero. The first starts from the solver's last basis (or from nothing, if that
+    is far); each later one from the first's optimal basis, a few dual simplex iterations
+    away (the costs are the same, so the basis stays dual feasible)."""
+
+    def __init__(self, solver: DirectHighs, penalty: np.ndarray):
+        held = solver.highs.getLp()
+        self.rows, self.columns = held.num_row_, held.num_col_
+        lower, upper = np.asarray(held.row_lower_), np.asarray(held.row_upper_)
+        may_move = np.flatnonzero(penalty >= 0)
+        below = may_move[np.isfinite(lower[may_move])]
+        above = may_move[np.isfinite(upper[may_move])]
+        self.row_of = np.concatenate([below, above]).astype(np.int32)
+        """The row each elastic column moves."""
+        count = len(self.row_of)
+        self.elastic = np.arange(self.columns, self.columns + count, dtype=np.int32)
+        held.col_cost_, held.offset_ = np.zeros(self.columns), 0.0
+        held.sense_ = highspy.ObjSense.kMinimize  # the model may maximise an outcome
+        self.highs = highspy.Highs()
+        for name, value in highs_options(solver.options).items():
+            self.highs.setOptionValue(name, value)
+        if solver.options.time_limit is not None:
+            self.highs.setOptionValue("time_limit", float(solver.options.time_limit))
+        self.highs.setOptionValue("user_bound_scale",
+                                  array_scaling(solver.lp)["user_bound_scale"])
+        self.highs.passModel(held)
+        self.highs.addCols(count, penalty[self.row_of], np.zeros(count), np.zeros(count),
+                           count, np.arange(count, dtype=np.int32), self.row_of,
+                           np.concatenate([np.ones(len(below)), -np.ones(len(above))]))
+        self.start = _extended(solver.highs.getBasis(), count)
+        """The solver's last basis, the elastic columns at zero (None if it has none)."""
+        self.basis: highspy.HighsBasis | None = None
+        """The first relaxation's optimal basis, where every later one starts."""
+
+    def relax(self, moves: np.ndarray) -> np.ndarray | None:
+        """How far each row is beyond its bounds in the cheapest plan in which only the rows
+        marked in ``moves`` may move. None if the other rows cannot all hold even so;
+        :class:`_CutShort` if HiGHS could not tell."""
+        count = len(self.row_of)
+        self.highs.changeColsBounds(count, self.elastic, np.zeros(count),
+                                    np.where(moves[self.row_of], np.inf, 0.0))
+        status = self._first() if self.basis is None else self._from(self.basis)
+        if status == _Status.kInfeasible:
+            return None
+        if status != _Status.kOptimal:
+            raise _CutShort(status.name)  # a time or iteration limit, or trouble
+        if self.basis is None:
+            self.basis = self.highs.getBasis()
+        moved = np.asarray(self.highs.getSolution().col_value)[self.columns:]
+        return np.bincount(self.row_of, weights=moved, minlength=self.rows)
+
+    def _first(self) -> highspy.HighsModelStatus:
+        """Solve from the solver's last basis if that is near, otherwise from nothing."""
+        highs = self.highs
+        if self.start is not None:
+            _, limit = highs.getOptionValue("simplex_iteration_limit")
+            highs.setOptionValue("simplex_iteration_limit",
+                                 min(limit, max(HOT_ITERATIONS, int(HOT_SHARE * self.rows))))
+            status = self._from(self.start)
+            highs.setOptionValue("simplex_iteration_limit", limit)
+            self.start = None
+            if status != _Status.kIterationLimit:
+                return status
+        highs.clearSolver()
+        highs.setOptionValue("solver", COLD_METHOD)
+        return self._run()
+
+    def _from(self, basis: highspy.HighsBasis) -> highspy.HighsModelStatus:
+        self.highs.setBasis(basis)
+        self.highs.setOptionValue("solver", "simplex")
+        return self._run()
+
+    def _run(self) -> highspy.HighsModelStatus:
+        try:
+            if self.highs.run() == highspy.HighsStatus.kError:
+                raise _CutShort("error")
+        except RuntimeError as problem:
+            raise _CutShort(str(problem)) from None
+        return self.highs.getModelStatus()
+
+
+def _extended(basis: highspy.HighsBasis, count: int) -> highspy.HighsBasis | None:
+    """A basis of the loaded LP, with ``count`` more columns at zero; None if it is not
+    valid."""
+    if not basis.valid:
         return None
-    return beyond
+    extended = highspy.HighsBasis()
+    extended.col_status = [*basis.col_status, *[highspy.HighsBasisStatus.kLower] * count]
+    extended.row_status = basis.row_status
+    extended.valid = True
+    return extended
 
 
-def _relax(model: pyo.ConcreteModel, solver: DirectHighs, limits: list[_Limit],
-           groups: set[str]) -> Alternative | None:
+def _relax(model: pyo.ConcreteModel, lp: LinearProgram, elastic: _Elastic,
+           limits: list[_Limit], groups: set[str]) -> Alternative | None:
     """The smallest weighted relaxation of the limits in ``groups`` that allows a plan, every
-    other row holding: HiGHS's own feasibility relaxation of the loaded LP, with a penalty
-    per unit of each chosen row of its lever's weight over its size (so relaxing any limit by
-    5% costs about the same, whatever its unit) and -1 (may not move) for the rest. None if
-    relaxing those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
-    lp = solver.lp
+    other row holding (each limit's penalty per unit is its lever's weight over its size, so
+    relaxing any limit by 5% costs about the same, whatever its unit). None if relaxing
+    those limits is not enough; :class:`_CutShort` if HiGHS could not tell."""
     chosen = [limit for limit in limits if LEVERS[limit.family].group in groups]
     if not chosen:
         return None
-    penalty = np.full(lp.rows.count, -1.0)
-    for limit in chosen:
-        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
-    beyond = _elastic(solver, penalty)
+    moves = np.zeros(lp.rows.count, dtype=bool)
+    moves[[limit.row for limit in chosen]] = True
+    beyond = elastic.relax(moves)
     if beyond is None:
         return None
     upper, lower, constant = lp.rows.upper, lp.rows.lower, lp.row_constant
@@ -303,17 +383,33 @@ DUTY = "eligible_need_met"
 whether it is the duty that cannot be met, for whom, and for how many people."""
 
 
-def _duty_unmet(model: pyo.ConcreteModel, solver: DirectHighs) -> tuple[Relaxation, ...]:
+def _duty_rows(model: pyo.ConcreteModel, lp: LinearProgram) -> Block | None:
+    """The rows of the Care Act duty, if any cohort is under it."""
+    block = lp.row_blocks.get(getattr(model, DUTY).name) if hasattr(model, DUTY) else None
+    return None if block is None or block.start == block.stop else block
+
+
+def _penalties(lp: LinearProgram, limits: list[_Limit], duty: Block | None) -> np.ndarray:
+    """Each row's penalty per unit it moves: a limit's, its lever's weight over its size; the
+    duty's, 1 a person; -1 (it may never move) for every other row."""
+    penalty = np.full(lp.rows.count, -1.0)
+    for limit in limits:
+        penalty[limit.row] = LEVERS[limit.family].weight / limit.size
+    if duty is not None:
+        penalty[duty.span] = 1.0
+    return penalty
+
+
+def _duty_unmet(model: pyo.ConcreteModel, lp: LinearProgram, elastic: _Elastic,
+                block: Block | None) -> tuple[Relaxation, ...]:
     """The people whose eligible need could not be met under the other limits, fewest in
     all, where the duty is what makes a plan impossible; () where it is not (the plan is
     impossible even leaving need unmet) or there is no duty."""
-    lp = solver.lp
-    block = lp.row_blocks.get(getattr(model, DUTY).name) if hasattr(model, DUTY) else None
-    if block is None or block.start == block.stop:
+    if block is None:
         return ()
-    penalty = np.full(lp.rows.count, -1.0)
-    penalty[block.start:block.stop] = 1.0
-    beyond = _elastic(solver, penalty)
+    moves = np.zeros(lp.rows.count, dtype=bool)
+    moves[block.span] = True
+    beyond = elastic.relax(moves)
     if beyond is None:
         return ()
     d = model.data
@@ -440,21 +536,29 @@ def _explain(m, alternatives: list[Alternative], smallest: Alternative | None,
             "capacity for figures that cannot both hold."]
 
 
-def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> Diagnosis:
+def diagnose(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
+             solver: DirectHighs | None = None) -> Diagnosis:
     """Explain why a built model has no feasible plan: the smallest relaxations, of each kind
     alone and of all together, that allow one, and the limits in conflict (HiGHS's IIS,
-    unless ``options.conflict`` is off)."""
-    solver = DirectHighs(options)
-    infeasible = solver.solve(model).status == "infeasible"
-    limits = _limits(model, solver.lp)
+    unless ``options.conflict`` is off). ``solver``: the HiGHS object that has just solved the
+    model, if at hand (its loaded LP is read, not solved again, and left as it is)."""
+    if solver is None:
+        solver = DirectHighs(options)
+        solver.solve(model)
+    infeasible = solver.highs.getModelStatus() in (highspy.HighsModelStatus.kInfeasible,
+                                                    highspy.HighsModelStatus.kUnboundedOrInfeasible)
+    lp = solver.lp
+    limits = _limits(model, lp)
+    duty_rows = _duty_rows(model, lp)
+    elastic = _Elastic(solver, _penalties(lp, limits, duty_rows))
     present = {LEVERS[limit.family].group for limit in limits}
     duty: tuple[Relaxation, ...] = ()
     try:
-        smallest = _relax(model, solver, limits, set(GROUPS))
+        smallest = _relax(model, lp, elastic, limits, set(GROUPS))
         alternatives = [alternative for group in GROUPS if group in present
-                        for alternative in [_relax(model, solver, limits, {group})]
+                        for alternative in [_relax(model, lp, elastic, limits, {group})]
                         if alternative is not None and alternative.relaxations]
-        duty = _duty_unmet(model, solver)
+        duty = _duty_unmet(model, lp, elastic, duty_rows)
     except _CutShort:
         explanation, alternatives, smallest = [CUT_SHORT], [], None
     else:

@@ -599,6 +599,15 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
                                           + _weighted(d)),
         spread=lambda index: {"locality": "", "item": "", "year": ""},
     ),
+    Family(
+        "best_outcome", "Objective",
+        "Maximising an outcome, the plan spends no more than the best outcome the budget "
+        "buys needs: no money goes on places, hours or beds that nobody will use.",
+        limit=lambda d, _: "the most of the outcome the budget buys, kept while the cost is "
+                           "made least",
+        tested_by="tests/test_model_hand.py::"
+                  "test_maximising_an_outcome_spends_no_more_than_the_outcome_needs",
+    ),
 )}
 """Every constraint family, by its MODEL.md name, in the order the model declares them."""
 

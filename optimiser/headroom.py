@@ -201,8 +201,16 @@ def _standard_words(queue: Queue) -> str:
     return words
 
 
+NO_SPARE_PLACES = "no spare places: waits grow without limit"
+"""Why a service's waits are not estimated: in some season the places planned are no more
+than the people on it, so (as in any queue run full) the queue grows without limit and the
+Halfin–Whitt estimates of days waited have no finite value."""
+
+
 def _estimates(queue: Queue, load: Load, places: float) -> dict[str, float]:
-    """The Halfin–Whitt estimates of waiting at these usable places, over the year."""
+    """The Halfin–Whitt estimates of waiting at these usable places, over the year. Where a
+    season has no spare places the days waited and the mean wait have no finite value: they
+    are left blank (NaN; :data:`NO_SPARE_PLACES` says why)."""
     shares, waits, days_total = 0.0, 0.0, 0.0
     for factor, days in queue.seasons:
         peak = factor * load.people
@@ -210,9 +218,8 @@ def _estimates(queue: Queue, load: Load, places: float) -> dict[str, float]:
         if spread == 0.0:
             continue
         beta = (places - peak) / spread
-        waiting = spread * queueing.queue_factor(beta) if beta > 0 else math.inf
+        waits += days * spread * queueing.queue_factor(beta) if beta > 0 else math.nan
         shares += days * factor * queueing.wait_probability(beta)
-        waits += days * waiting
         days_total += days * factor
     share = shares / days_total if days_total else 0.0
     arrivals_a_day = load.arrivals / DAYS_PER_YEAR
@@ -237,6 +244,7 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
         estimates = _estimates(queue, load, places)
         wait_cost = (queue.delay_price * estimates["estimated_wait_days"]
                      if queue.delay_price else 0.0)
+        unbounded = math.isnan(estimates["estimated_wait_days"])
         headroom.append({
             "locality": loc, "service": s, "year": t,
             "standard": (_standard_words(queue) if d.variability.headroom
@@ -245,7 +253,8 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
             "average_load": load.people, "peak_load": queue.peak * load.people,
             "places": places, "headroom": places - load.people, "beta": beta,
             "square_root_rule": sqrt_rule(load.people, beta, queue) if kept else 0.0,
-            **estimates, "delay_price": queue.delay_price or 0.0,
+            **estimates, "waits_not_estimated": NO_SPARE_PLACES if unbounded else "",
+            "delay_price": queue.delay_price or 0.0,
             "estimated_delay_cost": wait_cost,
         })
         simulation.append({
@@ -264,7 +273,8 @@ def short_term_tables(m: pyo.ConcreteModel, v: Values) -> dict[str, pd.DataFrame
 HEADROOM_COLUMNS = [
     "locality", "service", "year", "standard", "mean_stay_days", "average_load", "peak_load",
     "places", "headroom", "beta", "square_root_rule", "estimated_share_waiting",
-    "estimated_wait_days", "estimated_mean_wait_days", "delay_price", "estimated_delay_cost",
+    "estimated_wait_days", "estimated_mean_wait_days", "waits_not_estimated", "delay_price",
+    "estimated_delay_cost",
 ]
 SHORT_TERM_COLUMNS = [
     "locality", "service", "year", "arrivals", "mean_stay_days", "places", "capacity",
@@ -284,9 +294,11 @@ def summary_lines(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> li
         ["service", "year", "standard"], as_index=False, sort=False).agg(
         average_load=("average_load", "sum"), places=("places", "sum"),
         headroom=("headroom", "sum"), waiting=("waiting", "sum"),
-        wait_days=("estimated_wait_days", "sum"), delay_cost=("estimated_delay_cost", "sum"))
+        wait_days=("estimated_wait_days", _total), delay_cost=("estimated_delay_cost", _total))
     grouped["estimated share waiting"] = (grouped["waiting"] / grouped["average_load"]
                                           ).map("{:.0%}".format)
+    for column in ("wait_days", "delay_cost"):
+        grouped[column] = grouped[column].map(_days_or_why)
     grouped["service"] = grouped["service"].map(labels)
     shown = grouped.rename(columns={
         "average_load": "people on it on average", "places": "places planned",
@@ -297,3 +309,13 @@ def summary_lines(tables: dict[str, pd.DataFrame], labels: dict[str, str]) -> li
         "the waits the queueing approximation expects (docs/variability.md). "
         "`optimiser simulate` on this folder checks them.", "",
         shown.drop(columns=["waiting"]).to_markdown(index=False, floatfmt=",.1f"), ""]
+
+
+def _total(values: pd.Series) -> float:
+    """The sum over localities; blank (NaN) if one locality's is (no finite wait)."""
+    return float(values.sum(skipna=False))
+
+
+def _days_or_why(total: float) -> str:
+    """A total for the summary, or why there is none."""
+    return NO_SPARE_PLACES if math.isnan(total) else f"{total:,.1f}"

@@ -223,7 +223,14 @@ def _declare(data: Prepared) -> pyo.ConcreteModel:
     m.year_spend = pyo.Expression(m.T, rule=objective.year_spend)
     m.end_of_horizon = pyo.Expression(m.TAIL, rule=objective.end_of_horizon)
     m.budget_limit = pyo.Constraint(m.BUDGET_YEARS, rule=budget.budget_limit)
-    # Maximising an outcome: need met first (the limit set by the solve, optimiser.need_first).
-    m.least_unmet = pyo.Constraint(rule=duty.least_unmet)
+    # Maximising an outcome: need met first, then the outcome at least cost (the limits and
+    # the stages' costs set by the solve, optimiser.need_first).
+    # A scalar row's rule is given to Pyomo as a function of the model alone: Pyomo passes
+    # an index (None) to a rule whose signature it cannot read, such as the wrapper `make
+    # mutate` puts round every rule.
+    m.least_unmet = pyo.Constraint(rule=lambda m: duty.least_unmet(m))
+    m.best_outcome = pyo.Constraint(rule=lambda m: objective.best_outcome(m))
+    if data.objective != "min_cost":
+        m.total_cost = pyo.Expression(expr=objective.total_cost(m))
     m.objective = objective.declare_objective(m, data.objective)
     return m

@@ -5,6 +5,8 @@ arithmetic the optimiser minimised."""
 
 from __future__ import annotations
 
+import math
+
 import pyomo.environ as pyo
 
 from optimiser.constraints import Expr, Model
@@ -111,6 +113,22 @@ def outcome_achieved(m: Model) -> Expr:
     """People achieving the chosen indicator, over every locality, cohort and year."""
     d = m.data
     return sum(achieved(m, d.objective_indicator, d.localities, d.cohorts, t) for t in m.T)
+
+
+def best_outcome(m: Model) -> Expr:
+    r"""\sum_{l,p,t} outcome_{p,k} routed_{l,p,t} \ge O^*, maximising an outcome only.
+
+    A plan that buys the best outcome the budget allows spends no more than that outcome
+    needs: no money goes on places, hours or beds nobody will use. The row is stated here
+    with no limit; the solve (:mod:`optimiser.need_first`) finds the most of the outcome,
+    O*, and sets the limit before it finds the least cost. An outcome no pathway achieves
+    is the same, none, in every plan: there is nothing to hold."""
+    if m.data.objective == "min_cost":
+        return pyo.Constraint.Skip
+    outcome = outcome_achieved(m)
+    if isinstance(outcome, int | float):  # no pathway achieves it
+        return pyo.Constraint.Skip
+    return outcome >= -math.inf
 
 
 def declare_objective(m: Model, sense: str) -> Expr:

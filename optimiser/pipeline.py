@@ -123,9 +123,11 @@ def build(instance: Instance, progress: Progress = _quiet) -> tuple[pyo.Concrete
 
 def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
            timings: dict[str, float], progress: Progress = _quiet,
-           options: SolveOptions = SolveOptions(), tables: bool = True) -> Solution:
+           options: SolveOptions = SolveOptions(), tables: bool = True,
+           solver: DirectHighs | None = None) -> Solution:
     """Turn a solve's outcome into a solution: the tables when it is optimal (unless
-    ``tables`` is False), a diagnosis when it is infeasible."""
+    ``tables`` is False), a diagnosis when it is infeasible (from ``solver``'s loaded LP, if
+    given: the HiGHS object that solved the model)."""
     solution = Solution(
         instance=instance_name, status=outcome.status, message=outcome.message,
         objective=outcome.objective, timings=timings, model=model,
@@ -143,7 +145,7 @@ def finish(instance_name: str, model: pyo.ConcreteModel, outcome: SolveOutcome,
     elif outcome.status == "infeasible":
         progress("finding why no plan is possible")
         start = time.perf_counter()
-        solution.diagnosis = diagnose(model, options)
+        solution.diagnosis = diagnose(model, options, solver)
         solution.timings["diagnose"] = time.perf_counter() - start
     return solution
 
@@ -160,7 +162,8 @@ def solve(instance: Instance, options: SolveOptions = SolveOptions(),
     (:mod:`optimiser.released`), and HiGHS solves beside the arrays and the tables' parts
     alone, so a national model solves in about 40% less memory. The tables are the same;
     the solution's model has no rows, variables or named expressions. A model the solve
-    re-solves (headroom tangents) or ranges is built again here and kept."""
+    re-solves (headroom tangents, an outcome maximised in stages) or ranges is built again
+    here and kept."""
     # Python's cyclic garbage collector stays off from build to tables: each time it ran it
     # would walk every object of the model (two million at 300 localities x 10 years, about
     # half a second), and the model's objects are all still in use.
@@ -177,8 +180,9 @@ def _ranged(ranging: bool | None, rows: int) -> bool:
 
 def _kept(model: pyo.ConcreteModel, ranging: bool | None) -> bool:
     """Whether the solve needs the whole model after HiGHS's first solve: to re-solve it
-    (the headroom tangents) or range it (the ranging reads HiGHS's basis)."""
-    if needs_refining(model):
+    (the headroom tangents; maximising an outcome, whose stages read the model's total cost:
+    :mod:`optimiser.need_first`) or range it (the ranging reads HiGHS's basis)."""
+    if needs_refining(model) or model.data.objective == "max_outcome":
         return True
     rows = 0 if ranging is not None else \
         sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True))
@@ -209,7 +213,8 @@ def _solve(instance: Instance, options: SolveOptions, progress: Progress,
         timings["highs_headroom"] = outcome.highs_seconds
     if outcome.compile_seconds:
         timings["compile"] = outcome.compile_seconds
-    solution = finish(instance.name, model, outcome, timings, progress, options)
+    solution = finish(instance.name, model, outcome, timings, progress, options,
+                      solver=solver)
     if solution.optimal and _ranged(ranging, solver.lp.rows.count):
         progress("ranging prices and limits")
         start = time.perf_counter()

@@ -18,6 +18,7 @@ import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FunctionType
 from typing import TypeVar
 
 import pyomo.environ as pyo
@@ -100,9 +101,20 @@ def _answer(work: Callable[[], object], read_end: int, write_end: int) -> None:
             except BaseException as problem:  # raised again in the parent
                 pipe.write(_failure(problem))
             else:
-                pickle.dump((True, result), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(pipe, protocol=pickle.HIGHEST_PROTOCOL).dump((True, result))
     finally:
         os._exit(0)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles what a single solve reads: the functions local to the code that built the
+    model (rules given as lambdas), which do not pickle, go as None; a model let go is not
+    built again."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, FunctionType) and "<locals>" in obj.__qualname__:
+            return type(None), ()
+        return NotImplemented
 
 
 def _failure(problem: BaseException) -> bytes:

@@ -23,7 +23,7 @@ from optimiser.families import FAMILIES
 from optimiser.headroom import short_term_tables
 from optimiser.lp import LinearProgram, Values, parameter_values
 from optimiser.phase_in import phase_in
-from optimiser.prepare import Prepared
+from optimiser.prepare import Prepared, TargetRow
 from optimiser.words import label
 
 _TOLERANCE = 1e-6
@@ -205,42 +205,75 @@ _OUTCOME_COLUMNS = ["target", "indicator", "group", "year", "achieved_people", "
                     "sense", "level", "basis", "required_people", "met"]
 
 
+class TargetCount(NamedTuple):
+    """One outcome target row in a plan: the people achieving its indicator against the
+    people its level asks for."""
+
+    key: tuple
+    """(target, group, year)."""
+    row: TargetRow
+    achieved: float
+    need: float
+    """The new need it counts (people)."""
+    required: float
+
+    @property
+    def met(self) -> bool:
+        """Whether the plan meets it, within a millionth of a person: the one judgement the
+        outcomes table and an appraisal's comparison row ("targets missed") both report."""
+        if self.row.sense == "at_least":
+            return self.achieved >= self.required - _TOLERANCE
+        return self.achieved <= self.required + _TOLERANCE
+
+
+def _total(table: dict, localities, cohorts, year: str) -> float:
+    return sum(table.get((loc, g, year), 0.0) for loc in localities for g in cohorts)
+
+
+def target_counts(m, v: Values, achieved: dict[str, dict[tuple, float]] | None = None
+                  ) -> list[TargetCount]:
+    """Every outcome target row's people achieved and required in the plan (``achieved``:
+    :func:`_achieved_by`'s, if already made)."""
+    d = m.data
+    achieved = _achieved_by(m, v) if achieved is None else achieved
+    demand = dict(zip(m.demand.keys(), parameter_values(m.demand).tolist(), strict=True))
+    # From the levels, not the rows' bounds: a group with no pathway to the indicator has
+    # a row without variables, whose bound Pyomo holds on the other side (±inf here).
+    levels = dict(zip(m.target_level.keys(), parameter_values(m.target_level).tolist(),
+                      strict=True))
+    counts = []
+    for key in v.keys(m.outcome_target):
+        row = d.target_rows[key]
+        need = _total(demand, row.localities, row.cohorts, row.year)
+        counts.append(TargetCount(
+            key, row, _total(achieved[row.indicator], row.localities, row.cohorts, row.year),
+            need, people_required(row, levels[key], need)))
+    return counts
+
+
 def outcome_report(m, v: Values) -> pd.DataFrame:
     """Every indicator achieved, area-wide each year, and against each target."""
     d = m.data
     achieved = _achieved_by(m, v)
     demand = dict(zip(m.demand.keys(), parameter_values(m.demand).tolist(), strict=True))
-
-    def total(table, localities, cohorts, year) -> float:
-        return sum(table.get((loc, g, year), 0.0) for loc in localities for g in cohorts)
-
     rows = []
     for k in d.indicators:
         for t in m.T:
-            count = total(achieved[k], d.localities, d.cohorts, t)
+            count = _total(achieved[k], d.localities, d.cohorts, t)
             need = sum(demand[n] for n in d.needs_in[t])
             # An area row has no level nor people required: the frame leaves them NaN.
             rows.append({"target": "", "indicator": k, "group": "area", "year": t,
                          "achieved_people": count,
                          "achieved_share": count / need if need else 0.0,
                          "sense": "", "basis": "demand", "met": True})
-    # From the levels, not the rows' bounds: a group with no pathway to the indicator has
-    # a row without variables, whose bound Pyomo holds on the other side (±inf here).
-    levels = dict(zip(m.target_level.keys(), parameter_values(m.target_level).tolist(),
-                      strict=True))
-    for key in v.keys(m.outcome_target):
-        row = d.target_rows[key]
-        count = total(achieved[row.indicator], row.localities, row.cohorts, row.year)
-        need = total(demand, row.localities, row.cohorts, row.year)
-        required = people_required(row, levels[key], need)
-        met = count >= required - _TOLERANCE if row.sense == "at_least" \
-            else count <= required + _TOLERANCE
-        rows.append({"target": key[0], "indicator": row.indicator, "group": key[1],
-                     "year": row.year, "achieved_people": count,
-                     "achieved_share": count / need if need else 0.0,
+    for target in target_counts(m, v, achieved):
+        row = target.row
+        rows.append({"target": target.key[0], "indicator": row.indicator,
+                     "group": target.key[1], "year": row.year,
+                     "achieved_people": target.achieved,
+                     "achieved_share": target.achieved / target.need if target.need else 0.0,
                      "sense": row.sense, "level": row.level, "basis": row.basis,
-                     "required_people": required,
-                     "met": met})
+                     "required_people": target.required, "met": target.met})
     # Named columns even with no indicator, so the tables that read it find them.
     return pd.DataFrame(rows, columns=_OUTCOME_COLUMNS)
 

@@ -27,7 +27,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from optimiser.lp import LinearProgram, Values, compile_model, refresh
 from optimiser.lp.release import give_back
-from optimiser.need_first import NeedFirst
+from optimiser.need_first import NeedFirst, Plan
 from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
 Method = Literal["choose", "ipm", "simplex"]
@@ -318,10 +318,11 @@ class DirectHighs:
                       load: bool = True) -> SolveOutcome:
         held = self._held()
         highs, lp = self.highs, held.lp
-        need_first = NeedFirst.of(highs, lp)  # maximising an outcome: least unmet need first
-        bounds = pass_without_huge_limits(highs, lp)
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
+        # maximising an outcome: least unmet need first (optimiser.need_first)
+        need_first = NeedFirst.begin(highs, lp, _power_of_two_down)
+        bounds = pass_without_huge_limits(highs, lp)
         before = highs.getRunTime()
         if alongside is None:
             status = self._run()
@@ -339,7 +340,8 @@ class DirectHighs:
         )
         del highs  # no name here holds HiGHS once a single solve lets it go
         if status == "optimal":
-            outcome.values, outcome.objective = self._read_plan(outcome, load)
+            outcome.values, outcome.objective = self._read_plan(outcome, load, need_first)
+        del need_first  # it holds HiGHS too
         if self.single:
             held.highs = None  # the plan is read back: HiGHS's own memory goes
             give_back()
@@ -350,21 +352,24 @@ class DirectHighs:
                 outcome.status, outcome.message = "unverified", verdict.message()
         return outcome
 
-    def _read_plan(self, outcome: SolveOutcome, load: bool) -> tuple[Values, float]:
-        """The optimal plan as arrays and its objective; with ``load`` and a model, the plan
+    def _read_plan(self, outcome: SolveOutcome, load: bool,
+                   need_first: NeedFirst | None) -> tuple[Values, float]:
+        """The optimal plan as arrays and its objective (maximising an outcome, the third
+        stage's plan beside the second stage's duals); with ``load`` and a model, the plan
         set into its variables and its duals in ``outcome.duals``."""
         held = self._held()
         highs, lp = self.highs, held.lp
         solution = highs.getSolution()
-        x = np.asarray(solution.col_value)
         row_dual = np.asarray(solution.row_dual)
+        x, row_value, objective = need_first.plan() if need_first else Plan(
+            np.asarray(solution.col_value), np.asarray(solution.row_value),
+            highs.getInfo().objective_function_value)
         if load and held.model is not None:
             with PauseGC():
                 for var, value in zip(lp.columns, x.tolist(), strict=True):
                     var.set_value(value, skip_validation=True)
                 outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
-        return (Values(lp, x, row_dual, np.asarray(solution.row_value)),
-                highs.getInfo().objective_function_value)
+        return Values(lp, x, row_dual, row_value), objective
 
 
 def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),

@@ -143,3 +143,19 @@ def test_a_lower_is_better_frontier_never_leaves_need_unmet():
     for row in table.itertuples():
         reabled = (1 - row.level) * 100 / 0.45
         assert row.total_cost == pytest.approx(100 * HOME_CARE + reabled * 5_182.80, rel=1e-7)
+
+
+def test_a_frontier_for_one_cohort_counts_that_cohort_alone():
+    """As the first test, with 10 younger adults whom no pathway serves (none of them can be
+    independent). Traced for older adults alone, the frontier runs from 0% to their best,
+    27%, whatever the younger adults' 0%. At its cheapest point it costs what it did without
+    them, 100 × £11,816.48, and leaves the 10 younger adults' need unmet."""
+    data = _dear_reablement().model_dump(mode="json")
+    data["cohorts"].append({"name": "younger", "growth": S(0.0)})
+    data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
+    frontier = trace(build(data), "independent", points=2, cohorts=["older_hospital"])
+    assert frontier.low == pytest.approx(0.0, abs=1e-9)
+    assert frontier.high == pytest.approx(0.27, rel=1e-9)
+    cheapest = frontier.table.iloc[0]
+    assert cheapest["total_cost"] == pytest.approx(100 * HOME_CARE, rel=1e-7)
+    assert cheapest["unmet people"] == pytest.approx(10)

@@ -6,15 +6,18 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from models import Instance
+from optimiser.headroom import summary_lines
 from optimiser.io import load_instance
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
 from optimiser.queueing import beta_for_wait_share, correction, wait_probability
-from tests.builders import S, build, one_locality, service
+from optimiser.report.files import write_tables
+from tests.builders import S, build, one_locality, service, worked_example
 
 YEAR = "2026/27"
 BED_YEAR = 33_800.0
@@ -104,6 +107,39 @@ def test_winter_peak_commissions_more_than_a_flat_year():
     assert peaked >= peak * load + beta * math.sqrt(peak * load) + correction(beta) - 1e-6
 
 
+def _recounted(instance: Instance, *, units_per_person: float = 1.0,
+               occupancy: float = 1.0) -> Instance:
+    """The same beds counted in units of 1/``units_per_person`` of a bed (each person takes
+    that many units, each at that fraction of a bed's price), or as beds of which only
+    ``occupancy`` can be filled (each at that fraction of a bed's price)."""
+    data = instance.model_dump(mode="json", exclude_defaults=True)
+    bed = data["services"][0]
+    bed["price_capacity"]["value"] = BED_YEAR / units_per_person * occupancy
+    bed["occupancy"]["value"] = occupancy
+    data["stages"][0]["intensity"]["value"] = units_per_person
+    data["short_term_variability"][0]["units_per_person"] = S(units_per_person)
+    return build(data)
+
+
+@pytest.mark.parametrize(("units_per_person", "occupancy"), [(2.0, 1.0), (1.0, 0.5)])
+def test_priced_waits_are_the_same_whatever_the_unit_of_capacity(units_per_person, occupancy):
+    """2,600 people a year stay 2 weeks in a discharge-to-assess bed, each day waited priced
+    at £285.71. Counted in half-beds (each person takes 2, at half a bed's price) or as beds
+    only half of which can be filled (at half a bed's price), the queue is the same: the
+    same waits at the same cost, and twice the capacity, at half the price, so the same
+    total. (The waits' rows divide by the units a person takes and count only the capacity
+    that can be filled.)"""
+    base = d2a_instance(2600, 2, wait_share=None, delay_price=2000 / 7)
+    recounted = _recounted(base, units_per_person=units_per_person, occupancy=occupancy)
+    beds, again = solve(base), solve(recounted)
+    assert again.objective == pytest.approx(beds.objective, rel=1e-9)
+    delays = [s.tables["costs"].query("payment == 'delay'")["cost"].sum()
+              for s in (beds, again)]
+    assert delays[0] > 0 and delays[1] == pytest.approx(delays[0], rel=1e-9)
+    capacity = [s.tables["capacity"]["capacity"].iloc[0] for s in (beds, again)]
+    assert capacity[1] == pytest.approx(2 * capacity[0], rel=1e-9)
+
+
 def test_the_average_plan_has_no_headroom_without_variability():
     """Without a variability row the plan is sized to the average, as before: capacity =
     load / occupancy."""
@@ -128,6 +164,34 @@ def test_a_delay_price_buys_headroom_until_a_bed_costs_more_than_the_delays_it_s
     # The priced delays the LP charged are the costs table's 'delay' rows (not spend).
     delays = costs[costs["payment"] == "delay"]["cost"].sum()
     assert solution.objective == pytest.approx(spend + delays, rel=1e-9)
+
+
+def test_a_service_with_no_spare_places_says_its_waits_grow_without_limit(tmp_path):
+    """MODEL.md's worked example has no waiting standard: reablement is bought for its
+    average load, 60 people × 6 weeks / 52 = 6.923 places for 6.923 people, so β = 0. Every
+    arrival waits (share 1) and, with no spare place, the queue grows without limit: the days
+    waited and the mean wait are left blank with the reason, in the table, its CSV and
+    Parquet, and the summary, never as infinity. The IPACS case's services, kept to their
+    standards, have spare places and finite waits."""
+    solution = solve(build(worked_example()))
+    row = solution.tables["headroom"].iloc[0]
+    assert row["places"] == pytest.approx(60 * 6 / 52) == row["average_load"]
+    assert row["estimated_share_waiting"] == 1.0
+    assert math.isnan(row["estimated_wait_days"]) and math.isnan(row["estimated_mean_wait_days"])
+    assert row["waits_not_estimated"] == "no spare places: waits grow without limit"
+    write_tables(solution, tmp_path)
+    csv = pd.read_csv(tmp_path / "headroom.csv", keep_default_na=False).iloc[0]
+    assert (csv["estimated_wait_days"], csv["estimated_mean_wait_days"]) == ("", "")
+    parquet = pd.read_parquet(tmp_path / "headroom.parquet")
+    assert parquet["estimated_wait_days"].isna().all()
+    summary = "\n".join(summary_lines(solution.tables, {"reablement": "Home reablement"}))
+    assert "| no spare places: waits grow without limit |" in summary
+    assert "inf" not in summary and "nan" not in summary
+
+    kept = solve(load_instance(INSTANCES / "ipacs-discharge" / "instance.yaml"))
+    table = kept.tables["headroom"]
+    assert (table["headroom"] > 0).all() and (table["waits_not_estimated"] == "").all()
+    assert np.isfinite(table["estimated_mean_wait_days"].to_numpy()).all()
 
 
 # --- every shipped instance that states variability -----------------------------------------

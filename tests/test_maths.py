@@ -13,6 +13,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from optimiser.appraisal.figures import plan_figures
+from optimiser.lp import Values
 from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
@@ -137,15 +139,36 @@ def test_an_at_most_target_missed_is_reported_as_missed():
     assert (target.achieved_people, target.required_people) == pytest.approx((25, 25))
     assert target.met
 
-    x = values.x.copy()
-    keys = values.keys(model.routed)
-    start = values.lp.column_blocks[model.routed.name].start
-    x[start + keys.index(("Example", "care_home", "2026/27"))] = 26
-    x[start + keys.index(("Example", "home_care", "2026/27"))] = 74
-    missed = outcome_report(model, dataclasses.replace(values, x=x))
+    missed = outcome_report(model, _admitting(model, values, 26))
     target = missed.query("target == 'admissions'").iloc[0]
     assert target.achieved_people == pytest.approx(26)
     assert not target.met
+
+
+def _admitting(model, values: Values, admitted: float) -> Values:
+    """The plan with ``admitted`` of the 100 people going to a care home, the rest home."""
+    x = values.x.copy()
+    keys = values.keys(model.routed)
+    start = values.lp.column_blocks[model.routed.name].start
+    x[start + keys.index(("Example", "care_home", "2026/27"))] = admitted
+    x[start + keys.index(("Example", "home_care", "2026/27"))] = 100 - admitted
+    return dataclasses.replace(values, x=x)
+
+
+@pytest.mark.parametrize(("admitted", "missed"), [(25, ""), (26, "admissions")])
+def test_the_comparison_row_misses_the_targets_the_outcomes_table_misses(admitted, missed):
+    """The admissions target above allows 25 of the 100 into care homes. The plan admitting
+    25 meets it and the one admitting 26 misses it, by one person: an appraisal's comparison
+    row ("targets missed", made from the solver's arrays) says so exactly as the outcomes
+    table does, both from the one judgement."""
+    instance = build(_admissions(20))
+    model = build_model(prepare(instance))
+    outcome = solve_direct(model)
+    assert outcome.values is not None
+    values = _admitting(model, outcome.values, admitted)
+    table = outcome_report(model, values)
+    assert ", ".join(sorted(set(table.loc[~table["met"], "target"]))) == missed
+    assert plan_figures(model, values, instance)["targets missed"] == missed
 
 
 def test_a_demand_row_keeps_the_sign_of_its_shadow_price():

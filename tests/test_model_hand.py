@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
 import pytest
 
+from optimiser.model import build_model
 from optimiser.pipeline import solve
+from optimiser.prepare import prepare
+from optimiser.solve import DirectHighs
 from tests.builders import S, build, one_locality, service, worked_example
 from tests.invariants import check_invariants
 
@@ -254,6 +258,67 @@ def test_maximising_an_outcome_meets_need_first_when_the_budget_allows():
         "given up for each more person whose need is met")
 
 
+def _priced_limits_bind(solution) -> None:
+    """Every limit with a shadow price is met exactly by the plan (a limit with room to
+    spare has no price)."""
+    prices = solution.tables["shadow_prices"]
+    priced = prices[prices["shadow_price"].abs() > 1e-9]
+    assert not priced.empty and priced["binding"].all(), priced
+
+
+def test_maximising_an_outcome_spends_no_more_than_the_outcome_needs():
+    """MODEL.md's example with £10m to spend, maximising people left independent. Stages 1
+    and 2 (above) leave no need unmet and 27 people independent: 60 through reablement (all
+    it suits), 40 straight to home care. Nothing in them prices capacity, so the second
+    stage's plan could buy £10m of places and hours that nobody uses (it once bought 354.9
+    reablement places for the 6.923 used).
+
+    Stage 3 holds the outcome at 27 (less a ten-millionth) and unmet need at none and finds
+    the least cost: that plan is MODEL.md's least-cost one, commissioning just what is used,
+    6.923 places × £26,000 + 850 hours × £908.96 = £952,616, with £9,047,384 of the budget
+    left. Its shadow prices and ranging are still the second stage's, in people:
+    reablement's suitability 0.45 a person (the least-cost stage's would be £3,817.20), the
+    budget none (it does not bind), and each priced limit is met exactly.
+
+    With £600,000 the budget is short: the same 27 independent, 29.841 people unmet (see the
+    re-solve test below), and the plan spends the budget, no more."""
+    solution = solve(build(_maximising(10e6)))
+    check_invariants(solution)
+    assert solution.objective == pytest.approx(27, rel=1e-6)
+    assert _unmet(solution) == pytest.approx(0, abs=1e-5)
+    assert solution.spend == pytest.approx(952_616, rel=REL)
+    capacity = solution.tables["capacity"].set_index("service")
+    assert capacity["capacity"]["reablement"] == pytest.approx(60 * 6 / 52, rel=REL)
+    assert capacity["capacity"]["home_care"] == pytest.approx(850, rel=REL)
+    assert (capacity["capacity"] - capacity["used"]).abs().max() < 1e-6
+    assert _shadow(solution, "pathway_suitable").shadow_price == pytest.approx(0.45, rel=1e-6)
+    assert _shadow(solution, "budget_limit").shadow_price == pytest.approx(0, abs=1e-12)
+    _priced_limits_bind(solution)
+    ranged = solution.tables["ranging"]  # the suitability limit alone, still in people
+    assert ranged["marginal"].tolist() == pytest.approx([0.45], rel=1e-6)
+
+    short = solve(build(_maximising(600_000)))
+    check_invariants(short)
+    assert short.objective == pytest.approx(27, rel=1e-6)
+    assert _unmet(short) == pytest.approx(
+        40 - (600_000 - 60 * 7_999.28) / (13 * HOME_CARE_HOUR_YEAR), rel=1e-6)
+    assert short.spend <= 600_000 * (1 + 1e-9)
+
+
+def test_maximising_an_outcome_no_pathway_achieves_buys_the_least_cost_plan():
+    """An indicator no pathway achieves (no ``pathway_outcomes`` row names it) is none in
+    every plan, so nothing holds it: the plan is the least-cost one that meets need first.
+    With £10m that is MODEL.md's, £952,616 (it once spent the whole budget)."""
+    data = _maximising(10e6)
+    data["indicators"].append({"name": "happy"})
+    data["settings"]["objective_indicator"] = "happy"
+    solution = solve(build(data))
+    check_invariants(solution)
+    assert solution.objective == 0
+    assert _unmet(solution) == pytest.approx(0, abs=1e-5)
+    assert solution.spend == pytest.approx(952_616, rel=REL)
+
+
 def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
     """MODEL.md's example with £600,000 and a reablement place at £100,000 a year, so
     reablement costs 6/52 × £100,000 + 0.55 × 10 × £908.96 = £16,537.74 a person (45%
@@ -272,6 +337,7 @@ def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
     The unmet need is explained by the budget, not by a penalty the plan did not count."""
     solution = solve(build(_maximising(600_000, reablement_place=100_000)))
     check_invariants(solution)
+    _priced_limits_bind(solution)
     reablement = 100_000 * 6 / 52 + 0.55 * 10 * HOME_CARE_HOUR_YEAR
     straight = 13 * HOME_CARE_HOUR_YEAR
     met = 600_000 / straight
@@ -285,3 +351,83 @@ def test_maximising_an_outcome_leaves_the_least_need_unmet_the_budget_allows():
     assert solution.tables["unmet"]["why"].tolist() == [
         "the budget cannot meet it: no plan within the budget and the other limits leaves "
         "less need unmet"]
+
+
+def test_maximising_an_outcome_meets_the_need_with_the_higher_penalty_first():
+    """Two cohorts of 100, £600,000. Older adults leaving hospital (penalty £100,000) can
+    only go straight to home care (£11,816.48 a person, none independent); people in the
+    community (penalty £50,000) only through reablement (£7,999.28, 45% independent).
+    Counting only the outcome, the budget went on 75.007 reablement episodes, leaving every
+    older adult leaving hospital unmet.
+
+    Stage 1 minimises unmet need weighted by penalty over the highest: a person leaving
+    hospital counts 1, one in the community 0.5. Per £ that is 1 / 11,816.48 against
+    0.5 / 7,999.28, so the hospital cohort comes first: 600,000 / 11,816.48 = 50.776 met,
+    and U* = 49.224 + 0.5 × 100 = 99.224. (Counting people alike, the cheaper community
+    need would have come first.) Stage 2 has nothing left for reablement: no one
+    independent. Leaving one more weighted unit unmet moves money from the hospital cohort
+    to reablement: each person less there buys 11,816.48 / 7,999.28 = 1.4772 episodes and
+    adds 1 − 0.5 × 1.4772 = 0.2614 to U, so the least-unmet row's price is 0.45 × 1.4772 /
+    0.2614 = 2.543 people independent per person."""
+    data = _maximising(600_000)
+    data["cohorts"].append({"name": "community", "growth": S(0.0),
+                            "unmet_penalty": S(50_000)})
+    data["demand"].append({"locality": "Example", "cohort": "community", "people": S(100)})
+    reablement = data["pathways"][1]
+    reablement.update(cohort="community", suitable=S(1.0))
+    solution = solve(build(data))
+    check_invariants(solution)
+    straight = 13 * HOME_CARE_HOUR_YEAR
+    unmet = solution.tables["unmet"].set_index("cohort")["unmet"]
+    assert unmet["older_hospital"] == pytest.approx(100 - 600_000 / straight, rel=1e-5)
+    assert unmet["community"] == pytest.approx(100, rel=1e-5)
+    assert solution.objective == pytest.approx(0, abs=1e-3)
+    episodes = straight / 7_999.28
+    least = _shadow(solution, "least_unmet")
+    assert least.shadow_price == pytest.approx(0.45 * episodes / (1 - 0.5 * episodes),
+                                               rel=1e-6)
+    assert least.constraint_label.endswith(
+        "given up for each more person whose need is met (a person of a group with a lower "
+        "unmet-need penalty counts as that penalty's share of the highest)")
+
+
+def test_a_re_solve_of_a_maximised_outcome_runs_every_stage_afresh():
+    """Every stage is solved again whenever the model is, with no limit on unmet need or on
+    the outcome from the solve before. £10m meets everyone with 27 independent (the
+    suitability limit) for £952,616; £600,000 leaves 100 − 60 − (600,000 − 60 × 7,999.28) /
+    11,816.48 = 29.841 people unmet (the previous limit of none unmet would make it
+    impossible), still 27 independent, and spends it all; £400,000 meets 400,000 / 7,999.28
+    = 50.004 people, all through reablement, leaving 49.996 unmet and 0.45 × 50.004 = 22.502
+    independent (the previous hold of 27 independent would make it impossible); back to
+    £10m, £952,616 again."""
+    model = build_model(prepare(build(_maximising(10e6))))
+    solver = DirectHighs()
+    short = 100 - 60 - (600_000 - 60 * 7_999.28) / (13 * HOME_CARE_HOUR_YEAR)
+    reabled = 400_000 / 7_999.28
+    for budget, unmet, independent, spend in (
+            (10e6, 0.0, 27, 952_616), (600_000, short, 27, 600_000),
+            (400_000, 100 - reabled, 0.45 * reabled, 400_000), (10e6, 0.0, 27, 952_616)):
+        model.budget["2026/27"] = budget
+        outcome = solver.solve(model)
+        assert outcome.status == "optimal"
+        assert outcome.objective == pytest.approx(independent, rel=1e-6)
+        assert sum(model.unmet[n].value for n in model.NEED) == pytest.approx(unmet, abs=1e-5)
+        assert pyo.value(model.year_spend["2026/27"]) == pytest.approx(spend, rel=1e-6)
+    assert solver.solves == 4
+
+
+def test_a_duty_the_budget_cannot_meet_is_diagnosed_alike_when_maximising_an_outcome():
+    """With the Care Act duty on every cohort and £400,000, no plan exists. The least
+    meeting all 100 costs is MODEL.md's £952,616, so the budget is £552,616 short, and it
+    meets 400,000 / 7,999.28 = 50.004 people at most: at least 50 go without. Maximising an
+    outcome the diagnosis is the same (it once took the relaxation in the objective's sense,
+    the largest rather than the smallest)."""
+    data = _maximising(400_000)
+    data["settings"]["meet_eligible_need"] = True
+    solution = solve(build(data))
+    assert solution.status == "infeasible" and solution.diagnosis is not None
+    assert solution.diagnosis.explanation[0].endswith(
+        "cannot be met with the budget: it needs £552,616 more budget in 2026/27 (£952,616 "
+        "rather than £400,000).")
+    assert "at least 50 people eligible for care would go without it" in \
+        solution.diagnosis.explanation[1]

@@ -11,6 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from models import Instance
+from optimiser import diagnose as diagnose_module
+from optimiser.appraisal.resolve import PersistentModels
+from optimiser.appraisal.runner import WORKER_OPTIONS
 from optimiser.cli import app
 from optimiser.diagnose import CUT_SHORT, diagnose
 from optimiser.io import load_instance
@@ -160,6 +163,59 @@ def test_diagnosis_leaves_the_model_as_it_was():
     assert {c.name for c in model.component_data_objects(pyo.Constraint, active=True)} == before
     assert {c.name for c in model.component_objects()} == components
     assert model.objective.active
+
+
+def _with(instance: Instance, table: str, row: int, field: str, value: float) -> Instance:
+    data = instance.model_dump()
+    data[table][row][field] = S(value)
+    return Instance.model_validate(data)
+
+
+def _alternatives(diagnosis) -> dict[str, dict[str, float]]:
+    return {a.group: {r.constraint: r.amount for r in a.relaxations}
+            for a in diagnosis.alternatives}
+
+
+@pytest.mark.parametrize("hot", [True, False], ids=["from the last basis", "from nothing"])
+def test_a_kept_models_diagnosis_matches_one_made_from_nothing(hot, monkeypatch):
+    """An appraisal's worker diagnoses an option from the HiGHS object that has just
+    re-solved it (from the last option's basis), not from a fresh one: the same relaxations
+    (8.30 more workers, or a target of 46.4%, as worked above), whether the first relaxation
+    starts from that basis or, given no iterations for it, from nothing. The kept model then
+    solves the next option as a model of its own would."""
+    if not hot:
+        monkeypatch.setattr(diagnose_module, "HOT_ITERATIONS", 0)
+        monkeypatch.setattr(diagnose_module, "HOT_SHARE", 0.0)
+    infeasible = _example("infeasible-workforce-target")
+    feasible = _with(infeasible, "workforce", 0, "hire_max", 12.0)
+    kept = PersistentModels(WORKER_OPTIONS)
+    assert kept.solve(feasible, detail=False).solution.status == "optimal"
+    again = kept.solve(infeasible, detail=False)
+    assert again.resolved and again.solution.status == "infeasible"
+    alone = solve(infeasible, WORKER_OPTIONS).diagnosis
+    assert again.solution.diagnosis is not None and alone is not None
+    found, expected = _alternatives(again.solution.diagnosis), _alternatives(alone)
+    assert found.keys() == expected.keys() == {"targets", "workforce"}
+    for group, amounts in expected.items():
+        assert found[group] == pytest.approx(amounts, rel=1e-6)
+    assert again.solution.diagnosis.explanation == alone.explanation == [
+        EXPLANATIONS["infeasible-workforce-target"]]
+    after = kept.solve(feasible, detail=False).solution
+    assert after.objective == pytest.approx(solve(feasible).objective, rel=1e-9)
+
+
+def test_a_plan_maximising_an_outcome_is_explained_as_one_minimising_cost():
+    """The relaxations weigh only how far limits move, whatever the model optimises: the
+    workforce example maximising people left independent (within a budget of £1bn a year,
+    which never binds) is explained in the same words."""
+    data = _example("infeasible-workforce-target").model_dump()
+    data["settings"]["objective"] = "max_outcome"
+    data["settings"]["objective_indicator"] = "independent"
+    data["budget"] = [{"year": year, "amount": S(1e9)} for year in data["years"]]
+    solution = solve(Instance.model_validate(data))
+    assert solution.status == "infeasible" and solution.maximised
+    assert solution.diagnosis is not None
+    assert solution.diagnosis.explanation == [EXPLANATIONS["infeasible-workforce-target"]]
 
 
 def test_solve_command_prints_the_diagnosis_and_writes_it_to_the_summary(tmp_path: Path):

@@ -150,7 +150,9 @@ def test_a_summary_maximising_an_outcome_counts_its_limits_in_people():
     """MODEL.md's example with £400,000 to spend, maximising people left independent
     (tests/test_model_hand.py): the limit worth most is a reablement place, 26,000 × 0.45 /
     7,999.28 = 1.46 people independent given up for each one more a person needs. Its value
-    is people, so the summary neither calls it discounted nor says the table is in £."""
+    is people, so the summary neither calls it discounted nor says the table is in £. Need
+    is met first: the 50 people the budget cannot reach are unmet for that reason, not for
+    a penalty the plan did not count."""
     data = worked_example()
     data["settings"]["objective"] = "max_outcome"
     data["settings"]["objective_indicator"] = "independent"
@@ -163,6 +165,11 @@ def test_a_summary_maximising_an_outcome_counts_its_limits_in_people():
     assert ("the people independent after a short-term service that one more unit of each "
             "would add (or take away)") in limits
     assert "discounted £" not in limits
+    assert ("**People achieving Independent after a short-term service:** 23 over the planning "
+            "years, the most the budget allows once it has met all the need it can") in text
+    assert ("| the budget cannot meet it: no plan within the budget and the other limits "
+            "leaves less need unmet |") in text
+    assert "unmet-need penalty" not in text.split("## Unmet need")[1]
 
 
 def test_unmet_need_is_stated_in_the_headline(short_of_staff):

@@ -3,6 +3,7 @@ reads must be the plan's own figures, with the right units, in the right columns
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,11 +11,19 @@ from optimiser.model import build_model
 from optimiser.pipeline import solve
 from optimiser.prepare import prepare
 from optimiser.report.files import write_outputs
-from optimiser.results import extract, prepare_tables, price_base
+from optimiser.results import extract, prepare_tables, price_arrays, price_base
 from optimiser.solve import solve_direct
 from tests.builders import S, build, one_locality, service, worked_example
 
 HOUR_YEAR = 908.96
+
+
+def _straight_to_home_care(data: dict) -> None:
+    """One care pathway: every older adult leaving hospital goes straight to home care, with
+    a 13-hour package."""
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
 
 
 def _tables_made_after_the_solve(instance) -> dict:
@@ -92,9 +101,7 @@ def test_unused_capacity_shows_as_low_utilisation():
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 shrink_max=0.2, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(2000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     row = solve(build(data)).tables["capacity"].iloc[0]
     assert (row.capacity, row.used, row.capacity_today) == pytest.approx((1600, 1300, 2000))
     assert row.utilisation == pytest.approx(0.8125)
@@ -114,9 +121,7 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
         {"locality": "Example", "service": "home_care", "units": S(1000)},
         {"locality": "Roomy", "service": "home_care", "units": S(1000)},
     ]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["budget"] = [{"year": "2026/27", "amount": S(10_000_000)}]
     unmet = solve(build(data)).tables["unmet"].set_index("locality")
     assert unmet.loc["Example", "unmet"] == pytest.approx(100 - 1100 / 13)
@@ -127,19 +132,24 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
     assert unmet.loc["Roomy", "why"] == ""
 
 
-def test_a_cohort_with_no_pathway_is_given_its_own_reason():
+@pytest.mark.parametrize("suits_no_one", [False, True])
+def test_a_cohort_with_no_pathway_is_given_its_own_reason(suits_no_one):
     """As above in one locality, with 10 younger adults too, for whom no care pathway is
-    open: all 10 are unmet, and the reason given for them is that, not the limit on the
-    home-care market that older adults' care runs into (15.4 of them unmet as above)."""
+    open (none at all, or a home-care pathway suitable for none of them): all 10 are unmet,
+    and the reason given for them is that, not the limit on the home-care market that older
+    adults' care runs into (15.4 of them unmet as above)."""
     data = one_locality(["2026/27"], 100)
     data["cohorts"].append({"name": "younger", "label": "Younger adults", "growth": S(0.0)})
     data["demand"].append({"locality": "Example", "cohort": "younger", "people": S(10)})
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 grow_max=0.1, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
+    if suits_no_one:
+        data["pathways"].append({"name": "younger_home_care", "cohort": "younger",
+                                 "suitable": S(0.0)})
+        data["destinations"].append({"pathway": "younger_home_care", "service": "home_care",
+                                     "share": S(1.0), "package": S(13)})
     unmet = solve(build(data)).tables["unmet"].set_index("cohort")
     assert unmet["unmet"].to_dict() == pytest.approx({"older_hospital": 100 - 1100 / 13,
                                                       "younger": 10})
@@ -157,9 +167,7 @@ def _home_care_with_staff(penalty: float = 1e5) -> dict:
     data["localities"].append({"name": "Roomy", "cost_factor": S(1.0)})
     data["demand"].append({"locality": "Roomy", "cohort": "older_hospital", "people": S(10)})
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
                          "fte_per_unit": S(0.1)}]
@@ -280,9 +288,7 @@ def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
     the penalty."""
     data = one_locality(["2026/27"], 100, penalty=10_000)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     unmet = solve(build(data)).tables["unmet"].iloc[0]
     assert (unmet.unmet, unmet.unmet_share) == pytest.approx((100, 1.0))
     assert unmet.why == "meeting it would cost more than the unmet-need penalty"
@@ -351,6 +357,7 @@ def test_a_target_over_no_need_requires_no_one_in_every_output(tmp_path):
                   pd.read_parquet(tmp_path / "outcomes.parquet")):
         row = table[table["target"] == "younger_independent"].iloc[0]
         assert (row.achieved_people, row.required_people) == (0, 0) and row.met
+        assert row.achieved_share == 0, "0 of no need: a share of 0, as the area rows show"
     sheets = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None)
     cells = [str(cell) for sheet in sheets.values() for cell in sheet.to_numpy().ravel()]
     assert not [cell for cell in cells if "inf" in cell.lower()]
@@ -373,9 +380,7 @@ def _spot_purchase_and_agency_staff() -> dict:
     home_care["price_spot"] = S(1500)
     data["services"] = [home_care]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000),
                       "agency_premium": S(5000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
@@ -453,14 +458,13 @@ def test_outcome_payments_in_the_cost_table():
 
 def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     """Nobody needs care (no demand, nothing commissioned today), so the plan buys nothing:
-    the cost table has no rows but keeps its columns (£ figures as numbers), and the
+    the cost table has no rows but keeps its columns (£ figures as numbers), every shadow
+    price is 0 (HiGHS gives meeting need a dual of −0.0: it must not read '-0'), and the
     unmet-need and outcomes tables show a share of 0 where the need is 0, not a division by
     zero."""
     data = one_locality(["2026/27"], 0)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["indicators"] = [{"name": "independent", "derived": "independent"}]
     tables = solve(build(data)).tables
     costs = tables["costs"]
@@ -474,6 +478,9 @@ def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     assert (area.group, area.achieved_people, area.achieved_share) == ("area", 0, 0)
     unmet = tables["unmet"].iloc[0]
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == (0, 0, 0)
+    prices = tables["shadow_prices"]["shadow_price"].to_numpy()
+    assert (prices == 0).all(), "nothing to meet, nothing worth relaxing"
+    assert not np.signbit(prices).any(), "a price of nothing reads 0, never -0 (HiGHS: -0.0)"
 
 
 def test_unmet_need_names_every_limit_binding_where_it_is_left():
@@ -489,9 +496,7 @@ def test_unmet_need_names_every_limit_binding_where_it_is_left():
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 grow_max=0, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
                          "fte_per_unit": S(0.1)}]
@@ -548,14 +553,9 @@ def test_a_cohort_without_a_pathway_counts_in_the_area_outcome_and_unmet_need():
     assert (unmet.demand, unmet.unmet, unmet.unmet_share) == pytest.approx((10, 10, 1.0))
 
 
-def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
+def _residential_tail() -> dict:
     """10 admissions a year to residential care over three years, half the residents leaving
-    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
-    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
-    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
-    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
-    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
-    year's costs are: £875,000 / 1.21 = £723,140.50."""
+    each year, the end-of-horizon tail on and costs discounted at 10% a year."""
     data = one_locality(["2026/27", "2027/28", "2028/29"], 10, penalty=1e7)
     data["settings"].update(end_of_horizon=True, discount_rate=S(0.1))
     data["services"] = [service("residential", "long_term", "bed", 32_000, price_use=10_000,
@@ -565,7 +565,18 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     data["destinations"] = [{"pathway": "residential_care", "service": "residential",
                              "share": S(1.0)}]
     data["leave"] = [{"cohort": "older_hospital", "service": "residential", "share": S(0.5)}]
-    solution = solve(build(data))
+    return data
+
+
+def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
+    """10 admissions a year to residential care over three years, half the residents leaving
+    each year, costs discounted at 10% a year. A bed costs £32,000 a year in block payments,
+    at 80% occupancy, plus £10,000 a year for each one used: £32,000 / 0.8 + £10,000 =
+    £50,000 a resident. Residents: 10, then 0.5 × 10 + 10 = 15, then 0.5 × 15 + 10 = 17.5.
+    The 17.5 left at the end stay on average 0.5 / 0.5 = 1 more year: a tail of
+    17.5 × £50,000 = £875,000, a row of its own in the last year, 2028/29, discounted as that
+    year's costs are: £875,000 / 1.21 = £723,140.50."""
+    solution = solve(build(_residential_tail()))
     costs = solution.tables["costs"].set_index(["payment", "year"])
     assert costs.loc[("block", "2028/29"), "cost"] == pytest.approx(17.5 / 0.8 * 32_000)
     assert costs.loc[("spot", "2028/29"), "cost"] == pytest.approx(17.5 * 10_000)
@@ -575,6 +586,20 @@ def test_the_end_of_horizon_tail_is_the_last_years_row_at_its_discount():
     assert len(costs) == 7
     assert solution.objective == pytest.approx(
         500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+
+
+def test_a_setting_no_one_reaches_adds_nothing_after_the_horizon():
+    """As above, with NHS-funded beds beside residential care that no pathway, caseload or
+    move reaches, and whose capacity the council cannot use (occupancy 0): they have no
+    residents at the end, so no tail (and no division by their occupancy). The plan and its
+    cost are the same as above: £500,000 + £750,000 / 1.1 + (£875,000 + £875,000) / 1.21."""
+    data = _residential_tail()
+    data["services"].append(service("nhs_beds", "long_term", "bed", 60_000, occupancy=0,
+                                    package=1))
+    solution = solve(build(data))
+    assert solution.objective == pytest.approx(
+        500_000 + 750_000 / 1.1 + (875_000 + 875_000) / 1.21)
+    assert "nhs_beds" not in set(solution.tables["costs"]["service"])
 
 
 def test_worked_example_shadow_prices_cell_by_cell():
@@ -612,6 +637,24 @@ def test_worked_example_shadow_prices_cell_by_cell():
         "saving if one more person could take reablement first in Example, 2026/27")
     assert prices["constraint_label"].iloc[3] == (
         "cost of one more hour per week of home care used in Example, 2026/27")
+
+
+def test_the_appraisal_reads_the_same_shadow_prices_as_arrays():
+    """The appraisal's comparison row reads the shadow-price table as arrays (no frame per
+    option): for MODEL.md's worked example, the same rows in the same order as the table
+    above, with the same prices worked out there and the same binding flags."""
+    model = build_model(prepare(build(worked_example())))
+    values = solve_direct(model).values
+    assert values is not None
+    words, prices, binding = price_arrays(model, values)
+    table = extract(model, values)["shadow_prices"]
+    for name in ("family", "locality", "item", "year", "constraint_label", "unit",
+                 "constraint"):
+        assert words["columns"][name] == table[name].tolist()
+    assert prices.tolist() == pytest.approx(
+        [13 * HOUR_YEAR, 13 * HOUR_YEAR - (3000 + 5.5 * HOUR_YEAR), 26_000, HOUR_YEAR,
+         0, 0, 0, 0], abs=1e-6)
+    assert binding.tolist() == [True, True, True, True, False, False, False, False]
 
 
 def test_people_who_deteriorate_take_their_new_package():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -20,7 +21,6 @@ from rich.progress import (
 
 from optimiser.appraisal.load import MAX_OPTIONS
 from optimiser.appraisal.store import DETAIL, Detail
-from optimiser.solve import SolveOptions
 
 INTERRUPTED = 130
 """Exit code after Ctrl-C, as a shell reports it."""
@@ -103,8 +103,7 @@ def appraise(
     except InputError as problem:
         raise cli.fail(f"[bold red]The appraisal cannot be run.[/]\n{escape(str(problem))}",
                        cli.BAD_INPUT) from None
-    options = SolveOptions(threads=WORKER_OPTIONS.threads, method=WORKER_OPTIONS.method,
-                           time_limit=time_limit)
+    options = replace(WORKER_OPTIONS, time_limit=time_limit)
     where = f"the Dask cluster at {scheduler}" if scheduler else "local worker processes"
     cli.err.print(f"Appraisal {loaded.appraisal.name}: {len(loaded.options)} options of "
                   f"{loaded.base.name}, solved by {where}.")

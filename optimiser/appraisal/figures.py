@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 from models import Instance
 from optimiser.appraisal.summary import TOLERANCE, TOP_LIMITS, staff_available
 from optimiser.lp import LinearProgram, Values, parameter_values
-from optimiser.results import price_arrays, spend_payments
+from optimiser.results import price_arrays, spend_payments, target_counts
 
 PAYMENT_COLUMNS = ("block", "spot", "outcomes", "recruitment")
 """The payment types given a ``paid`` column of their own."""
@@ -137,19 +137,9 @@ def plan_figures(m: pyo.ConcreteModel, v: Values, instance: Instance) -> dict:
 
 
 def _missed(m: pyo.ConcreteModel, v: Values) -> list[str]:
-    """The outcome targets the plan does not meet, by name (as the outcomes table judges
-    them: the people achieving the outcome against the level, within a millionth)."""
-    count = v.body(m.outcome_target)
-    lower, upper = v.bounds(m.outcome_target)
-    missed = set()
-    for i, key in enumerate(v.keys(m.outcome_target)):
-        if m.data.target_rows[key].sense == "at_least":
-            met = count[i] >= lower[i] - TOLERANCE
-        else:
-            met = count[i] <= upper[i] + TOLERANCE
-        if not met:
-            missed.add(key[0])
-    return sorted(missed)
+    """The outcome targets the plan does not meet, by name, judged as the outcomes table
+    judges them (:class:`optimiser.results.TargetCount`)."""
+    return sorted({target.key[0] for target in target_counts(m, v) if not target.met})
 
 
 def _limits(m: pyo.ConcreteModel, v: Values) -> dict:

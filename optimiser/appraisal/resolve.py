@@ -154,5 +154,5 @@ class PersistentModels:
             again.solution.timings["highs"] += outcome.highs_seconds
             return again
         solution = finish(instance.name, kept.model, outcome, timings, options=self.options,
-                          tables=detail)
+                          tables=detail, solver=kept.solver)
         return Solved(solution, resolved, outcome.values)

@@ -20,11 +20,11 @@ def eligible_need_met(m: Model, locality: str, cohort: str, year: str) -> Expr:
     return m.unmet[locality, cohort, year] <= 0
 
 
-def unmet_weight(m: Model, cohort: str) -> float:
-    """A need group's weight in the least unmet need: its unmet-need penalty over the highest
-    penalty, so a person of the group the council puts first counts one."""
-    penalties = m.data.penalty_of
-    return penalties[cohort] / max(penalties.values())
+def unmet_weights(penalty_of: dict[str, float]) -> dict[str, float]:
+    """Each need group's weight in the least unmet need: its unmet-need penalty over the
+    highest, so a person of the group the council puts first counts one."""
+    top = max(penalty_of.values(), default=0.0) or 1.0
+    return {group: penalty / top for group, penalty in penalty_of.items()}
 
 
 def least_unmet(m: Model) -> Expr:
@@ -38,4 +38,5 @@ def least_unmet(m: Model) -> Expr:
     and sets the limit before it maximises the outcome."""
     if m.data.objective == "min_cost":
         return pyo.Constraint.Skip
-    return linear((unmet_weight(m, g), m.unmet[loc, g, t]) for loc, g, t in m.NEED) <= math.inf
+    weight = unmet_weights(m.data.penalty_of)
+    return linear((weight[g], m.unmet[loc, g, t]) for loc, g, t in m.NEED) <= math.inf

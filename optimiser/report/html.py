@@ -160,7 +160,8 @@ def render_report_html(solution: Solution, plotly_src: str = "") -> str:
         no_plan="", why="", **common,
         objective_exact=repr(head.objective),
         objective_words="Objective minimised: discounted cost with the unmet-need penalty"
-        if head.minimised_cost else "Objective maximised: people achieving the outcome",
+        if head.minimised_cost else "Objective maximised: people achieving the outcome, "
+                                    "once all the need the budget can meet is met",
         objective_shown=T.money(head.objective) if head.minimised_cost
         else f"{head.objective:,.0f} people",
         spend_discounted=T.money(head.spend_discounted),

@@ -73,8 +73,9 @@ def _headline(solution: Solution) -> list[str]:
                      f"{T.money(head.objective)}.")
     if not head.minimised_cost:
         lines += ["", f"**People achieving {solution.maximised}:** {head.objective:,.0f} over "
-                      f"the planning years, the most the budget allows (spending "
-                      f"{T.money(head.spend_discounted)}, discounted)."]
+                      f"the planning years, the most the budget allows once it has met all "
+                      f"the need it can (spending {T.money(head.spend_discounted)}, "
+                      f"discounted)."]
     lines += [f"Note: {note}" for note in solution.notes]
     unmet = round(head.unmet_people)
     lines += ["", f"**People whose new need is not met:** {unmet:,}"

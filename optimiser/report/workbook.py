@@ -210,7 +210,8 @@ def _front(book: _Book, solution: Solution, sheets: dict[str, str], with_full: b
         ("End-of-horizon care after the last year, discounted (£, not spent in the plan's "
          "years)", head.tail, money),
         ("Objective minimised (£, discounted, with the penalty)" if head.minimised_cost
-         else "Objective maximised (people achieving the outcome)", head.objective,
+         else "Objective maximised (people achieving the outcome, once all the need the "
+              "budget can meet is met)", head.objective,
          money if head.minimised_cost else book.formats[NUMBER]),
         ("People whose new need is not met", head.unmet_people, book.formats[PEOPLE]),
     ]
