@@ -18,6 +18,14 @@ from tests.builders import S, build, one_locality, service, worked_example
 HOUR_YEAR = 908.96
 
 
+def _straight_to_home_care(data: dict) -> None:
+    """One care pathway: every older adult leaving hospital goes straight to home care, with
+    a 13-hour package."""
+    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
+    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
+                             "package": S(13)}]
+
+
 def _tables_made_after_the_solve(instance) -> dict:
     """The tables as the two-stage plan makes them for each future: from a model whose
     words and index columns were not made while HiGHS solved (the pipeline makes them
@@ -93,9 +101,7 @@ def test_unused_capacity_shows_as_low_utilisation():
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 shrink_max=0.2, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(2000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     row = solve(build(data)).tables["capacity"].iloc[0]
     assert (row.capacity, row.used, row.capacity_today) == pytest.approx((1600, 1300, 2000))
     assert row.utilisation == pytest.approx(0.8125)
@@ -115,9 +121,7 @@ def test_unmet_need_is_explained_by_the_binding_limit_only():
         {"locality": "Example", "service": "home_care", "units": S(1000)},
         {"locality": "Roomy", "service": "home_care", "units": S(1000)},
     ]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["budget"] = [{"year": "2026/27", "amount": S(10_000_000)}]
     unmet = solve(build(data)).tables["unmet"].set_index("locality")
     assert unmet.loc["Example", "unmet"] == pytest.approx(100 - 1100 / 13)
@@ -140,9 +144,7 @@ def test_a_cohort_with_no_pathway_is_given_its_own_reason(suits_no_one):
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 grow_max=0.1, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     if suits_no_one:
         data["pathways"].append({"name": "younger_home_care", "cohort": "younger",
                                  "suitable": S(0.0)})
@@ -165,9 +167,7 @@ def _home_care_with_staff(penalty: float = 1e5) -> dict:
     data["localities"].append({"name": "Roomy", "cost_factor": S(1.0)})
     data["demand"].append({"locality": "Roomy", "cohort": "older_hospital", "people": S(10)})
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
                          "fte_per_unit": S(0.1)}]
@@ -288,9 +288,7 @@ def test_need_left_unmet_because_care_costs_more_than_the_penalty_says_so():
     the penalty."""
     data = one_locality(["2026/27"], 100, penalty=10_000)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     unmet = solve(build(data)).tables["unmet"].iloc[0]
     assert (unmet.unmet, unmet.unmet_share) == pytest.approx((100, 1.0))
     assert unmet.why == "meeting it would cost more than the unmet-need penalty"
@@ -382,9 +380,7 @@ def _spot_purchase_and_agency_staff() -> dict:
     home_care["price_spot"] = S(1500)
     data["services"] = [home_care]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000),
                       "agency_premium": S(5000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
@@ -468,9 +464,7 @@ def test_a_plan_with_nothing_to_pay_has_an_empty_cost_table_with_its_columns():
     zero."""
     data = one_locality(["2026/27"], 0)
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR)]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["indicators"] = [{"name": "independent", "derived": "independent"}]
     tables = solve(build(data)).tables
     costs = tables["costs"]
@@ -502,9 +496,7 @@ def test_unmet_need_names_every_limit_binding_where_it_is_left():
     data["services"] = [service("home_care", "long_term", "hour per week", HOUR_YEAR,
                                 grow_max=0, startup=0)]
     data["capacity0"] = [{"locality": "Example", "service": "home_care", "units": S(1000)}]
-    data["pathways"] = [{"name": "home_care", "cohort": "older_hospital", "suitable": S(1.0)}]
-    data["destinations"] = [{"pathway": "home_care", "service": "home_care", "share": S(1.0),
-                             "package": S(13)}]
+    _straight_to_home_care(data)
     data["roles"] = [{"name": "care_worker", "turnover": S(0.3), "hire_cost": S(2000)}]
     data["staffing"] = [{"service": "home_care", "role": "care_worker",
                          "fte_per_unit": S(0.1)}]
