@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from models.appraisal import apply_option
 from optimiser.appraisal import load_appraisal, run_appraisal, write_outputs
 from optimiser.appraisal.resolve import PersistentModels
 from optimiser.appraisal.runner import WORKER_OPTIONS, open_executor
@@ -95,6 +96,47 @@ def test_each_option_has_the_optimum_it_has_alone(small_grid, local_run):
         assert rows.loc[option, "status"] == alone.status, option
         if alone.optimal:
             assert rows.loc[option, "objective"] == pytest.approx(alone.objective, rel=REL)
+
+
+def test_an_option_sent_as_its_changes_gives_the_row_of_its_whole_instance(small_grid):
+    """A worker is sent the base once and each option as its changes: the instance it makes
+    is the one the runner validated (same digest), and solving it gives the figures of
+    solving that instance."""
+    from optimiser.appraisal.figures import plan_figures
+    from optimiser.appraisal.worker import Task, _unpickled, pickled_base, solve_options
+
+    base = pickled_base(small_grid.base)
+    names = ["base", "impossible-target", "growth=high,reablement=wider"]
+    tasks = [Task(option=small_grid.option(name), options=WORKER_OPTIONS) for name in names]
+    outcomes = solve_options(base, tasks)
+    assert [o.option for o in outcomes] == names
+    for name, outcome in zip(names, outcomes, strict=True):
+        whole = small_grid.instances[name]
+        assert apply_option(_unpickled(base), small_grid.option(name)) == whole
+        solved = PersistentModels(WORKER_OPTIONS).solve(whole, detail=False)
+        assert outcome.status == solved.solution.status
+        if outcome.status == "optimal":
+            assert outcome.objective == pytest.approx(solved.solution.objective, rel=1e-9)
+            assert solved.solution.model is not None and solved.values is not None
+            expected = plan_figures(solved.solution.model, solved.values, whole)
+            assert outcome.figures.keys() == expected.keys()
+            for column, value in expected.items():
+                assert outcome.figures[column] == (
+                    pytest.approx(value, rel=1e-9) if isinstance(value, float) else value)
+
+
+def test_a_finished_option_is_reused_only_while_it_and_its_base_are_unchanged(small_grid):
+    """The fingerprint a finished result is kept by: the same for the same file read again,
+    different for every option once the base changes, and different between options."""
+    from dataclasses import replace
+
+    names = list(small_grid.instances)
+    again = load_appraisal(small_grid.path)
+    assert [again.fingerprint(n) for n in names] == [small_grid.fingerprint(n) for n in names]
+    assert len({small_grid.fingerprint(n) for n in names}) == len(names)
+    changed = replace(small_grid, base=small_grid.base.model_copy(
+        update={"description": "the base, described again"}))
+    assert all(changed.fingerprint(n) != small_grid.fingerprint(n) for n in names)
 
 
 def test_infeasible_option_is_recorded_with_its_reason_and_the_rest_complete(local_run):

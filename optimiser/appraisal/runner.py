@@ -30,7 +30,13 @@ from optimiser.appraisal.order import solving_order
 from optimiser.appraisal.outputs import chosen_option, comparison_table
 from optimiser.appraisal.store import DETAIL, FINISHED, Detail, Store
 from optimiser.appraisal.summary import outcome_columns
-from optimiser.appraisal.worker import Outcome, Task, limit_threads, solve_options
+from optimiser.appraisal.worker import (
+    Outcome,
+    Task,
+    limit_threads,
+    pickled_base,
+    solve_options,
+)
 from optimiser.pipeline import Solution
 from optimiser.report.html import render_report_html
 from optimiser.solve import SolveOptions
@@ -161,11 +167,12 @@ def _solve(loaded: LoadedAppraisal, store: Store, executor: Executor, names: lis
     options recorded."""
     futures: dict[Future, list[str]] = {}
     done: list[str] = []
+    base = pickled_base(loaded.base)
     try:
         for chunk in _chunks(names):
-            tasks = [Task(option=name, instance=loaded.instances[name], options=options,
+            tasks = [Task(option=loaded.option(name), options=options,
                           with_tables=name in with_tables) for name in chunk]
-            futures[executor.submit(solve_options, tasks)] = chunk
+            futures[executor.submit(solve_options, base, tasks)] = chunk
         for future in as_completed(futures):
             chunk = futures[future]
             try:
@@ -228,10 +235,9 @@ def _detail_best(loaded: LoadedAppraisal, out_dir: Path, store: Store, executor:
     result = store.read(folder)
     if result is None or result.get("status") != "optimal" or store.has_tables(folder):
         return []
-    task = Task(option=best, instance=loaded.instances[best], options=options,
-                with_tables=True)
+    task = Task(option=loaded.option(best), options=options, with_tables=True)
     try:
-        (outcome,) = executor.submit(solve_options, [task]).result()
+        (outcome,) = executor.submit(solve_options, pickled_base(loaded.base), [task]).result()
     except Exception:  # the worker process died: every row is recorded, only tables lack
         return []
     if outcome.status != "optimal":

@@ -5,20 +5,28 @@ so a worker on another machine needs no shared folder.
 
 Each worker thread keeps its own persistent models (see :mod:`optimiser.appraisal.resolve`),
 so options of the same structure that land on one worker re-solve hot. The options of a
-chunk share one trip to the worker and back."""
+chunk share one trip to the worker and back.
+
+An option travels as its changes, not as its instance: the base is pickled once by the
+runner (:func:`pickled_base`) and unpickled once by each worker, which applies each option's
+changes to it. A 30 × 10 instance took 34 ms to pickle and 24 ms to unpickle, more than
+HiGHS's own re-solve of it."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 from pyomo.common.gc_manager import PauseGC
 
 from models import Instance
+from models.appraisal import Option, apply_option
 from optimiser.appraisal.figures import plan_figures
 from optimiser.appraisal.resolve import PersistentModels
 from optimiser.solve import SolveOptions
@@ -28,10 +36,9 @@ _local = threading.local()
 
 @dataclass(frozen=True)
 class Task:
-    """One option to solve."""
+    """One option to solve: its changes to the appraisal's base."""
 
-    option: str
-    instance: Instance
+    option: Option
     options: SolveOptions
     with_tables: bool = False
     """Every results table of the plan too, not only the figures of its comparison row."""
@@ -67,20 +74,25 @@ def _models(options: SolveOptions) -> PersistentModels:
     return kept
 
 
-def solve_option(task: Task) -> Outcome:
-    """Solve one option; never raises (a failure becomes an outcome with its reason)."""
+def solve_option(base: Instance, task: Task) -> Outcome:
+    """Solve one option of the base; never raises (a failure becomes an outcome with its
+    reason)."""
     start = time.perf_counter()
+    name = task.option.name
     worker = f"{os.getpid()}:{threading.get_ident()}"
     try:
-        solved = _models(task.options).solve(task.instance, detail=task.with_tables)
+        instance = apply_option(base, task.option)
+        applied = time.perf_counter() - start
+        solved = _models(task.options).solve(instance, detail=task.with_tables)
         solution = solved.solution
+        solution.timings["apply"] = applied
         figures = {}
         if solution.optimal and solution.model is not None and solved.values is not None:
             begun = time.perf_counter()
-            figures = plan_figures(solution.model, solved.values, task.instance)
+            figures = plan_figures(solution.model, solved.values, instance)
             solution.timings["figures"] = time.perf_counter() - begun
     except Exception as problem:  # recorded with its reason, never stops the others
-        return Outcome(option=task.option, status="error",
+        return Outcome(option=name, status="error",
                        message=f"The solve failed: {type(problem).__name__}: {problem}",
                        timings={"total": time.perf_counter() - start}, worker=worker,
                        detail=traceback.format_exc())
@@ -89,17 +101,31 @@ def solve_option(task: Task) -> Outcome:
     diagnosis = getattr(solution, "diagnosis", None)  # why an infeasible option has no plan
     if diagnosis is not None:
         message = f"{message}\n{diagnosis.text()}"
-    return Outcome(option=task.option, status=solution.status, message=message,
+    return Outcome(option=name, status=solution.status, message=message,
                    objective=solution.objective, figures=figures, tables=solution.tables,
                    timings=timings, size=solution.size, resolved=solved.resolved,
                    worker=worker)
 
 
-def solve_options(tasks: list[Task]) -> list[Outcome]:
-    """Solve a chunk of options in turn; never raises. Python's cyclic collector waits for
-    the end of the chunk: each time it ran it would walk every object of the kept models."""
+def pickled_base(base: Instance) -> bytes:
+    """The base as every chunk of options carries it: pickled once, by the runner."""
+    return pickle.dumps(base, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@lru_cache(maxsize=1)
+def _unpickled(base: bytes) -> Instance:
+    """The base a chunk carries, unpickled once by each worker (the chunks of an appraisal
+    all carry the same bytes)."""
+    return pickle.loads(base)
+
+
+def solve_options(base: bytes, tasks: list[Task]) -> list[Outcome]:
+    """Solve a chunk of options of the base (:func:`pickled_base`) in turn; never raises.
+    Python's cyclic collector waits for the end of the chunk: each time it ran it would walk
+    every object of the kept models."""
     with PauseGC():
-        return [solve_option(task) for task in tasks]
+        instance = _unpickled(base)
+        return [solve_option(instance, task) for task in tasks]
 
 
 def limit_threads() -> None:

@@ -188,7 +188,7 @@ class Reader:
     def forget(self, changed: set) -> None:
         """Drop the named expressions that read a changed parameter."""
         self.named = {key: named for key, named in self.named.items()
-                      if not (named.reads & changed)}
+                      if named.reads.isdisjoint(changed)}  # no set made for each
 
 
 def is_variable(node) -> bool:
