@@ -9,7 +9,9 @@
   (demand, block prices, recruitment limits and target levels scaled at random, seeded),
   comparison table and report included.
 
-Each child's peak memory is its own (``wait4``'s resource usage)."""
+Each child's peak memory is its own (``wait4``'s resource usage): for ``optimiser solve``,
+which builds its model in a forked process of its own (:mod:`optimiser.released`), the larger
+of the two processes' peaks (they come one after the other)."""
 
 from __future__ import annotations
 

@@ -260,7 +260,7 @@ def solve(
         options = SolveOptions(time_limit=time_limit, method=cast(Method, method),
                                iteration_limit=iteration_limit)
         with kept_as_is():
-            solution = run(data, options, progress, ranging)
+            solution = run(data, options, progress, ranging, keep_model=False)
         solution.overrides = [o.record() for o in overrides]
         try:
             with written_folder(out_dir, force, [instance]) as staged:

@@ -363,9 +363,9 @@ def cost_breakdown(m, v: Values) -> pd.DataFrame:
             [v.expression(getattr(m, p.expression)) for p in group])
     add(v.keys(m.unmet), "unmet need", ["penalty"], [v.expression(m.unmet_penalty)])
     if len(m.DELAY):  # the priced days people wait for a short-term place (MODEL.md 13)
-        add([(loc, s, t) for loc, s, t, _ in m.delay_cost.keys()], None, ["delay"],
+        add([(loc, s, t) for loc, s, t, _ in m.delay_cost.index_set()], None, ["delay"],
             [v.expression(m.delay_cost)])
-    add([(loc, s, d.years[-1]) for loc, s in m.end_of_horizon.keys()], None, [TAIL],
+    add([(loc, s, d.years[-1]) for loc, s in m.end_of_horizon.index_set()], None, [TAIL],
         [v.expression(m.end_of_horizon)])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {name: pd.Series(dtype=object if name != "cost" else float) for name in columns})
@@ -474,9 +474,10 @@ def price_arrays(m, v: Values) -> tuple[dict, np.ndarray, np.ndarray]:
     return words, np.concatenate(prices), np.concatenate(binding)
 
 
-_EXPRESSIONS = ("use", "capacity_payment", "use_payment", "outcome_payment",
-                "recruitment_cost", "unmet_penalty")
-"""The named expressions the tables read."""
+def table_expressions(m) -> list[str]:
+    """The named expressions the tables read."""
+    return ["use", "unmet_penalty", "delay_cost", "end_of_horizon",
+            *(p.expression for p in spend_payments(m))]
 
 
 def prepare_tables(m, lp: LinearProgram) -> None:
@@ -490,7 +491,7 @@ def prepare_tables(m, lp: LinearProgram) -> None:
         _cohorts_of_flows(m, lp)
         _achieved_shape(m, lp)
         _price_words(m, lp)
-        for name in _EXPRESSIONS:
+        for name in table_expressions(m):
             lp.expression_rows(getattr(m, name))
 
 

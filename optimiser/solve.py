@@ -26,6 +26,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from optimiser.lp import LinearProgram, Values, compile_model, refresh
+from optimiser.lp.release import give_back
 from optimiser.need_first import NeedFirst, Plan
 from optimiser.verify import NO_LIMIT, dropped_note, pass_without_huge_limits, verify
 
@@ -159,14 +160,14 @@ def highs_lp(lp: LinearProgram, names: str | None = None) -> highspy.HighsLp:
     """The compiled model as a ``highspy.HighsLp``; with ``names`` ('mps' or 'lp'), columns
     and rows carry the model's names, written as that file format allows."""
     result = highspy.HighsLp()
-    result.num_col_, result.num_row_ = len(lp.columns), lp.rows.count
+    result.num_col_, result.num_row_ = len(lp.cost), lp.rows.count
     result.col_cost_, result.offset_ = lp.cost, lp.offset
     result.col_lower_, result.col_upper_ = lp.col_lower, lp.col_upper
     result.row_lower_, result.row_upper_ = lp.rows.lower, lp.rows.upper
     result.sense_ = highspy.ObjSense.kMaximize if lp.maximise else highspy.ObjSense.kMinimize
     matrix = result.a_matrix_
     matrix.format_ = highspy.MatrixFormat.kRowwise
-    matrix.num_col_, matrix.num_row_ = len(lp.columns), lp.rows.count
+    matrix.num_col_, matrix.num_row_ = len(lp.cost), lp.rows.count
     matrix.start_, matrix.index_, matrix.value_ = lp.rows.start, lp.rows.index, lp.rows.value
     if names:
         result.col_names_ = [_file_name(v.name, names) for v in lp.columns]
@@ -181,7 +182,11 @@ class _Loaded:
 
     model: pyo.ConcreteModel | None
     lp: LinearProgram
-    highs: highspy.Highs
+    highs: highspy.Highs | None
+    """None once let go after a single solve (``single=True``)."""
+    notes: list[str] | None
+    """The limits treated as no limit, in words, read before the arrays' model let its rows
+    go (None: read them from the rows at each solve)."""
 
 
 class DirectHighs:
@@ -194,10 +199,15 @@ class DirectHighs:
     re-run HiGHS from its last basis with the dual simplex method, whatever method solved it
     first. A model whose rows or variables change needs a new solver. Arrays assembled from
     several compiled models (the two-stage plan's deterministic equivalent) are passed the
-    same way by :meth:`solve_lp`."""
+    same way by :meth:`solve_lp`.
 
-    def __init__(self, options: SolveOptions = SolveOptions()):
+    ``single=True`` is for a single solve with nothing to follow (``optimiser solve``, its
+    model let go once compiled: :mod:`optimiser.released`): HiGHS's own memory is let go
+    once the plan is read back."""
+
+    def __init__(self, options: SolveOptions = SolveOptions(), single: bool = False):
         self.options = options
+        self.single = single
         self._loaded: _Loaded | None = None
         self.solves = 0
 
@@ -209,21 +219,26 @@ class DirectHighs:
     @property
     def highs(self) -> highspy.Highs:
         """The HiGHS object holding the model last solved."""
-        return self._held().highs
+        highs = self._held().highs
+        if highs is None:
+            raise RuntimeError("DirectHighs let HiGHS go after its single solve "
+                               "(single=True)")
+        return highs
 
     def _held(self) -> _Loaded:
         if self._loaded is None:
             raise RuntimeError("DirectHighs has not solved a model yet")
         return self._loaded
 
-    def _load(self, lp: LinearProgram, model: pyo.ConcreteModel | None) -> None:
+    def _load(self, lp: LinearProgram, model: pyo.ConcreteModel | None,
+              notes: list[str] | None = None) -> None:
         highs = highspy.Highs()
         for name, value in highs_options(self.options).items():
             highs.setOptionValue(name, value)
         if self.options.time_limit is not None:
             highs.setOptionValue("time_limit", float(self.options.time_limit))
         highs.passModel(highs_lp(lp))
-        self._loaded = _Loaded(model, lp, highs)
+        self._loaded = _Loaded(model, lp, highs, notes)
 
     def _update(self) -> None:
         """Pass HiGHS what changed since the last solve; switch re-solves to simplex."""
@@ -288,18 +303,21 @@ class DirectHighs:
         return self._solve_loaded(time.perf_counter() - start, alongside, load)
 
     def solve_lp(self, lp: LinearProgram,
-                 alongside: Callable[[LinearProgram], None] | None = None) -> SolveOutcome:
-        """Solve arrays assembled without a Pyomo model of their own (the two-stage plan's
-        deterministic equivalent, made from its futures' compiled arrays): the plan as
-        arrays only. A later :meth:`solve` of a model loads that model afresh."""
+                 alongside: Callable[[LinearProgram], None] | None = None,
+                 notes: list[str] | None = None) -> SolveOutcome:
+        """Solve arrays without a Pyomo model to load the plan into (the two-stage plan's
+        deterministic equivalent, made from its futures' compiled arrays; a single solve's,
+        its model let go, with ``notes`` on its limits read before): the plan as arrays
+        only. A later :meth:`solve` of a model loads that model afresh."""
         start = time.perf_counter()
-        self._load(lp, None)
+        self._load(lp, None, notes)
         return self._solve_loaded(time.perf_counter() - start, alongside)
 
     def _solve_loaded(self, compile_seconds: float,
                       alongside: Callable[[LinearProgram], None] | None = None,
                       load: bool = True) -> SolveOutcome:
-        highs, lp = self.highs, self.lp
+        held = self._held()
+        highs, lp = self.highs, held.lp
         for name, value in array_scaling(lp).items():
             highs.setOptionValue(name, value)
         # maximising an outcome: least unmet need first (optimiser.need_first)
@@ -316,27 +334,42 @@ class DirectHighs:
         outcome = SolveOutcome(
             status=status, message=MESSAGES[status], objective=None,
             highs_seconds=highs.getRunTime() - before, rows=lp.rows.count,
-            columns=len(lp.columns), nonzeros=len(lp.rows.index),
-            compile_seconds=compile_seconds, notes=dropped_note(lp, bounds),
+            columns=len(lp.cost), nonzeros=len(lp.rows.index),
+            compile_seconds=compile_seconds,
+            notes=dropped_note(lp, bounds) if held.notes is None else held.notes,
         )
+        del highs  # no name here holds HiGHS once a single solve lets it go
         if status == "optimal":
-            solution = highs.getSolution()
-            row_dual = np.asarray(solution.row_dual)
-            # maximising an outcome, the third stage's plan beside the second stage's duals
-            x, row_value, outcome.objective = need_first.plan() if need_first else Plan(
-                np.asarray(solution.col_value), np.asarray(solution.row_value),
-                highs.getInfo().objective_function_value)
-            if load and self._held().model is not None:
-                with PauseGC():
-                    for var, value in zip(lp.columns, x.tolist(), strict=True):
-                        var.set_value(value, skip_validation=True)
-                    outcome.duals = dict(zip(lp.constraints, row_dual.tolist(),
-                                             strict=True))
-            outcome.values = Values(lp, x, row_dual, row_value)
-            verdict = verify(lp, bounds, x, row_dual, outcome.objective)
+            outcome.values, outcome.objective = self._read_plan(outcome, load, need_first)
+        del need_first  # it holds HiGHS too
+        if self.single:
+            held.highs = None  # the plan is read back: HiGHS's own memory goes
+            give_back()
+        if outcome.values is not None and outcome.objective is not None:
+            verdict = verify(lp, bounds, outcome.values.x, outcome.values.row_dual,
+                             outcome.objective)
             if not verdict.ok:
                 outcome.status, outcome.message = "unverified", verdict.message()
         return outcome
+
+    def _read_plan(self, outcome: SolveOutcome, load: bool,
+                   need_first: NeedFirst | None) -> tuple[Values, float]:
+        """The optimal plan as arrays and its objective (maximising an outcome, the third
+        stage's plan beside the second stage's duals); with ``load`` and a model, the plan
+        set into its variables and its duals in ``outcome.duals``."""
+        held = self._held()
+        highs, lp = self.highs, held.lp
+        solution = highs.getSolution()
+        row_dual = np.asarray(solution.row_dual)
+        x, row_value, objective = need_first.plan() if need_first else Plan(
+            np.asarray(solution.col_value), np.asarray(solution.row_value),
+            highs.getInfo().objective_function_value)
+        if load and held.model is not None:
+            with PauseGC():
+                for var, value in zip(lp.columns, x.tolist(), strict=True):
+                    var.set_value(value, skip_validation=True)
+                outcome.duals = dict(zip(lp.constraints, row_dual.tolist(), strict=True))
+        return Values(lp, x, row_dual, row_value), objective
 
 
 def solve_direct(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),

@@ -174,10 +174,16 @@ def check_plan(*, rows_start: np.ndarray, rows_index: np.ndarray, rows_value: np
 
 # --- The direct route's use of these checks (optimiser.solve.DirectHighs) -------------------
 
+def without_huge_limits(lp) -> Bounds:
+    """The compiled ``lp``'s bounds with no limit wherever its limit is above
+    :data:`NO_LIMIT`."""
+    return unlimited(lp.rows.lower, lp.rows.upper, lp.col_lower, lp.col_upper)
+
+
 def pass_without_huge_limits(highs, lp) -> Bounds:
     """Give ``highs`` (loaded with the compiled ``lp``) no limit wherever the model's limit is
     above :data:`NO_LIMIT`; the bounds it now solves with."""
-    bounds = unlimited(lp.rows.lower, lp.rows.upper, lp.col_lower, lp.col_upper)
+    bounds = without_huge_limits(lp)
     rows, columns = bounds.dropped_rows.astype(np.int32), bounds.dropped_columns.astype(np.int32)
     if len(rows):
         highs.changeRowsBounds(len(rows), rows, bounds.row_lower[rows], bounds.row_upper[rows])
@@ -194,7 +200,7 @@ def verify(lp, bounds: Bounds, x: np.ndarray, row_dual: np.ndarray,
         rows_start=lp.rows.start, rows_index=lp.rows.index, rows_value=lp.rows.value,
         bounds=bounds, cost=lp.cost, offset=lp.offset, maximise=lp.maximise, x=x,
         row_dual=row_dual, objective=objective,
-        row_names=lambda i: lp.constraints[i].name, column_names=lambda j: lp.columns[j].name)
+        row_names=lp.row_name, column_names=lp.column_name)
 
 
 def dropped_note(lp, bounds: Bounds) -> list[str]:

@@ -3,12 +3,14 @@ with the way back from each row and column to the model's components."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.core.base.component_namer import name_repr
 
 from optimiser.lp.reader import (
     INF,
@@ -127,6 +129,18 @@ class LinearProgram:
         blocks = self.column_blocks if component.ctype is pyo.Var else self.row_blocks
         return blocks[component.name].keys
 
+    def row_name(self, row: int) -> str:
+        """A row's name (``capacity_covers_use[Melton,reablement,2027/28]``): its
+        constraint's, or once the model's rows are let go (:mod:`optimiser.lp.release`),
+        made as Pyomo makes it from the row's component and index."""
+        return self.constraints[row].name if self.constraints else \
+            _name_in(self.row_blocks, row)
+
+    def column_name(self, column: int) -> str:
+        """A column's name, as :meth:`row_name` gives a row's."""
+        return self.columns[column].name if self.columns else \
+            _name_in(self.column_blocks, column)
+
     def expression_values(self, component, x: np.ndarray) -> np.ndarray:
         """The values of an indexed named expression's members at ``x``, in index order."""
         constants, rows, columns, coefficients, _ = self.expression_rows(component)
@@ -161,6 +175,21 @@ class LinearProgram:
             constants, np.repeat(np.arange(count), lengths),
             np.asarray(columns, dtype=np.int64), np.asarray(coefficients, dtype=np.float64),
             frozenset(reads))
+
+
+def _name_in(blocks: dict[str, Block], position: int) -> str:
+    """The name of the member at ``position`` of the blocks' rows (or columns)."""
+    ordered = sorted(blocks.items(), key=lambda item: item[1].start)
+    name, block = ordered[bisect_right([b.start for _, b in ordered], position) - 1]
+    return member_name(name, block.keys[position - block.start])
+
+
+def member_name(component: str, key) -> str:
+    """Pyomo's name for the member ``key`` of the component named ``component``."""
+    if key is None:  # a scalar component's one member
+        return component
+    index = key if type(key) is tuple else (key,)
+    return f"{component}[{','.join(map(name_repr, index))}]"
 
 
 class ColumnBounds(NamedTuple):
