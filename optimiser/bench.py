@@ -376,7 +376,18 @@ def appraise_checks(row: AppraiseRow | None) -> list[tuple[str, bool | None, str
              f"{row.seconds:.1f} s ({row.seconds / row.options * 1000:.0f} ms an option), "
              f"{_against(row.seconds, APPRAISE_SECONDS)}; {row.optimal:,} optimal; HiGHS's "
              f"own time {row.highs_s:.1f} s, the command {row.highs_ratio:.1f} x that shared "
-             "by two workers")]
+             f"by two workers{_where_the_time_went(row)}")]
+
+
+def _where_the_time_went(row: AppraiseRow) -> str:
+    """Why: the workers' time beside HiGHS's, their other steps, and the wall time in which
+    the runner alone worked (loading the options, recording them, the comparison and
+    report), taking the two workers' time as shared evenly."""
+    if not row.workers_s:
+        return ""
+    alone = max(0.0, row.seconds - row.workers_s / 2)
+    return (f"; the workers' time {row.workers_s:.1f} s, besides HiGHS: {row.steps}; the "
+            f"runner alone about {alone:.1f} s of the wall time")
 
 
 def option_checks(rows: list[OptionRow]) -> list[tuple[str, bool | None, str]]:

@@ -164,6 +164,10 @@ class AppraiseRow:
     optimal: int
     highs_s: float = 0.0
     """HiGHS's own solve time summed over the options (each option's ``timings.highs``)."""
+    workers_s: float = 0.0
+    """The workers' time summed over the options (each option's ``timings.total``)."""
+    steps: str = ""
+    """The workers' steps other than HiGHS, largest first, in words (``timings``)."""
 
     @property
     def highs_ratio(self) -> float:
@@ -209,16 +213,28 @@ def measure_appraise(localities: int, years: int, count: int, folder: Path,
         shutil.rmtree(out)  # a fresh run: an earlier one's finished options are not re-used
     done = run([*_cli(), "appraise", str(appraisal), "--out", str(out)])
     optimal = _count_optimal(out)
+    steps = _step_seconds(out)
     return AppraiseRow(localities, years, count, done.seconds, done.peak_mb, optimal,
-                       _highs_seconds(out))
+                       steps.pop("highs", 0.0), steps.pop("total", 0.0), _in_words(steps))
 
 
-def _highs_seconds(out: Path) -> float:
-    """HiGHS's own time over every option the run recorded."""
-    total = 0.0
+def _step_seconds(out: Path) -> dict[str, float]:
+    """Each step's time (``highs``, ``set_parameters``, ..., ``total``) summed over every
+    option the run recorded. ``solve_wall`` becomes ``re-solve less HiGHS``: the solve step
+    holds HiGHS's own time."""
+    total: dict[str, float] = {}
     for result in (out / "options").glob("*/result.json"):
-        total += json.loads(result.read_text()).get("timings", {}).get("highs", 0.0)
+        for step, seconds in json.loads(result.read_text()).get("timings", {}).items():
+            total[step] = total.get(step, 0.0) + seconds
+    if "solve_wall" in total:
+        total["re-solve less HiGHS"] = total.pop("solve_wall") - total.get("highs", 0.0)
     return total
+
+
+def _in_words(steps: dict[str, float]) -> str:
+    """``set_parameters 15.7 s, figures 9.9 s, ...``, largest first."""
+    return ", ".join(f"{step} {seconds:.1f} s" for step, seconds in
+                     sorted(steps.items(), key=lambda item: -item[1]))
 
 
 def _count_optimal(out: Path) -> int:

@@ -4,6 +4,7 @@ writes its CSV file and prints its table with the targets."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -69,6 +70,28 @@ def test_a_missed_target_says_by_how_much():
     assert "HiGHS's own time 50.0 s, the command 3.0 x that shared by two workers" in check[2]
     (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 45.0, 500.0, 1000))
     assert check[1] is True and "within by 25%" in check[2]
+
+
+def test_a_missed_appraisal_says_where_the_time_went(tmp_path):
+    """Two options' timings: HiGHS 0.05 + 0.07 s, the re-solve step 0.08 + 0.10 s (so 0.06 s
+    besides HiGHS), figures 0.01 + 0.01 s, totals 0.10 + 0.12 s. With the command's 0.2 s,
+    the runner alone is 0.2 - 0.22 / 2 = 0.09 s of the wall time."""
+    from optimiser.bench_process import AppraiseRow, _in_words, _step_seconds
+
+    for name, (highs, wall, figures, total) in {"a": (0.05, 0.08, 0.01, 0.10),
+                                                "b": (0.07, 0.10, 0.01, 0.12)}.items():
+        (tmp_path / "options" / name).mkdir(parents=True)
+        (tmp_path / "options" / name / "result.json").write_text(json.dumps({"timings": {
+            "highs": highs, "solve_wall": wall, "figures": figures, "total": total}}))
+    steps = _step_seconds(tmp_path)
+    assert steps == pytest.approx({"highs": 0.12, "re-solve less HiGHS": 0.06,
+                                   "figures": 0.02, "total": 0.22})
+    highs, workers = steps.pop("highs"), steps.pop("total")
+    (check,) = appraise_checks(AppraiseRow(30, 10, 1000, 0.2, 500.0, 1000, highs, workers,
+                                           _in_words(steps)))
+    assert check[2].endswith("the workers' time 0.2 s, besides HiGHS: re-solve less HiGHS "
+                             "0.1 s, figures 0.0 s; the runner alone about 0.1 s of the wall "
+                             "time")
 
 
 def test_synthetic_instances_are_reproducible_and_sized_as_asked():
