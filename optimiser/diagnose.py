@@ -48,7 +48,7 @@ from optimiser.families import (
     target_subject,
 )
 from optimiser.lp import Block, LinearProgram
-from optimiser.solve import DirectHighs, SolveOptions, array_scaling, highs_options
+from optimiser.solve import DirectHighs, SolveOptions, array_scaling, new_highs
 from optimiser.words import and_, label, level, number, or_, people, plural
 
 NEGLIGIBLE = 1e-6
@@ -270,11 +270,7 @@ class _Elastic:
         self.elastic = np.arange(self.columns, self.columns + count, dtype=np.int32)
         held.col_cost_, held.offset_ = np.zeros(self.columns), 0.0
         held.sense_ = highspy.ObjSense.kMinimize  # the model may maximise an outcome
-        self.highs = highspy.Highs()
-        for name, value in highs_options(solver.options).items():
-            self.highs.setOptionValue(name, value)
-        if solver.options.time_limit is not None:
-            self.highs.setOptionValue("time_limit", float(solver.options.time_limit))
+        self.highs = new_highs(solver.options)
         self.highs.setOptionValue("user_bound_scale",
                                   array_scaling(solver.lp)["user_bound_scale"])
         self.highs.passModel(held)

@@ -103,7 +103,17 @@ def highs_options(options: SolveOptions) -> dict:
     if options.iteration_limit is not None:
         settings["simplex_iteration_limit"] = options.iteration_limit
         settings["ipm_iteration_limit"] = options.iteration_limit
+    if options.time_limit is not None:
+        settings["time_limit"] = float(options.time_limit)
     return settings
+
+
+def new_highs(options: SolveOptions) -> highspy.Highs:
+    """A HiGHS object set as these solve options ask."""
+    highs = highspy.Highs()
+    for name, value in highs_options(options).items():
+        highs.setOptionValue(name, value)
+    return highs
 
 
 LARGE = 1e6
@@ -232,11 +242,7 @@ class DirectHighs:
 
     def _load(self, lp: LinearProgram, model: pyo.ConcreteModel | None,
               notes: list[str] | None = None) -> None:
-        highs = highspy.Highs()
-        for name, value in highs_options(self.options).items():
-            highs.setOptionValue(name, value)
-        if self.options.time_limit is not None:
-            highs.setOptionValue("time_limit", float(self.options.time_limit))
+        highs = new_highs(self.options)
         highs.passModel(highs_lp(lp))
         self._loaded = _Loaded(model, lp, highs, notes)
 
