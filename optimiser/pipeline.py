@@ -185,7 +185,7 @@ def _kept(model: pyo.ConcreteModel, ranging: bool | None) -> bool:
     if needs_refining(model) or model.data.objective == "max_outcome":
         return True
     rows = 0 if ranging is not None else \
-        sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True))
+        sum(len(rule) for rule in model.component_objects(pyo.Constraint, active=True))
     return _ranged(ranging, rows)
 
 
